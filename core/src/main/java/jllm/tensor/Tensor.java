@@ -1,0 +1,66 @@
+package jllm.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * A named view of tensor data in memory: usually a slice of a memory-mapped model file, never a copy.
+ *
+ * <p>Rows are {@code shape.cols()} values long and stored one after another; a quantized row is a
+ * whole number of blocks of {@code type}.
+ *
+ * @param name  the tensor's name in its file (GGUF naming, e.g. {@code blk.0.attn_q.weight})
+ * @param type  storage type
+ * @param shape dimensions in ggml order
+ * @param data  exactly {@code type.bytesFor(shape.elementCount())} bytes
+ */
+public record Tensor(String name, GgmlType type, Shape shape, MemorySegment data) {
+
+    public Tensor {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(shape, "shape");
+        Objects.requireNonNull(data, "data");
+        long need = type.bytesFor(shape.elementCount());
+        if (shape.cols() % type.blockSize != 0) {
+            throw new IllegalArgumentException(name + ": row length " + shape.cols()
+                    + " is not a multiple of the " + type + " block size " + type.blockSize);
+        }
+        if (need != data.byteSize()) {
+            throw new IllegalArgumentException(name + ": " + type + " " + shape + " needs " + need
+                    + " bytes, the data has " + data.byteSize());
+        }
+    }
+
+    /** Number of rows (every dimension but the first). */
+    public long rows() {
+        return shape.rows();
+    }
+
+    /** Values per row. */
+    public long cols() {
+        return shape.cols();
+    }
+
+    /** Bytes of one row. */
+    public long rowBytes() {
+        return type.bytesFor(shape.cols());
+    }
+
+    /** Element count. */
+    public long size() {
+        return shape.elementCount();
+    }
+
+    /** A tensor over float values held on the heap, for tests and small computed weights. */
+    public static Tensor ofFloats(String name, Shape shape, float[] values) {
+        MemorySegment seg = MemorySegment.ofArray(new byte[Math.multiplyExact(values.length, 4)]);
+        MemorySegment.copy(values, 0, seg, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, 0, values.length);
+        return new Tensor(name, GgmlType.F32, shape, seg);
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + type + " " + shape;
+    }
+}

@@ -1,0 +1,73 @@
+package jllm.model.blocks;
+
+import jllm.model.KvCache;
+
+/**
+ * Causal multi-head attention with grouped-query heads over a {@link KvCache}: query head {@code h}
+ * reads KV head {@code h / (numHeads / numKvHeads)}; scores are scaled by 1/sqrt(headDim).
+ */
+public final class Attention {
+    private final int numHeads;
+    private final int numKvHeads;
+    private final int headDim;
+    private final float scale;
+
+    public Attention(int numHeads, int numKvHeads, int headDim) {
+        if (numKvHeads <= 0 || numHeads % numKvHeads != 0) {
+            throw new IllegalArgumentException(numHeads + " query heads cannot be grouped over " + numKvHeads + " KV heads");
+        }
+        this.numHeads = numHeads;
+        this.numKvHeads = numKvHeads;
+        this.headDim = headDim;
+        this.scale = (float) (1.0 / Math.sqrt(headDim));
+    }
+
+    /**
+     * Attends from the query row {@code q[qOff ..]} (numHeads * headDim) at position {@code pos} over
+     * positions 0..pos of layer {@code layer}, writing numHeads * headDim values to {@code out[outOff ..]}.
+     * Heads in [headFrom, headTo) only, so callers can split heads across threads.
+     *
+     * @param scores scratch of at least pos + 1 floats
+     */
+    public void apply(float[] out, int outOff, float[] q, int qOff, KvCache cache, int layer, int pos,
+                      int headFrom, int headTo, float[] scores) {
+        float[] keys = cache.keys(layer);
+        float[] values = cache.values(layer);
+        int kvDim = numKvHeads * headDim;
+        int group = numHeads / numKvHeads;
+        float[] qh = new float[headDim];
+        for (int h = headFrom; h < headTo; h++) {
+            int kvOff = (h / group) * headDim;
+            // the query is rounded as the cache's storage is (ggml converts it to F16 for an F16 cache)
+            for (int i = 0; i < headDim; i++) {
+                qh[i] = cache.round(q[qOff + h * headDim + i]);
+            }
+            for (int t = 0; t <= pos; t++) {
+                int k = t * kvDim + kvOff;
+                float dot = 0f;
+                for (int i = 0; i < headDim; i++) {
+                    dot += qh[i] * keys[k + i];
+                }
+                scores[t] = dot * scale;
+            }
+            Softmax.apply(scores, 0, pos + 1);
+            int o = outOff + h * headDim;
+            for (int i = 0; i < headDim; i++) {
+                out[o + i] = 0f;
+            }
+            for (int t = 0; t <= pos; t++) {
+                // softmax weights are rounded like the cache too (F16 matrix product with V)
+                float w = cache.round(scores[t]);
+                int v = t * kvDim + kvOff;
+                for (int i = 0; i < headDim; i++) {
+                    out[o + i] += w * values[v + i];
+                }
+            }
+        }
+    }
+
+    /** Number of query heads. */
+    public int numHeads() {
+        return numHeads;
+    }
+}

@@ -1,0 +1,25 @@
+package jllm.model.blocks;
+
+/** Softmax as ggml computes it: float exponentials of x - max, summed in double. */
+public final class Softmax {
+    private Softmax() {
+    }
+
+    /** In place over x[off, off + n). */
+    public static void apply(float[] x, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, x[off + i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            float e = (float) Math.exp(x[off + i] - max);
+            x[off + i] = e;
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
+        for (int i = 0; i < n; i++) {
+            x[off + i] *= inv;
+        }
+    }
+}

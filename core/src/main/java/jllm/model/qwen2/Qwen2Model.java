@@ -1,0 +1,110 @@
+package jllm.model.qwen2;
+
+import jllm.kernel.Kernels;
+import jllm.model.KvCache;
+import jllm.model.LanguageModel;
+import jllm.model.ModelInfo;
+import jllm.model.blocks.Attention;
+import jllm.model.blocks.RmsNorm;
+import jllm.model.blocks.Rope;
+import jllm.model.blocks.SwiGlu;
+
+/** The qwen2 forward pass: llama's with q/k/v biases and NEOX-paired rope. */
+public final class Qwen2Model implements LanguageModel {
+    private final Qwen2Config c;
+    private final Qwen2Weights w;
+    private final Kernels kernels;
+    private final Rope rope;
+    private final Attention attention;
+
+    Qwen2Model(Qwen2Config config, Qwen2Weights weights, Kernels kernels) {
+        this.c = config;
+        this.w = weights;
+        this.kernels = kernels;
+        this.rope = new Rope(Rope.Style.NEOX, config.headDim(), config.headDim(), config.ropeTheta(), null);
+        this.attention = new Attention(config.numHeads(), config.numKvHeads(), config.headDim());
+    }
+
+    @Override
+    public ModelInfo info() {
+        return c.info();
+    }
+
+    @Override
+    public KvCache newCache(int maxContext, KvCache.Type type) {
+        return new KvCache(type, c.numLayers(), c.numKvHeads() * c.headDim(), maxContext);
+    }
+
+    @Override
+    public float[] forward(KvCache cache, int[] tokens, Logits which) {
+        int n = tokens.length;
+        int dim = c.dim();
+        int kvDim = c.numKvHeads() * c.headDim();
+        int pos0 = cache.length();
+        cache.ensureCapacity(pos0 + n);
+        float[] x = new float[n * dim];        // (n, dim) residual stream
+        float[] xb = new float[n * dim];       // (n, dim) normalized input of a sublayer
+        float[] q = new float[n * dim];        // (n, numHeads * headDim)
+        float[] k = new float[n * kvDim];      // (n, kvDim)
+        float[] v = new float[n * kvDim];      // (n, kvDim)
+        float[] att = new float[n * dim];      // (n, dim) attention output
+        float[] gate = new float[n * c.hiddenDim()]; // (n, hiddenDim)
+        float[] up = new float[n * c.hiddenDim()];   // (n, hiddenDim)
+        float[] scores = new float[pos0 + n];
+        // token embeddings
+        for (int i = 0; i < n; i++) {
+            if (tokens[i] < 0 || tokens[i] >= c.vocabSize()) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " is outside the vocabulary [0, " + c.vocabSize() + ")");
+            }
+            kernels.dequantizeRow(x, i * dim, w.tokenEmbedding(), tokens[i]);
+        }
+        for (int l = 0; l < c.numLayers(); l++) {
+            // attention: norm, biased q/k/v projections, rope, cache, attend, output projection, residual
+            RmsNorm.applyRows(xb, x, w.attnNorm()[l], dim, n, c.normEps());
+            kernels.matmul(q, w.wq()[l], xb, n);
+            kernels.matmul(k, w.wk()[l], xb, n);
+            kernels.matmul(v, w.wv()[l], xb, n);
+            for (int i = 0; i < n; i++) {
+                addBias(q, i * dim, w.bq()[l]);
+                addBias(k, i * kvDim, w.bk()[l]);
+                addBias(v, i * kvDim, w.bv()[l]);
+                rope.apply(q, i * dim, c.numHeads(), pos0 + i);
+                rope.apply(k, i * kvDim, c.numKvHeads(), pos0 + i);
+                cache.store(l, pos0 + i, k, i * kvDim, v, i * kvDim);
+            }
+            for (int i = 0; i < n; i++) {
+                attention.apply(att, i * dim, q, i * dim, cache, l, pos0 + i, 0, c.numHeads(), scores);
+            }
+            kernels.matmul(xb, w.wo()[l], att, n);
+            addBias(x, 0, xb, n * dim);
+            // feed-forward: norm, down(silu(gate(x)) * up(x)), residual
+            RmsNorm.applyRows(xb, x, w.ffnNorm()[l], dim, n, c.normEps());
+            kernels.matmul(gate, w.wGate()[l], xb, n);
+            kernels.matmul(up, w.wUp()[l], xb, n);
+            SwiGlu.apply(gate, up, n * c.hiddenDim());
+            kernels.matmul(xb, w.wDown()[l], gate, n);
+            addBias(x, 0, xb, n * dim);
+        }
+        cache.advanceTo(pos0 + n);
+        // final norm and classifier, for the last position or all of them
+        int first = which == Logits.ALL ? 0 : n - 1;
+        int m = n - first;
+        float[] last = new float[m * dim];
+        for (int i = 0; i < m; i++) {
+            RmsNorm.apply(last, i * dim, x, (first + i) * dim, w.outputNorm(), dim, c.normEps());
+        }
+        float[] logits = new float[m * c.vocabSize()];
+        kernels.matmul(logits, w.classifier(), last, m);
+        return logits;
+    }
+
+    private static void addBias(float[] x, int off, float[] b) {
+        addBias(x, off, b, b.length);
+    }
+
+    private static void addBias(float[] x, int off, float[] b, int n) {
+        for (int i = 0; i < n; i++) {
+            x[off + i] += b[i];
+        }
+    }
+}

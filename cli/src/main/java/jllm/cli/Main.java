@@ -1,11 +1,62 @@
 package jllm.cli;
 
-/** Entry point of the {@code jllm} command. */
+import java.io.PrintWriter;
+
+import jllm.format.ModelFormatException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of the {@code jllm} command: one picocli subcommand per job. Results go to stdout;
+ * diagnostics and timings to stderr. Errors print one line (a stack trace only with --verbose).
+ */
+@Command(name = "jllm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "A pure-Java toolkit for large language models.",
+        subcommands = {RunCommand.class, ChatCommand.class, PredictCommand.class, TokenizeCommand.class,
+                InspectCommand.class, PerplexityCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
-    private Main() {
-    }
 
     public static void main(String[] args) {
-        System.out.println("jllm");
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit status (tests call this). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(Main::handle);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl.execute(args);
+    }
+
+    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        boolean verbose = parsed.hasMatchedOption("--verbose")
+                || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose"));
+        PrintWriter err = cl.getErr();
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.println("jllm: " + message(e));
+        err.flush();
+        return e instanceof ModelFormatException ? 3 : 1;
+    }
+
+    /** A one-line description of what went wrong. */
+    static String message(Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            return "out of memory: the model or context does not fit; try a smaller --ctx or a larger -Xmx (JLLM_JAVA_OPTS)";
+        }
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            m = e.getClass().getSimpleName();
+        }
+        return m;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[]{"jllm " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+        }
     }
 }

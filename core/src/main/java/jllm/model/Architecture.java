@@ -11,6 +11,9 @@ public interface Architecture {
     /** The GGUF {@code general.architecture} value this architecture runs, e.g. "llama". */
     String name();
 
+    /** Reads the hyperparameters without building the model (for inspection and sizing). */
+    ModelInfo info(ModelSource source);
+
     /** Builds a model over the source's (memory-mapped) tensors; checks every shape against the config. */
     LanguageModel load(ModelSource source, Kernels kernels);
 }

@@ -3,6 +3,7 @@ package jllm.model.llama;
 import jllm.kernel.Kernels;
 import jllm.model.Architecture;
 import jllm.model.LanguageModel;
+import jllm.model.ModelInfo;
 import jllm.model.ModelSource;
 
 /** The llama architecture: Llama 2 and 3.x, Mistral, SmolLM, llama2.c checkpoints. */
@@ -10,6 +11,11 @@ public final class LlamaArchitecture implements Architecture {
     @Override
     public String name() {
         return "llama";
+    }
+
+    @Override
+    public ModelInfo info(ModelSource source) {
+        return LlamaConfig.from(source).info();
     }
 
     @Override

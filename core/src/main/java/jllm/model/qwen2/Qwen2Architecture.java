@@ -3,6 +3,7 @@ package jllm.model.qwen2;
 import jllm.kernel.Kernels;
 import jllm.model.Architecture;
 import jllm.model.LanguageModel;
+import jllm.model.ModelInfo;
 import jllm.model.ModelSource;
 
 /** The qwen2 architecture: Qwen1.5, Qwen2, Qwen2.5 (q/k/v biases, NEOX rope, often tied embeddings). */
@@ -10,6 +11,11 @@ public final class Qwen2Architecture implements Architecture {
     @Override
     public String name() {
         return "qwen2";
+    }
+
+    @Override
+    public ModelInfo info(ModelSource source) {
+        return Qwen2Config.from(source).info();
     }
 
     @Override

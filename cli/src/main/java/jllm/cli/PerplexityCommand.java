@@ -1,0 +1,53 @@
+package jllm.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+
+import jllm.eval.Perplexity;
+import jllm.model.LoadedModel;
+import jllm.tokenizer.Vocabulary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jllm perplexity MODEL FILE}: perplexity exactly as llama-perplexity computes it. */
+@Command(name = "perplexity", description = "Perplexity of a text file, chunked and scored as llama-perplexity does; the last line is 'PPL = <value>'.")
+final class PerplexityCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Model file or folder.")
+    Path model;
+
+    @Parameters(index = "1", paramLabel = "FILE", description = "Text file.")
+    Path file;
+
+    @Option(names = {"-c", "--ctx"}, paramLabel = "N", description = "Chunk (context) length (default: ${DEFAULT-VALUE}).")
+    int ctx = 512;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        byte[] bytes = Files.readAllBytes(file);
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (text.endsWith("\n")) { // llama-perplexity drops exactly one trailing newline
+            text = text.substring(0, text.length() - 1);
+        }
+        try (LoadedModel m = modelOptions.load(model)) {
+            Vocabulary v = m.tokenizer().vocabulary();
+            int[] tokens = m.tokenizer().encode(text, true, false);
+            OptionalInt bos = v.addBos() ? OptionalInt.of(v.bos()) : OptionalInt.empty();
+            long t0 = System.nanoTime();
+            System.err.printf("jllm: %d tokens, %d chunks of %d%n", tokens.length, tokens.length / Math.max(ctx, 1), ctx);
+            Perplexity.Result r = Perplexity.compute(m.model(), tokens, ctx, bos,
+                    c -> System.err.printf("[%d]%.4f,", c.index() + 1, c.runningPpl()));
+            System.err.printf("%njllm: Final estimate: PPL = %.4f +/- %.5f (%.1f s)%n", r.ppl(), r.error(), (System.nanoTime() - t0) / 1e9);
+            Console.out().printf("PPL = %.4f%n", r.ppl());
+            Console.out().flush();
+        }
+        return 0;
+    }
+}

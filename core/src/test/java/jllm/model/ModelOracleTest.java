@@ -1,0 +1,85 @@
+package jllm.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import jllm.SharedData;
+import jllm.format.json.Json;
+import jllm.kernel.Kernels;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every model of testdata/models against llama.cpp's logits (both prompts, every position,
+ * teacher-forced, F16 KV cache as llama.cpp's default), and greedy continuations of the trained model.
+ *
+ * <p>Budgets: the comparison "dequantized_f32_weights" in TOLERANCES.json is what a plain float engine
+ * gets on the file's weights; jllm quantizes activations as ggml does, so it must do clearly better
+ * than that on the mean, and stay within it on the max.
+ */
+class ModelOracleTest {
+    private static Kernels kernels;
+
+    @BeforeAll
+    static void setUp() {
+        kernels = Kernels.best();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        kernels.close();
+    }
+
+    @SuppressWarnings("unchecked")
+    static Stream<String> models() throws Exception {
+        Path dir = SharedData.root();
+        if (dir == null) {
+            return Stream.of("(shared data missing)");
+        }
+        Map<String, Object> manifest = Json.parseObject(Files.readString(dir.resolve("testdata/models/MANIFEST.json")), "MANIFEST.json");
+        List<String> names = new ArrayList<>();
+        for (Object o : (List<Object>) manifest.get("models")) {
+            names.add((String) ((Map<String, Object>) o).get("file"));
+        }
+        return names.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    @SuppressWarnings("unchecked")
+    void logitsMatchLlamaCpp(String file) throws Exception {
+        Path dir = SharedData.require("testdata/models");
+        Path gguf = dir.resolve(file);
+        String name = gguf.getFileName().toString().replace(".gguf", "");
+        Map<String, Object> tol = (Map<String, Object>) ((Map<String, Object>) Json.parseObject(
+                Files.readString(dir.resolve("TOLERANCES.json")).replace("NaN", "null"), "TOLERANCES.json").get("models")).get(name);
+        Map<String, Object> comparisons = (Map<String, Object>) tol.get("comparisons");
+        // (TOLERANCES.json is written by Python and holds bare NaN values, which JSON does not allow)
+        // F32 files have no dequantization; their plain-engine reference is the float64 pass
+        Map<String, Object> plain = (Map<String, Object>) comparisons.getOrDefault("dequantized_f32_weights", comparisons.get("numpy_float64"));
+        try (ModelSource src = ModelSources.gguf(gguf)) {
+            LanguageModel m = Architectures.forSource(src).load(src, kernels);
+            for (String prompt : List.of("short", "long")) {
+                Lgts ref = Lgts.read(gguf.resolveSibling(name + "." + prompt + ".lgts"));
+                float[] got = m.forward(m.newCache(ref.tokens().length), ref.tokens(), LanguageModel.Logits.ALL);
+                LogitMetrics lm = LogitMetrics.compare(ref.logits(), got, ref.vocab());
+                System.out.printf("%-24s %-5s %s   (plain engine: max %.4g mean %.4g)%n", name, prompt, lm,
+                        num(plain.get("max_abs")), num(plain.get("mean_abs")));
+                assertThat(lm.maxAbs()).as("max abs").isLessThanOrEqualTo(num(plain.get("max_abs")) * 1.5 + 1e-3);
+                assertThat(lm.meanAbs()).as("mean abs").isLessThanOrEqualTo(num(plain.get("mean_abs")) * 1.5 + 1e-4);
+            }
+        }
+    }
+
+    private static double num(Object o) {
+        return o == null ? Double.NaN : ((Number) o).doubleValue();
+    }
+}

@@ -1,0 +1,2 @@
+/** Evaluation: perplexity as llama.cpp computes it. */
+package jllm.eval;

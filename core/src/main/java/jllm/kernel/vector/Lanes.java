@@ -47,10 +47,12 @@ final class Lanes {
         IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
         IntVector magnitude = h.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
         // Exponent and mantissa moved into float position, then rebias by 2^(127 - 15): exact for normal
-        // and subnormal halves alike. Infinity and NaN (all exponent bits set) keep their mantissa.
+        // and subnormal halves alike. Infinity and NaN (all exponent bits set) keep their mantissa; a NaN
+        // is made quiet, as Float.float16ToFloat and x86's vcvtph2ps do.
         IntVector finite = magnitude.reinterpretAsFloats().mul(0x1.0p112f).reinterpretAsInts();
-        VectorMask<Integer> special = magnitude.compare(VectorOperators.GE, 0x7c00 << 13);
-        IntVector bits = finite.blend(magnitude.or(0x7f800000), special);
+        VectorMask<Integer> infinite = magnitude.compare(VectorOperators.EQ, 0x7c00 << 13);
+        VectorMask<Integer> nan = magnitude.compare(VectorOperators.GT, 0x7c00 << 13);
+        IntVector bits = finite.blend(0x7f800000, infinite).blend(magnitude.or(0x7fc00000), nan);
         return bits.or(sign).reinterpretAsFloats();
     }
 

@@ -16,8 +16,9 @@ import jllm.kernel.scalar.RowDot;
 
 /**
  * Q4_K rows with Q8_K activations. Per sub-block of 32 the nibble x int8 products are summed exactly in
- * float lanes, then weighted by the sub-block scale; the mins meet the activation's 16-value sums in
- * scalar integer arithmetic, as in ggml.
+ * float lanes, then weighted by {@code d_w * d_x * scale}; the mins meet the activation's 16-value sums
+ * in scalar integer arithmetic, as in ggml. One loop over the 8 sub-blocks with a variable shift keeps
+ * the vector call sites few enough for C2 to inline them all.
  */
 final class Q4_KDot implements RowDot {
 
@@ -29,28 +30,24 @@ final class Q4_KDot implements RowDot {
         int blocks = cols / 256;
         for (int b = 0; b < blocks; b++) {
             long p = offset + 144L * b;
-            int summs = 0;
-            for (int g = 0; g < 16; g += 2) {
-                summs += (x.bsums[16 * b + g] + x.bsums[16 * b + g + 1]) * KScales.q4Min(w, p + 4, g / 2);
-            }
-            FloatVector blk = FloatVector.zero(F);
-            for (int c = 0; c < 4; c++) {
-                long q = p + 16 + 32L * c;
-                int xi = 256 * b + 64 * c;
-                FloatVector lo = FloatVector.zero(F);
-                FloatVector hi = FloatVector.zero(F);
-                for (int j = 0; j < 32; j += L) {
-                    ByteVector v = ByteVector.fromMemorySegment(B, w, q + j, LE);
-                    lo = Lanes.toFloats(v.and((byte) 0x0F)).fma(FloatVector.fromArray(F, xq, xi + j), lo);
-                    hi = Lanes.toFloats(v.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F))
-                            .fma(FloatVector.fromArray(F, xq, xi + 32 + j), hi);
-                }
-                blk = Lanes.scaleAdd(lo, KScales.q4Scale(w, p + 4, 2 * c), blk);
-                blk = Lanes.scaleAdd(hi, KScales.q4Scale(w, p + 4, 2 * c + 1), blk);
-            }
             float yd = x.d[b];
-            acc = Lanes.scaleAdd(blk, Numbers.f16(w, p) * yd, acc);
+            float dAll = Numbers.f16(w, p) * yd;
+            int summs = 0;
+            for (int s = 0; s < 8; s++) {
+                summs += (x.bsums[16 * b + 2 * s] + x.bsums[16 * b + 2 * s + 1]) * KScales.q4Min(w, p + 4, s);
+            }
             minTerm += (Numbers.f16(w, p + 2) * yd) * summs;
+            // Sub-block s: bytes 32 * (s / 2) .. of qs, low nibbles for even s, high for odd.
+            for (int s = 0; s < 8; s++) {
+                long q = p + 16 + 32L * (s >> 1);
+                int shift = 4 * (s & 1);
+                FloatVector sum = FloatVector.zero(F);
+                for (int j = 0; j < 32; j += L) {
+                    ByteVector v = ByteVector.fromMemorySegment(B, w, q + j, LE).lanewise(VectorOperators.LSHR, shift).and((byte) 0x0F);
+                    sum = Lanes.toFloats(v).fma(FloatVector.fromArray(F, xq, 256 * b + 32 * s + j), sum);
+                }
+                acc = Lanes.scaleAdd(sum, dAll * KScales.q4Scale(w, p + 4, s), acc);
+            }
         }
         return acc.reduceLanes(VectorOperators.ADD) - minTerm;
     }

@@ -14,8 +14,13 @@ import jllm.kernel.scalar.Numbers;
 import jllm.kernel.scalar.RowDot;
 
 /**
- * Q6_K rows with Q8_K activations: the four 6-bit values sharing a {@code qh} byte are assembled in
- * byte lanes, widened, multiplied with the int8 activations and weighted by their group scale.
+ * Q6_K rows with Q8_K activations: each 6-bit value is assembled in byte lanes from its nibble in
+ * {@code ql} and its two bits in {@code qh}, widened, multiplied with the int8 activations (an exact
+ * integer) and accumulated with weight {@code d_w * d_x * scale}.
+ *
+ * <p>The loops over quarters and lanes use variable shift counts on purpose: one set of vector call
+ * sites keeps the method under C2's inlining node budget (unrolled by hand it is not inlined, and
+ * every vector gets boxed).
  */
 final class Q6_KDot implements RowDot {
 
@@ -26,37 +31,25 @@ final class Q6_KDot implements RowDot {
         int blocks = cols / 256;
         for (int b = 0; b < blocks; b++) {
             long p = offset + 210L * b;
-            FloatVector blk = FloatVector.zero(F);
-            for (int half = 0; half < 2; half++) {
-                long ql = p + 64L * half;
-                long qh = p + 128 + 32L * half;
-                long sc = p + 192 + 8L * half;
-                int xi = 256 * b + 128 * half;
-                for (int l = 0; l < 32; l += L) {
-                    ByteVector a = ByteVector.fromMemorySegment(B, w, ql + l, LE);
-                    ByteVector c = ByteVector.fromMemorySegment(B, w, ql + 32 + l, LE);
-                    ByteVector h = ByteVector.fromMemorySegment(B, w, qh + l, LE);
-                    ByteVector q1 = a.and((byte) 0x0F).or(h.and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                    ByteVector q2 = c.and((byte) 0x0F).or(h.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                    ByteVector q3 = a.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F)
-                            .or(h.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                    ByteVector q4 = c.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F)
-                            .or(h.lanewise(VectorOperators.LSHR, 6).and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                    int is = l / 16; // L divides 16, so a chunk never straddles two groups
-                    blk = term(q1, xq, xi + l, Numbers.i8(w, sc + is), blk);
-                    blk = term(q2, xq, xi + 32 + l, Numbers.i8(w, sc + is + 2), blk);
-                    blk = term(q3, xq, xi + 64 + l, Numbers.i8(w, sc + is + 4), blk);
-                    blk = term(q4, xq, xi + 96 + l, Numbers.i8(w, sc + is + 6), blk);
+            float dAll = Numbers.f16(w, p + 208) * x.d[b];
+            // Group g of 16 values: half h = g / 8, quarter q = (g / 2) % 4, lanes l = 16 * (g % 2) ..
+            for (int g = 0; g < 16; g++) {
+                int half = g >> 3;
+                int quarter = (g >> 1) & 3;
+                int l0 = 16 * (g & 1);
+                float scale = dAll * Numbers.i8(w, p + 192 + 8L * half + 2L * quarter + (g & 1));
+                FloatVector sum = FloatVector.zero(F);
+                for (int l = l0; l < l0 + 16; l += L) {
+                    ByteVector ql = ByteVector.fromMemorySegment(B, w, p + 64L * half + 32L * (quarter & 1) + l, LE);
+                    ByteVector qh = ByteVector.fromMemorySegment(B, w, p + 128 + 32L * half + l, LE);
+                    ByteVector low = ql.lanewise(VectorOperators.LSHR, 4 * (quarter >> 1)).and((byte) 0x0F);
+                    ByteVector high = qh.lanewise(VectorOperators.LSHR, 2 * quarter).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
+                    FloatVector q = Lanes.toFloats(low.or(high).sub((byte) 32));
+                    sum = q.fma(FloatVector.fromArray(F, xq, 256 * b + 128 * half + 32 * quarter + l), sum);
                 }
+                acc = Lanes.scaleAdd(sum, scale, acc);
             }
-            acc = Lanes.scaleAdd(blk, Numbers.f16(w, p + 208) * x.d[b], acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
-    }
-
-    /** blk + scale * (q - 32) * x, lane-wise; the product (q - 32) * x is an exact integer. */
-    private static FloatVector term(ByteVector q, float[] xq, int xi, int scale, FloatVector blk) {
-        FloatVector prod = Lanes.toFloats(q.sub((byte) 32)).mul(FloatVector.fromArray(F, xq, xi));
-        return Lanes.scaleAdd(prod, scale, blk);
     }
 }

@@ -33,4 +33,26 @@ public final class KScales {
         int high = (Numbers.u8(s, offset + 8 + j % 4) >> (2 * (j / 4))) & 3;
         return (low | (high << 4)) - 32;
     }
+
+    /**
+     * Q4_K / Q5_K: scale (bits 0..5) and min (bits 8..13) of sub-block {@code j} from the 12 scale bytes
+     * given as a little-endian long (bytes 0..7) and int (bytes 8..11): two loads instead of twelve,
+     * for fast paths.
+     */
+    public static int q4ScaleMin(long lo, int hi, int j) {
+        int sc;
+        int m;
+        if (j < 4) {
+            sc = byteAt(lo, hi, j) & 63;
+            m = byteAt(lo, hi, j + 4) & 63;
+        } else {
+            sc = (byteAt(lo, hi, j + 4) & 0xF) | ((byteAt(lo, hi, j - 4) >> 6) << 4);
+            m = (byteAt(lo, hi, j + 4) >> 4) | ((byteAt(lo, hi, j) >> 6) << 4);
+        }
+        return sc | (m << 8);
+    }
+
+    private static int byteAt(long lo, int hi, int k) {
+        return k < 8 ? (int) (lo >>> (8 * k)) & 0xFF : (hi >>> (8 * (k - 8))) & 0xFF;
+    }
 }

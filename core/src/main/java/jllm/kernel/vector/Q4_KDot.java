@@ -32,9 +32,12 @@ final class Q4_KDot implements RowDot {
             long p = offset + 144L * b;
             float yd = x.d[b];
             float dAll = Numbers.f16(w, p) * yd;
+            long scalesLo = w.get(Numbers.LE_LONG, p + 4);
+            int scalesHi = w.get(Numbers.LE_INT, p + 12);
             int summs = 0;
             for (int s = 0; s < 8; s++) {
-                summs += (x.bsums[16 * b + 2 * s] + x.bsums[16 * b + 2 * s + 1]) * KScales.q4Min(w, p + 4, s);
+                int min = KScales.q4ScaleMin(scalesLo, scalesHi, s) >>> 8;
+                summs += (x.bsums[16 * b + 2 * s] + x.bsums[16 * b + 2 * s + 1]) * min;
             }
             minTerm += (Numbers.f16(w, p + 2) * yd) * summs;
             // Sub-block s: bytes 32 * (s / 2) .. of qs, low nibbles for even s, high for odd.
@@ -46,7 +49,7 @@ final class Q4_KDot implements RowDot {
                     ByteVector v = ByteVector.fromMemorySegment(B, w, q + j, LE).lanewise(VectorOperators.LSHR, shift).and((byte) 0x0F);
                     sum = Lanes.toFloats(v).fma(FloatVector.fromArray(F, xq, 256 * b + 32 * s + j), sum);
                 }
-                acc = Lanes.scaleAdd(sum, dAll * KScales.q4Scale(w, p + 4, s), acc);
+                acc = Lanes.scaleAdd(sum, dAll * (KScales.q4ScaleMin(scalesLo, scalesHi, s) & 0xFF), acc);
             }
         }
         return acc.reduceLanes(VectorOperators.ADD) - minTerm;

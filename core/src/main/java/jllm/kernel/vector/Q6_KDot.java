@@ -32,12 +32,14 @@ final class Q6_KDot implements RowDot {
         for (int b = 0; b < blocks; b++) {
             long p = offset + 210L * b;
             float dAll = Numbers.f16(w, p + 208) * x.d[b];
+            long scalesLo = w.get(Numbers.LE_LONG, p + 192); // groups 0..7, one signed byte each
+            long scalesHi = w.get(Numbers.LE_LONG, p + 200); // groups 8..15
             // Group g of 16 values: half h = g / 8, quarter q = (g / 2) % 4, lanes l = 16 * (g % 2) ..
             for (int g = 0; g < 16; g++) {
                 int half = g >> 3;
                 int quarter = (g >> 1) & 3;
                 int l0 = 16 * (g & 1);
-                float scale = dAll * Numbers.i8(w, p + 192 + 8L * half + 2L * quarter + (g & 1));
+                float scale = dAll * (byte) ((half == 0 ? scalesLo : scalesHi) >>> (8 * (g & 7)));
                 FloatVector sum = FloatVector.zero(F);
                 for (int l = l0; l < l0 + 16; l += L) {
                     ByteVector ql = ByteVector.fromMemorySegment(B, w, p + 64L * half + 32L * (quarter & 1) + l, LE);

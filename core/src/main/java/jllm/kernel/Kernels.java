@@ -3,32 +3,66 @@ package jllm.kernel;
 import jllm.tensor.GgmlType;
 import jllm.tensor.Tensor;
 
-/** Placeholder until the kernel branch lands (same API). */
+/**
+ * Matrix-vector products over weight tensors of any supported {@link GgmlType}, chosen once and passed
+ * to model code. Model code never sees bytes, SIMD species, threads or block layouts.
+ *
+ * <p>Results follow ggml: before the dot products the activation row is prepared as llama.cpp does
+ * ({@code vec_dot_type}: quantized to Q8_0, Q8_1 or Q8_K for quantized weights, rounded to F16 or BF16
+ * for such weights). Every output value is computed by one thread, so results do not depend on the
+ * thread count.
+ *
+ * <pre>{@code
+ * try (Kernels kernels = Kernels.best()) {
+ *     float[] logits = new float[(int) output.rows()];
+ *     kernels.matmul(logits, output, hidden);
+ * }
+ * }</pre>
+ *
+ * <p>Instances are safe to share between threads; concurrent calls on one instance are serialized.
+ */
 public interface Kernels extends AutoCloseable {
+
+    /**
+     * {@code out[r] = sum_c w[r][c] * x[c]} for every row r of w ({@code w.rows()} rows of {@code w.cols()}
+     * values). {@code x.length >= w.cols()}, {@code out.length >= w.rows()}.
+     */
     void matmul(float[] out, Tensor w, float[] x);
 
+    /** Batched: x is {@code (n, w.cols())} row-major, out is {@code (n, w.rows())} row-major. */
     void matmul(float[] out, Tensor w, float[] x, int n);
 
+    /** Dequantizes row {@code row} of w ({@code w.cols()} values) into {@code dst[dstOffset..]}. Exact. */
     void dequantizeRow(float[] dst, int dstOffset, Tensor w, long row);
 
+    /** Whether these kernels can compute with tensors of this type. */
     boolean supports(GgmlType type);
 
+    /** Threads used by one matmul, the calling thread included. */
     int threads();
 
+    /** A short description, e.g. {@code "scalar"} or {@code "vector(AVX-512, 2 threads)"}. */
     String name();
 
+    /** Stops worker threads. Idempotent. */
     @Override
     void close();
 
+    /** The reference kernels: ggml's scalar formulas, single-threaded. */
     static Kernels scalar() {
-        return new TempKernels();
+        return MatmulDriver.scalar();
     }
 
+    /**
+     * SIMD kernels on {@code threads} threads (the caller plus {@code threads - 1} persistent workers).
+     * Types without a vector path use the reference codec, still threaded.
+     */
     static Kernels vector(int threads) {
-        return new TempKernels();
+        return MatmulDriver.vector(threads);
     }
 
+    /** {@link #vector(int)} with one thread per available processor. */
     static Kernels best() {
-        return new TempKernels();
+        return vector(Runtime.getRuntime().availableProcessors());
     }
 }

@@ -1,0 +1,133 @@
+package jllm.kernel.scalar;
+
+/**
+ * One activation row prepared for dot products with a weight type (see {@link ActivationFormat}).
+ *
+ * <p>For the Q8 formats the quants are kept twice: as bytes ({@link #qs}, what ggml stores) and as
+ * floats ({@link #values}, integer-valued, so vector code can multiply them without widening bytes
+ * once per weight row). Scales are already widened to float, after rounding to F16 where ggml stores
+ * F16. Instances are immutable after construction and may be shared between threads.
+ */
+public final class Activation {
+    /** The format these values are in. */
+    public final ActivationFormat format;
+    /** Number of values. */
+    public final int length;
+    /** F32/F16/BF16: the (rounded) values; Q8 formats: the quants as floats. (length) */
+    public final float[] values;
+    /** Q8 formats: the quants; otherwise null. (length) */
+    public final byte[] qs;
+    /** Q8 formats: per-block scale d; otherwise null. (length / blockSize) */
+    public final float[] d;
+    /** Q8_1: per-block d * sum(q), rounded to F16; otherwise null. (length / 32) */
+    public final float[] s;
+    /** Q8_K: sum of each 16 consecutive quants; otherwise null. (length / 16) */
+    public final int[] bsums;
+
+    private Activation(ActivationFormat format, int length, float[] values, byte[] qs, float[] d, float[] s, int[] bsums) {
+        this.format = format;
+        this.length = length;
+        this.values = values;
+        this.qs = qs;
+        this.d = d;
+        this.s = s;
+        this.bsums = bsums;
+    }
+
+    static Activation of(ActivationFormat format, float[] x, int offset, int length) {
+        if (length % format.blockSize != 0) {
+            throw new IllegalArgumentException(format + " activations need a multiple of " + format.blockSize
+                    + " values, not " + length);
+        }
+        return switch (format) {
+            case F32 -> plain(format, x, offset, length);
+            case F16 -> {
+                Activation a = plain(format, x, offset, length);
+                for (int i = 0; i < length; i++) {
+                    a.values[i] = Numbers.roundToF16(a.values[i]);
+                }
+                yield a;
+            }
+            case BF16 -> {
+                Activation a = plain(format, x, offset, length);
+                for (int i = 0; i < length; i++) {
+                    a.values[i] = Numbers.roundToBf16(a.values[i]);
+                }
+                yield a;
+            }
+            case Q8_0 -> q8(format, x, offset, length, false);
+            case Q8_1 -> q8(format, x, offset, length, true);
+            case Q8_K -> q8K(x, offset, length);
+        };
+    }
+
+    private static Activation plain(ActivationFormat format, float[] x, int offset, int length) {
+        float[] v = new float[length];
+        System.arraycopy(x, offset, v, 0, length);
+        return new Activation(format, length, v, null, null, null, null);
+    }
+
+    /** quantize_row_q8_0_ref / quantize_row_q8_1_ref. */
+    private static Activation q8(ActivationFormat format, float[] x, int offset, int length, boolean withSum) {
+        int blocks = length / 32;
+        byte[] qs = new byte[length];
+        float[] values = new float[length];
+        float[] d = new float[blocks];
+        float[] s = withSum ? new float[blocks] : null;
+        for (int b = 0; b < blocks; b++) {
+            int base = offset + b * 32;
+            float amax = 0;
+            for (int j = 0; j < 32; j++) {
+                amax = Math.max(amax, Math.abs(x[base + j]));
+            }
+            float scale = amax / 127;
+            float inverse = scale != 0 ? 1.0f / scale : 0.0f;
+            d[b] = Numbers.roundToF16(scale);
+            int sum = 0;
+            for (int j = 0; j < 32; j++) {
+                // The quants use the unrounded scale; only the stored d is F16, as in ggml.
+                int q = (int) Numbers.roundf(x[base + j] * inverse);
+                qs[b * 32 + j] = (byte) q;
+                values[b * 32 + j] = q;
+                sum += q;
+            }
+            if (withSum) {
+                s[b] = Numbers.roundToF16(sum * scale);
+            }
+        }
+        return new Activation(format, length, values, qs, d, s, null);
+    }
+
+    /** quantize_row_q8_K_ref: the scale maps the signed value of largest magnitude to -127. */
+    private static Activation q8K(float[] x, int offset, int length) {
+        int blocks = length / 256;
+        byte[] qs = new byte[length];
+        float[] values = new float[length];
+        float[] d = new float[blocks];
+        int[] bsums = new int[length / 16];
+        for (int b = 0; b < blocks; b++) {
+            int base = offset + b * 256;
+            float max = 0;
+            float amax = 0;
+            for (int j = 0; j < 256; j++) {
+                float ax = Math.abs(x[base + j]);
+                if (ax > amax) {
+                    amax = ax;
+                    max = x[base + j];
+                }
+            }
+            if (amax == 0) {
+                continue; // d, quants and sums stay 0
+            }
+            float iscale = -127.f / max;
+            for (int j = 0; j < 256; j++) {
+                int q = Math.min(127, Numbers.nearestInt(iscale * x[base + j]));
+                qs[b * 256 + j] = (byte) q;
+                values[b * 256 + j] = q;
+                bsums[b * 16 + j / 16] += q;
+            }
+            d[b] = 1 / iscale;
+        }
+        return new Activation(ActivationFormat.Q8_K, length, values, qs, d, null, bsums);
+    }
+}

@@ -1,0 +1,75 @@
+package jllm.kernel.scalar;
+
+import java.lang.foreign.MemorySegment;
+import jllm.tensor.GgmlType;
+
+/**
+ * Q5_K: {@code d, dmin (f16), scales[12], qh[32], qs[128]}: Q4_K with a fifth bit per value; value
+ * {@code 64c + l} takes bit 2c of {@code qh[l]}, value {@code 64c + 32 + l} bit 2c + 1.
+ */
+final class Q5_KCodec implements BlockCodec {
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q5_K;
+    }
+
+    @Override
+    public ActivationFormat activationFormat() {
+        return ActivationFormat.Q8_K;
+    }
+
+    private static int low(MemorySegment s, long offset, int c, int l) {
+        int q = Numbers.u8(s, offset + 48 + 32 * c + l) & 0xF;
+        return q + ((Numbers.u8(s, offset + 16 + l) & (1 << (2 * c))) != 0 ? 16 : 0);
+    }
+
+    private static int high(MemorySegment s, long offset, int c, int l) {
+        int q = Numbers.u8(s, offset + 48 + 32 * c + l) >> 4;
+        return q + ((Numbers.u8(s, offset + 16 + l) & (2 << (2 * c))) != 0 ? 16 : 0);
+    }
+
+    @Override
+    public void dequantizeBlock(float[] dst, int dstOffset, MemorySegment src, long offset) {
+        float d = Numbers.f16(src, offset);
+        float min = Numbers.f16(src, offset + 2);
+        int y = dstOffset;
+        for (int c = 0; c < 4; c++) {
+            float d1 = d * KScales.q4Scale(src, offset + 4, 2 * c);
+            float m1 = min * KScales.q4Min(src, offset + 4, 2 * c);
+            float d2 = d * KScales.q4Scale(src, offset + 4, 2 * c + 1);
+            float m2 = min * KScales.q4Min(src, offset + 4, 2 * c + 1);
+            for (int l = 0; l < 32; l++) {
+                dst[y++] = d1 * low(src, offset, c, l) - m1;
+            }
+            for (int l = 0; l < 32; l++) {
+                dst[y++] = d2 * high(src, offset, c, l) - m2;
+            }
+        }
+    }
+
+    @Override
+    public float dotBlock(MemorySegment w, long offset, Activation x, int block) {
+        byte[] y = x.qs;
+        int e = block * 256;
+        int summs = 0;
+        for (int g = 0; g < 16; g++) {
+            summs += x.bsums[block * 16 + g] * KScales.q4Min(w, offset + 4, g / 2);
+        }
+        int isum = 0;
+        for (int c = 0; c < 4; c++) {
+            int lo = 0;
+            for (int l = 0; l < 32; l++) {
+                lo += y[e++] * low(w, offset, c, l);
+            }
+            int hi = 0;
+            for (int l = 0; l < 32; l++) {
+                hi += y[e++] * high(w, offset, c, l);
+            }
+            isum += KScales.q4Scale(w, offset + 4, 2 * c) * lo + KScales.q4Scale(w, offset + 4, 2 * c + 1) * hi;
+        }
+        float d = Numbers.f16(w, offset) * x.d[block];
+        float dmin = Numbers.f16(w, offset + 2) * x.d[block];
+        return d * isum - dmin * summs;
+    }
+}

@@ -1,0 +1,35 @@
+package jllm.kernel.vector;
+
+import static jllm.kernel.vector.Lanes.F;
+import static jllm.kernel.vector.Lanes.L;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jllm.kernel.scalar.Activation;
+import jllm.kernel.scalar.Numbers;
+import jllm.kernel.scalar.RowDot;
+
+/** F16 rows: weights widened to float lanes, FMA with the F16-rounded activation, as ggml's F16C path. */
+final class F16Dot implements RowDot {
+
+    @Override
+    public float dot(MemorySegment w, long offset, Activation x, int cols) {
+        float[] xv = x.values;
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 2 * L <= cols; i += 2 * L) {
+            a0 = Lanes.f16(w, offset + 2L * i).fma(FloatVector.fromArray(F, xv, i), a0);
+            a1 = Lanes.f16(w, offset + 2L * (i + L)).fma(FloatVector.fromArray(F, xv, i + L), a1);
+        }
+        for (; i + L <= cols; i += L) {
+            a0 = Lanes.f16(w, offset + 2L * i).fma(FloatVector.fromArray(F, xv, i), a0);
+        }
+        float sum = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; i < cols; i++) {
+            sum += Numbers.f16(w, offset + 2L * i) * xv[i];
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,69 @@
+package jllm.kernel.vector;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The species every fast path uses and the widening loads they share: bytes, F16 and BF16 from memory
+ * to float lanes. {@code F} is the preferred float species; {@code B}, {@code S} and {@code I} have one
+ * byte, short or int per float lane.
+ */
+final class Lanes {
+
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** Float lanes. */
+    static final int L = F.length();
+    /** Whether the byte-per-lane species exists (needs at least 8 float lanes: a 64-bit byte vector). */
+    static final boolean WIDE = L >= 8;
+    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
+    static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, L * 16)));
+    static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private Lanes() {
+    }
+
+    /** L signed bytes at {@code offset}, as floats. */
+    static FloatVector bytes(MemorySegment s, long offset) {
+        return toFloats(ByteVector.fromMemorySegment(B, s, offset, LE));
+    }
+
+    /** Byte lanes (one per float lane) widened to floats. */
+    static FloatVector toFloats(ByteVector v) {
+        return (FloatVector) v.convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    /** L F16 values at {@code offset}, as floats (exact, including subnormals, infinities and NaN). */
+    static FloatVector f16(MemorySegment s, long offset) {
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(S, s, offset, LE).convertShape(VectorOperators.S2I, I, 0);
+        IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+        IntVector magnitude = h.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
+        // Exponent and mantissa moved into float position, then rebias by 2^(127 - 15): exact for normal
+        // and subnormal halves alike. Infinity and NaN (all exponent bits set) keep their mantissa; a NaN
+        // is made quiet, as Float.float16ToFloat and x86's vcvtph2ps do.
+        IntVector finite = magnitude.reinterpretAsFloats().mul(0x1.0p112f).reinterpretAsInts();
+        VectorMask<Integer> infinite = magnitude.compare(VectorOperators.EQ, 0x7c00 << 13);
+        VectorMask<Integer> nan = magnitude.compare(VectorOperators.GT, 0x7c00 << 13);
+        IntVector bits = finite.blend(0x7f800000, infinite).blend(magnitude.or(0x7fc00000), nan);
+        return bits.or(sign).reinterpretAsFloats();
+    }
+
+    /** L BF16 values at {@code offset}, as floats. */
+    static FloatVector bf16(MemorySegment s, long offset) {
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(S, s, offset, LE).convertShape(VectorOperators.S2I, I, 0);
+        return h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    /** {@code v * s + acc}, lane-wise, fused. */
+    static FloatVector scaleAdd(FloatVector v, float s, FloatVector acc) {
+        return v.fma(FloatVector.broadcast(F, s), acc);
+    }
+}

@@ -1,0 +1,219 @@
+package jllm.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Map;
+import java.util.Random;
+import jllm.kernel.scalar.RandomTensors;
+import jllm.tensor.GgmlType;
+import jllm.tensor.Shape;
+import jllm.tensor.Tensor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Reference vs fast: every supported type on every backend, at awkward sizes (one row, odd row
+ * counts, one and several blocks per row, batches of 1, 3 and 17, data at a misaligned offset),
+ * against the scalar kernels, each type with its own normalized-MSE budget. Plus thread-count
+ * independence and the error contract.
+ */
+class KernelsTest {
+
+    private static final Kernels SCALAR = Kernels.scalar();
+    private static final Kernels VECTOR1 = Kernels.vector(1);
+    private static final Kernels VECTOR2 = Kernels.vector(2);
+    private static final Kernels VECTOR3 = Kernels.vector(3);
+
+    /**
+     * Normalized MSE of fast vs reference. Both see the same prepared activation, so only the order of
+     * float rounding differs (the F32/F16/BF16 reference sums in double, the vector paths in float).
+     */
+    private static final Map<GgmlType, Double> BUDGET = Map.ofEntries(
+            Map.entry(GgmlType.F32, 1e-11), Map.entry(GgmlType.F16, 1e-11), Map.entry(GgmlType.BF16, 1e-11),
+            Map.entry(GgmlType.Q4_0, 1e-11), Map.entry(GgmlType.Q4_1, 1e-11), Map.entry(GgmlType.Q5_0, 1e-11),
+            Map.entry(GgmlType.Q5_1, 1e-11), Map.entry(GgmlType.Q8_0, 1e-11), Map.entry(GgmlType.IQ4_NL, 1e-11),
+            Map.entry(GgmlType.Q2_K, 1e-11), Map.entry(GgmlType.Q3_K, 1e-11), Map.entry(GgmlType.Q4_K, 1e-11),
+            Map.entry(GgmlType.Q5_K, 1e-11), Map.entry(GgmlType.Q6_K, 1e-11));
+
+    @AfterAll
+    static void close() {
+        SCALAR.close();
+        VECTOR1.close();
+        VECTOR2.close();
+        VECTOR3.close();
+    }
+
+    static GgmlType[] types() {
+        return RandomTensors.supportedTypes();
+    }
+
+    private static double nmse(float[] got, float[] want, int count) {
+        double err = 0;
+        double norm = 0;
+        for (int i = 0; i < count; i++) {
+            err += ((double) got[i] - want[i]) * ((double) got[i] - want[i]);
+            norm += (double) want[i] * want[i];
+        }
+        return norm == 0 ? err : err / norm;
+    }
+
+    @ParameterizedTest
+    @MethodSource("types")
+    void everyBackendMatchesTheReferenceAtAwkwardSizes(GgmlType type) {
+        assertThat(BUDGET).containsKey(type);
+        Random random = new Random(1000 + type.ordinal());
+        int block = Math.max(type.blockSize, 32);
+        for (int rows : new int[] {1, 7, 33}) {
+            for (int cols : new int[] {block, 3 * block, type.blockSize == 1 ? 37 : 2 * block}) {
+                for (int n : new int[] {1, 3, 17}) {
+                    int misalign = (rows + cols + n) % 2 == 0 ? 3 : 0;
+                    Tensor w = RandomTensors.tensor(type, rows, cols, random, misalign);
+                    float[] x = RandomTensors.gaussian(n * cols + 5, random);
+                    float[] want = new float[n * rows + 2];
+                    SCALAR.matmul(want, w, x, n);
+                    for (Kernels k : new Kernels[] {VECTOR1, VECTOR2, VECTOR3}) {
+                        float[] got = new float[n * rows + 2];
+                        k.matmul(got, w, x, n);
+                        assertThat(nmse(got, want, n * rows))
+                                .as("%s on %s, %d x %d, n=%d, misaligned by %d", type, k.name(), rows, cols, n, misalign)
+                                .isLessThan(BUDGET.get(type));
+                        assertThat(got[n * rows]).as("no write past the output").isZero();
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("types")
+    void resultsDoNotDependOnTheThreadCount(GgmlType type) {
+        Random random = new Random(2000 + type.ordinal());
+        int rows = 67;
+        int cols = 4 * Math.max(type.blockSize, 32) * (type.blockSize == 256 ? 1 : 4);
+        Tensor w = RandomTensors.tensor(type, rows, cols, random, 1);
+        for (int n : new int[] {1, 5}) {
+            float[] x = RandomTensors.gaussian(n * cols, random);
+            float[] one = new float[n * rows];
+            float[] two = new float[n * rows];
+            float[] three = new float[n * rows];
+            VECTOR1.matmul(one, w, x, n);
+            VECTOR2.matmul(two, w, x, n);
+            VECTOR3.matmul(three, w, x, n);
+            assertThat(two).as("%s, n=%d, 2 threads vs 1", type, n).containsExactly(one);
+            assertThat(three).as("%s, n=%d, 3 threads vs 1", type, n).containsExactly(one);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("types")
+    void batchedRowsEqualSingleRows(GgmlType type) {
+        Random random = new Random(3000 + type.ordinal());
+        int rows = 9;
+        int cols = 2 * Math.max(type.blockSize, 32);
+        Tensor w = RandomTensors.tensor(type, rows, cols, random, 0);
+        int n = 4;
+        float[] x = RandomTensors.gaussian(n * cols, random);
+        for (Kernels k : new Kernels[] {SCALAR, VECTOR2}) {
+            float[] batched = new float[n * rows];
+            k.matmul(batched, w, x, n);
+            for (int i = 0; i < n; i++) {
+                float[] single = new float[rows];
+                k.matmul(single, w, java.util.Arrays.copyOfRange(x, i * cols, (i + 1) * cols));
+                assertThat(java.util.Arrays.copyOfRange(batched, i * rows, (i + 1) * rows)).containsExactly(single);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("types")
+    void dequantizeRowDecodesTheRightRow(GgmlType type) {
+        Random random = new Random(4000 + type.ordinal());
+        int cols = 2 * type.blockSize;
+        Tensor w = RandomTensors.tensor(type, 3, cols, random, 3);
+        float[] row1 = new float[cols + 4];
+        VECTOR2.dequantizeRow(row1, 2, w, 1);
+        // Row 1 of w is row 0 of a tensor over the same bytes shifted by one row.
+        Tensor shifted = new Tensor("w1", type, Shape.matrix(1, cols), w.data().asSlice(w.rowBytes(), w.rowBytes()));
+        float[] alone = new float[cols];
+        SCALAR.dequantizeRow(alone, 0, shifted, 0);
+        assertThat(java.util.Arrays.copyOfRange(row1, 2, 2 + cols)).containsExactly(alone);
+        assertThat(row1[0]).isZero();
+        assertThat(row1[cols + 2]).isZero();
+        // The one-hot activation picks a column: matmul of F32 rows agrees exactly with dequantization.
+        if (type == GgmlType.F32) {
+            float[] x = new float[cols];
+            x[1] = 1;
+            float[] out = new float[3];
+            SCALAR.matmul(out, w, x);
+            assertThat(out[1]).isEqualTo(row1[2 + 1]);
+        }
+    }
+
+    @Test
+    void f32MatmulOnAHandComputedMatrix() {
+        Tensor w = Tensor.ofFloats("w", Shape.matrix(2, 3), new float[] {1, 2, 3, -1, 0.5f, 4});
+        for (Kernels k : new Kernels[] {SCALAR, VECTOR1, VECTOR2}) {
+            float[] out = new float[2];
+            k.matmul(out, w, new float[] {2, -1, 0.5f});
+            assertThat(out).as(k.name()).containsExactly(1.5f, -0.5f);
+        }
+    }
+
+    @Test
+    void unsupportedTypesAreNamed() {
+        Tensor w = new Tensor("blk.0.ffn_down.weight", GgmlType.IQ2_XXS, Shape.matrix(2, 256),
+                MemorySegment.ofArray(new byte[2 * 66]));
+        for (Kernels k : new Kernels[] {SCALAR, VECTOR2}) {
+            assertThat(k.supports(GgmlType.IQ2_XXS)).isFalse();
+            assertThat(k.supports(GgmlType.Q4_K)).isTrue();
+            assertThatThrownBy(() -> k.matmul(new float[2], w, new float[256]))
+                    .isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("IQ2_XXS").hasMessageContaining("blk.0.ffn_down.weight");
+            assertThatThrownBy(() -> k.dequantizeRow(new float[256], 0, w, 0))
+                    .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("IQ2_XXS");
+        }
+    }
+
+    @Test
+    void shapeMismatchesReportTheSizes() {
+        Tensor w = RandomTensors.tensor(GgmlType.Q8_0, 4, 64, new Random(1), 0);
+        for (Kernels k : new Kernels[] {SCALAR, VECTOR2}) {
+            assertThatThrownBy(() -> k.matmul(new float[4], w, new float[63]))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("63").hasMessageContaining("64");
+            assertThatThrownBy(() -> k.matmul(new float[3], w, new float[64]))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3").hasMessageContaining("4");
+            assertThatThrownBy(() -> k.matmul(new float[8], w, new float[64 * 2], 3))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("128").hasMessageContaining("192");
+            assertThatThrownBy(() -> k.matmul(new float[4], w, new float[64], 0))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> k.dequantizeRow(new float[64], 1, w, 0))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64");
+            assertThatThrownBy(() -> k.dequantizeRow(new float[64], 0, w, 4))
+                    .isInstanceOf(IndexOutOfBoundsException.class);
+        }
+    }
+
+    @Test
+    void namesDescribeTheBackend() {
+        assertThat(SCALAR.name()).isEqualTo("scalar");
+        assertThat(SCALAR.threads()).isEqualTo(1);
+        assertThat(VECTOR2.name()).startsWith("vector(").endsWith(", 2 threads)");
+        assertThat(VECTOR2.threads()).isEqualTo(2);
+        assertThat(VECTOR1.name()).endsWith(", 1 thread)");
+        try (Kernels best = Kernels.best()) {
+            assertThat(best.threads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        }
+        assertThatThrownBy(() -> Kernels.vector(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void closeIsIdempotent() {
+        Kernels k = Kernels.vector(2);
+        k.close();
+        k.close();
+    }
+}

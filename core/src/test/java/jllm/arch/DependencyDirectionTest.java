@@ -48,7 +48,7 @@ class DependencyDirectionTest {
                         violations.add(f + " imports jllm." + m.group(1));
                     }
                 }
-                if (src.contains("jdk.incubator.vector") && !root.relativize(f).toString().startsWith("kernel/vector")) {
+                if (src.contains("import jdk.incubator.vector") && !root.relativize(f).toString().startsWith("kernel/vector")) {
                     violations.add(f + " uses jdk.incubator.vector outside jllm.kernel.vector");
                 }
             }

@@ -21,9 +21,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every model of testdata/models against llama.cpp's logits (both prompts, every position,
  * teacher-forced, F16 KV cache as llama.cpp's default), and greedy continuations of the trained model.
  *
- * <p>Budgets: the comparison "dequantized_f32_weights" in TOLERANCES.json is what a plain float engine
- * gets on the file's weights; jllm quantizes activations as ggml does, so it must do clearly better
- * than that on the mean, and stay within it on the max.
+ * <p>Budgets: the comparison "dequantized_f32_weights" in TOLERANCES.json (for F32 files
+ * "numpy_float64") is what a plain float engine gets on the file's weights. jllm quantizes activations
+ * and rounds its F16 KV cache as ggml does, so it must stay within that on every metric (5% slack on
+ * the mean), and the max abs and max KL within 1.25 times the larger of that and what llama.cpp's own
+ * AVX2 build of the same commit shows against the reference: random quantized models are chaotic, and
+ * one flipped activation rounding moves logits by whole quantization steps (testdata/models/SOURCE.md).
+ * In practice jllm lands 2-10x closer than the plain engine on the mean (short prompts often to 1e-6).
  */
 class ModelOracleTest {
     private static Kernels kernels;
@@ -65,6 +69,7 @@ class ModelOracleTest {
         // (TOLERANCES.json is written by Python and holds bare NaN values, which JSON does not allow)
         // F32 files have no dequantization; their plain-engine reference is the float64 pass
         Map<String, Object> plain = (Map<String, Object>) comparisons.getOrDefault("dequantized_f32_weights", comparisons.get("numpy_float64"));
+        Map<String, Object> avx2 = (Map<String, Object>) comparisons.get("build_avx2");
         try (ModelSource src = ModelSources.gguf(gguf)) {
             LanguageModel m = Architectures.forSource(src).load(src, kernels);
             for (String prompt : List.of("short", "long")) {
@@ -73,8 +78,9 @@ class ModelOracleTest {
                 LogitMetrics lm = LogitMetrics.compare(ref.logits(), got, ref.vocab());
                 System.out.printf("%-24s %-5s %s   (plain engine: max %.4g mean %.4g)%n", name, prompt, lm,
                         num(plain.get("max_abs")), num(plain.get("mean_abs")));
-                assertThat(lm.maxAbs()).as("max abs").isLessThanOrEqualTo(num(plain.get("max_abs")) * 1.5 + 1e-3);
-                assertThat(lm.meanAbs()).as("mean abs").isLessThanOrEqualTo(num(plain.get("mean_abs")) * 1.5 + 1e-4);
+                assertThat(lm.meanAbs()).as("mean abs").isLessThanOrEqualTo(num(plain.get("mean_abs")) * 1.05 + 1e-4);
+                assertThat(lm.maxAbs()).as("max abs").isLessThanOrEqualTo(1.25 * Math.max(num(plain.get("max_abs")), num(avx2.get("max_abs"))) + 1e-3);
+                assertThat(lm.maxKl()).as("max KL").isLessThanOrEqualTo(1.25 * Math.max(num(plain.get("max_kl")), num(avx2.get("max_kl"))) + 1e-6);
             }
         }
     }

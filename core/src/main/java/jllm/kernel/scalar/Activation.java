@@ -67,7 +67,12 @@ public final class Activation {
         return new Activation(format, length, v, null, null, null, null);
     }
 
-    /** quantize_row_q8_0_ref / quantize_row_q8_1_ref. */
+    /**
+     * quantize_row_q8_0 / quantize_row_q8_1 as ggml computes them on x86 (its AVX code path, which is
+     * what llama.cpp runs on this kind of machine and what the reference logits were made with): the
+     * inverse scale is 127 / amax, not 1 / d, and quants round half to even. The generic C reference
+     * ({@code _ref}) differs in both, and on rare ties that moves a quant by one step.
+     */
     private static Activation q8(ActivationFormat format, float[] x, int offset, int length, boolean withSum) {
         int blocks = length / 32;
         byte[] qs = new byte[length];
@@ -81,12 +86,12 @@ public final class Activation {
                 amax = Math.max(amax, Math.abs(x[base + j]));
             }
             float scale = amax / 127;
-            float inverse = scale != 0 ? 1.0f / scale : 0.0f;
+            float inverse = amax != 0 ? 127f / amax : 0.0f;
             d[b] = Numbers.roundToF16(scale);
             int sum = 0;
             for (int j = 0; j < 32; j++) {
                 // The quants use the unrounded scale; only the stored d is F16, as in ggml.
-                int q = (int) Numbers.roundf(x[base + j] * inverse);
+                int q = (int) Math.rint(x[base + j] * inverse);
                 qs[b * 32 + j] = (byte) q;
                 values[b * 32 + j] = q;
                 sum += q;

@@ -5,7 +5,6 @@ import static jllm.kernel.vector.Lanes.L;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.Numbers;
 import jllm.kernel.scalar.RowDot;
@@ -26,7 +25,7 @@ final class F16Dot implements RowDot {
         for (; i + L <= cols; i += L) {
             a0 = Lanes.f16(w, offset + 2L * i).fma(FloatVector.fromArray(F, xv, i), a0);
         }
-        float sum = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float sum = Lanes.sum(a0.add(a1));
         for (; i < cols; i++) {
             sum += Numbers.f16(w, offset + 2L * i) * xv[i];
         }

@@ -6,7 +6,6 @@ import static jllm.kernel.vector.Lanes.LE;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.Numbers;
 import jllm.kernel.scalar.RowDot;
@@ -31,7 +30,7 @@ final class F32Dot implements RowDot {
         for (; i + L <= cols; i += L) {
             a0 = FloatVector.fromMemorySegment(F, w, offset + 4L * i, LE).fma(FloatVector.fromArray(F, xv, i), a0);
         }
-        float sum = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        float sum = Lanes.sum(a0.add(a1).add(a2.add(a3)));
         for (; i < cols; i++) {
             sum += w.get(Numbers.LE_FLOAT, offset + 4L * i) * xv[i];
         }

@@ -31,6 +31,19 @@ final class Lanes {
     private Lanes() {
     }
 
+    /**
+     * The sum of all lanes, added in lane order. {@code reduceLanes(ADD)} leaves the order unspecified,
+     * and the interpreter and the compiled intrinsic do differ, which would make results depend on
+     * JIT timing; a fixed order keeps every dot product bit-reproducible.
+     */
+    static float sum(FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < L; i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+
     /** L signed bytes at {@code offset}, as floats. */
     static FloatVector bytes(MemorySegment s, long offset) {
         return toFloats(ByteVector.fromMemorySegment(B, s, offset, LE));

@@ -38,6 +38,6 @@ final class Q4_0Dot implements RowDot {
             }
             acc = Lanes.scaleAdd(s, Numbers.f16(w, p) * xd[b], acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(acc);
     }
 }

@@ -52,6 +52,6 @@ final class Q4_KDot implements RowDot {
                 acc = Lanes.scaleAdd(sum, dAll * (KScales.q4ScaleMin(scalesLo, scalesHi, s) & 0xFF), acc);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD) - minTerm;
+        return Lanes.sum(acc) - minTerm;
     }
 }

@@ -52,6 +52,6 @@ final class Q6_KDot implements RowDot {
                 acc = Lanes.scaleAdd(sum, scale, acc);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(acc);
     }
 }

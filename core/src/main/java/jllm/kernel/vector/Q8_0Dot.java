@@ -5,7 +5,6 @@ import static jllm.kernel.vector.Lanes.L;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.Numbers;
 import jllm.kernel.scalar.RowDot;
@@ -32,7 +31,7 @@ final class Q8_0Dot implements RowDot {
         if (b < blocks) {
             acc0 = Lanes.scaleAdd(block(w, offset + 34L * b, xq, 32 * b), Numbers.f16(w, offset + 34L * b) * xd[b], acc0);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(acc0.add(acc1));
     }
 
     /** Lane-wise sums of quant products of one block (exact integers). */

@@ -46,16 +46,16 @@ class ActivationTest {
     }
 
     @Test
-    void q8_0UsesRoundfAndAnF16Scale() {
+    void q8_0RoundsHalfToEvenAsGgmlOnX86AndStoresAnF16Scale() {
         float[] x = new float[34];
-        // amax 127: d = 1, quants are roundf(x).
+        // amax 127: d = 1, quants are x rounded half to even (ggml's AVX path; the C reference uses roundf).
         float[] head = {127, 2.5f, -2.5f, 0.5f, -0.5f, -1.49f};
         System.arraycopy(head, 0, x, 2, head.length);
         Activation a = ActivationFormat.Q8_0.quantize(x, 2, 32);
         assertThat(a.d).containsExactly(1.0f);
         assertThat(a.qs[0]).isEqualTo((byte) 127);
-        assertThat(new byte[] {a.qs[1], a.qs[2], a.qs[3], a.qs[4], a.qs[5], a.qs[6]}).containsExactly(3, -3, 1, -1, -1, 0);
-        assertThat(a.values[1]).isEqualTo(3f);
+        assertThat(new byte[] {a.qs[1], a.qs[2], a.qs[3], a.qs[4], a.qs[5], a.qs[6]}).containsExactly(2, -2, 0, 0, -1, 0);
+        assertThat(a.values[1]).isEqualTo(2f);
         assertThat(a.s).isNull();
     }
 
@@ -68,7 +68,7 @@ class ActivationTest {
         float d = 1.0f / 127;
         assertThat(a.d[0]).isEqualTo(Numbers.roundToF16(d)).isNotEqualTo(d);
         assertThat(a.qs[0]).isEqualTo((byte) 127);
-        assertThat(a.qs[1]).isEqualTo((byte) 64); // roundf(63.5)
+        assertThat(a.qs[1]).isEqualTo((byte) 64); // 0.5 * 127 / 1 = 63.5, half to even
     }
 
     @Test
@@ -78,7 +78,7 @@ class ActivationTest {
         System.arraycopy(head, 0, x, 0, head.length);
         Activation a = ActivationFormat.Q8_1.quantize(x, 0, 32);
         assertThat(a.d).containsExactly(1.0f);
-        assertThat(a.s).containsExactly(126f); // 127 + 3 - 3 + 1 - 1 - 1
+        assertThat(a.s).containsExactly(126f); // 127 + 2 - 2 + 0 + 0 - 1
     }
 
     @Test

@@ -1,5 +1,6 @@
 package jllm.kernel;
 
+import java.util.function.IntConsumer;
 import jllm.tensor.GgmlType;
 import jllm.tensor.Tensor;
 
@@ -34,6 +35,13 @@ public interface Kernels extends AutoCloseable {
 
     /** Dequantizes row {@code row} of w ({@code w.cols()} values) into {@code dst[dstOffset..]}. Exact. */
     void dequantizeRow(float[] dst, int dstOffset, Tensor w, long row);
+
+    /**
+     * Runs {@code body.accept(i)} for every i in {@code [0, count)}, spread over these kernels' threads in
+     * contiguous ranges (each i on exactly one thread), and returns when all are done. For model work
+     * that is not a matmul, such as attention heads. The body must not call back into these kernels.
+     */
+    void parallelFor(int count, IntConsumer body);
 
     /** Whether these kernels can compute with tensors of this type. */
     boolean supports(GgmlType type);

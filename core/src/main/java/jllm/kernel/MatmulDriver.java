@@ -3,6 +3,7 @@ package jllm.kernel;
 import java.lang.foreign.MemorySegment;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.ActivationFormat;
 import jllm.kernel.scalar.BlockCodec;
@@ -132,6 +133,21 @@ final class MatmulDriver implements Kernels {
         for (int b = 0; b < cols / t.blockSize; b++) {
             codec.dequantizeBlock(dst, dstOffset + b * t.blockSize, w.data(), offset + (long) b * t.blockBytes);
         }
+    }
+
+    @Override
+    public void parallelFor(int count, IntConsumer body) {
+        if (count <= 0) {
+            return;
+        }
+        int parts = Math.min(pool.threads(), count);
+        pool.run(parts, part -> {
+            int from = (int) ((long) count * part / parts);
+            int to = (int) ((long) count * (part + 1) / parts);
+            for (int i = from; i < to; i++) {
+                body.accept(i);
+            }
+        });
     }
 
     @Override

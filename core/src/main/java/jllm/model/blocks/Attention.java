@@ -1,5 +1,7 @@
 package jllm.model.blocks;
 
+import java.util.Arrays;
+
 import jllm.model.KvCache;
 
 /**
@@ -23,45 +25,39 @@ public final class Attention {
     }
 
     /**
-     * Attends from the query row {@code q[qOff ..]} (numHeads * headDim) at position {@code pos} over
-     * positions 0..pos of layer {@code layer}, writing numHeads * headDim values to {@code out[outOff ..]}.
-     * Heads in [headFrom, headTo) only, so callers can split heads across threads.
-     *
-     * @param scores scratch of at least pos + 1 floats
+     * Attends from head {@code h} of the query row {@code q[qOff ..]} (numHeads * headDim values) at
+     * position {@code pos} over positions 0..pos of layer {@code layer}, writing headDim values to
+     * {@code out[outOff + h * headDim ..]}. Heads are independent, so callers may run them on any thread.
      */
-    public void apply(float[] out, int outOff, float[] q, int qOff, KvCache cache, int layer, int pos,
-                      int headFrom, int headTo, float[] scores) {
+    public void applyHead(float[] out, int outOff, float[] q, int qOff, KvCache cache, int layer, int pos, int h) {
         float[] keys = cache.keys(layer);
         float[] values = cache.values(layer);
         int kvDim = numKvHeads * headDim;
-        int group = numHeads / numKvHeads;
+        int kvOff = (h / (numHeads / numKvHeads)) * headDim;
         float[] qh = new float[headDim];
-        for (int h = headFrom; h < headTo; h++) {
-            int kvOff = (h / group) * headDim;
-            // the query is rounded as the cache's storage is (ggml converts it to F16 for an F16 cache)
+        float[] scores = new float[pos + 1];
+        // the query is rounded as the cache's storage is (ggml converts it to F16 for an F16 cache)
+        for (int i = 0; i < headDim; i++) {
+            qh[i] = cache.round(q[qOff + h * headDim + i]);
+        }
+        // scores: scaled dot products with every cached key of this head's KV group
+        for (int t = 0; t <= pos; t++) {
+            int k = t * kvDim + kvOff;
+            float dot = 0f;
             for (int i = 0; i < headDim; i++) {
-                qh[i] = cache.round(q[qOff + h * headDim + i]);
+                dot += qh[i] * keys[k + i];
             }
-            for (int t = 0; t <= pos; t++) {
-                int k = t * kvDim + kvOff;
-                float dot = 0f;
-                for (int i = 0; i < headDim; i++) {
-                    dot += qh[i] * keys[k + i];
-                }
-                scores[t] = dot * scale;
-            }
-            Softmax.apply(scores, 0, pos + 1);
-            int o = outOff + h * headDim;
+            scores[t] = dot * scale;
+        }
+        Softmax.apply(scores, 0, pos + 1);
+        // weighted sum of the values; softmax weights are rounded like the cache too (F16 product with V)
+        int o = outOff + h * headDim;
+        Arrays.fill(out, o, o + headDim, 0f);
+        for (int t = 0; t <= pos; t++) {
+            float w = cache.round(scores[t]);
+            int v = t * kvDim + kvOff;
             for (int i = 0; i < headDim; i++) {
-                out[o + i] = 0f;
-            }
-            for (int t = 0; t <= pos; t++) {
-                // softmax weights are rounded like the cache too (F16 matrix product with V)
-                float w = cache.round(scores[t]);
-                int v = t * kvDim + kvOff;
-                for (int i = 0; i < headDim; i++) {
-                    out[o + i] += w * values[v + i];
-                }
+                out[o + i] += w * values[v + i];
             }
         }
     }

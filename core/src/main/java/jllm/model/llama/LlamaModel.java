@@ -51,7 +51,6 @@ public final class LlamaModel implements LanguageModel {
         float[] att = new float[n * qDim];     // (n, numHeads * headDim) attention output
         float[] gate = new float[n * c.hiddenDim()]; // (n, hiddenDim)
         float[] up = new float[n * c.hiddenDim()];   // (n, hiddenDim)
-        float[] scores = new float[pos0 + n];
         // token embeddings
         for (int i = 0; i < n; i++) {
             checkToken(tokens[i]);
@@ -68,9 +67,11 @@ public final class LlamaModel implements LanguageModel {
                 rope.apply(k, i * kvDim, c.numKvHeads(), pos0 + i);
                 cache.store(l, pos0 + i, k, i * kvDim, v, i * kvDim);
             }
-            for (int i = 0; i < n; i++) {
-                attention.apply(att, i * qDim, q, i * qDim, cache, l, pos0 + i, 0, c.numHeads(), scores);
-            }
+            int layer = l;
+            kernels.parallelFor(n * c.numHeads(), ih -> {
+                int i = ih / c.numHeads();
+                attention.applyHead(att, i * qDim, q, i * qDim, cache, layer, pos0 + i, ih % c.numHeads());
+            });
             kernels.matmul(xb, w.wo()[l], att, n);
             add(x, xb, n * dim);
             // feed-forward: norm, down(silu(gate(x)) * up(x)), residual

@@ -50,7 +50,6 @@ public final class Qwen2Model implements LanguageModel {
         float[] att = new float[n * dim];      // (n, dim) attention output
         float[] gate = new float[n * c.hiddenDim()]; // (n, hiddenDim)
         float[] up = new float[n * c.hiddenDim()];   // (n, hiddenDim)
-        float[] scores = new float[pos0 + n];
         // token embeddings
         for (int i = 0; i < n; i++) {
             if (tokens[i] < 0 || tokens[i] >= c.vocabSize()) {
@@ -72,9 +71,11 @@ public final class Qwen2Model implements LanguageModel {
                 rope.apply(k, i * kvDim, c.numKvHeads(), pos0 + i);
                 cache.store(l, pos0 + i, k, i * kvDim, v, i * kvDim);
             }
-            for (int i = 0; i < n; i++) {
-                attention.apply(att, i * dim, q, i * dim, cache, l, pos0 + i, 0, c.numHeads(), scores);
-            }
+            int layer = l;
+            kernels.parallelFor(n * c.numHeads(), ih -> {
+                int i = ih / c.numHeads();
+                attention.applyHead(att, i * dim, q, i * dim, cache, layer, pos0 + i, ih % c.numHeads());
+            });
             kernels.matmul(xb, w.wo()[l], att, n);
             addBias(x, 0, xb, n * dim);
             // feed-forward: norm, down(silu(gate(x)) * up(x)), residual

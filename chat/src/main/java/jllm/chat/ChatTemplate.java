@@ -56,7 +56,7 @@ public final class ChatTemplate {
         this.source = source;
         this.options = options;
         this.jinjava = newJinjava(options);
-        this.root = parse(jinjava, TemplateSource.prepare(source));
+        this.root = parse(TemplateSource.prepare(source));
     }
 
     /** Compiles a template with {@link ChatTemplateOptions#defaults()}. */
@@ -171,7 +171,7 @@ public final class ChatTemplate {
         resolver.add(new JinjavaBeanELResolver(true)); // reached only for jinjava's filters and tests
         JinjavaConfig config = JinjavaConfig.newBuilder()
                 .withTrimBlocks(true)
-                .withLstripBlocks(true)
+                .withLstripBlocks(false) // done as Jinja2 does it in TemplateSource
                 .withLegacyOverrides(LegacyOverrides.newBuilder()
                         .withUseNaturalOperatorPrecedence(true)
                         .withParseWhitespaceControlStrictly(true)
@@ -204,26 +204,41 @@ public final class ChatTemplate {
         return jinjava;
     }
 
-    private static Node parse(Jinjava jinjava, String source) {
+    private Node parse(String preparedSource) {
         JinjavaInterpreter interpreter = jinjava.newInterpreter();
         JinjavaInterpreter.pushCurrent(interpreter);
         try {
-            Node root = interpreter.parse(source);
+            Node parsed = interpreter.parse(preparedSource);
             failOnErrors(interpreter.getErrorsCopy(), "cannot be parsed");
-            return root;
+            return parsed;
         } finally {
             JinjavaInterpreter.popCurrent();
         }
     }
 
-    private static void failOnErrors(List<TemplateError> errors, String what) {
+    /**
+     * Turns jinjava's recorded errors into an exception: every fatal error, plus the warnings after which
+     * the output is wrong (a stray end tag, a macro stopped at the recursion bound, a rendering cycle).
+     */
+    private void failOnErrors(List<TemplateError> errors, String what) {
         for (TemplateError error : errors) {
-            if (error.getSeverity() != ErrorType.FATAL) {
+            String message = String.valueOf(error.getMessage());
+            boolean fatal = error.getSeverity() == ErrorType.FATAL
+                    || error.getReason() == ErrorReason.SYNTAX_ERROR
+                    || message.startsWith("Max recursion limit")
+                    || message.startsWith("Rendering cycle detected");
+            if (!fatal) {
                 continue;
             }
-            String detail = error.getReason() == ErrorReason.OUTPUT_TOO_BIG
-                    ? "the prompt grew past the output bound (" + error.getMessage() + ")"
-                    : error.getMessage();
+            String detail;
+            if (error.getReason() == ErrorReason.OUTPUT_TOO_BIG || message.contains("OutputTooBigException")) {
+                detail = "the prompt or a string it builds grew past the output bound of " + options.maxOutputChars()
+                        + " characters (" + message + ")";
+            } else if (message.startsWith("Max recursion limit")) {
+                detail = "macro recursion went deeper than the depth bound of " + options.maxDepth() + " (" + message + ")";
+            } else {
+                detail = message;
+            }
             String where = error.getFieldName() == null || error.getFieldName().isBlank() ? ""
                     : " in '" + error.getFieldName() + "'";
             throw new ChatTemplateException("chat template " + what + " at line " + error.getLineno() + where + ": " + detail);

@@ -37,12 +37,21 @@ final class SandboxResolver extends ELResolver {
         if (base instanceof ForLoop loop) {
             return loopProperty(loop, String.valueOf(property));
         }
-        if (isString(base) && property instanceof Number n) {
+        if (isString(base) && index(property) != null) {
             String s = base.toString();
-            int i = n.intValue() < 0 ? n.intValue() + s.length() : n.intValue();
+            int i = index(property) < 0 ? index(property) + s.length() : index(property);
             return i >= 0 && i < s.length() ? String.valueOf(s.charAt(i)) : null;
         }
         return null;
+    }
+
+    /** A string's index, which jinjava passes as a number or as its decimal text. */
+    private static Integer index(Object property) {
+        if (property instanceof Number n) {
+            return n.intValue();
+        }
+        String text = String.valueOf(property);
+        return text.matches("-?\\d{1,9}") ? Integer.valueOf(text) : null;
     }
 
     private static Object loopProperty(ForLoop loop, String name) {

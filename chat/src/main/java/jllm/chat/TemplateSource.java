@@ -2,11 +2,14 @@ package jllm.chat;
 
 /**
  * The source rewrites applied before jinjava parses a template, each where jinjava's grammar or defaults
- * differ from Jinja2's as transformers configures it. They touch only the code inside {@code {{ }}} and
- * {@code {% %}}, never string literals, comments or text:
+ * differ from Jinja2's as transformers configures it. Apart from the first two, they touch only the code
+ * inside {@code {{ }}} and {@code {% %}}, never string literals, comments or text:
  *
  * <ol>
  *   <li>one trailing newline is dropped (Jinja2's {@code keep_trailing_newline=False});</li>
+ *   <li>{@code lstrip_blocks}: spaces and tabs between the start of a line and a {@code {%} or
+ *       {@code {#} are dropped (jinjava's own option strips them even after other text on the line);
+ *       {@code {%+} keeps them, as in Jinja2;</li>
  *   <li>{@code n+1} becomes {@code n + 1}: jinjava's scanner reads {@code +1} as a signed number;</li>
  *   <li>{@code a.xs[::-1]} becomes {@code (a.xs|reverse)}: jinjava's slices have no step;</li>
  *   <li>{@code not a is b}, {@code not a == b}, {@code not a in b} become {@code a is not b},
@@ -34,6 +37,14 @@ final class TemplateSource {
             }
             out.append(s, i, open);
             char kind = s.charAt(open + 1);
+            if (kind != '{') {
+                boolean keep = open + 2 < s.length() && s.charAt(open + 2) == '+';
+                if (keep) {
+                    s = s.substring(0, open + 2) + s.substring(open + 3); // jinjava does not know "{%+"
+                } else {
+                    lstrip(out);
+                }
+            }
             if (kind == '#') {
                 int end = s.indexOf("#}", open + 2);
                 end = end < 0 ? s.length() : end + 2;
@@ -67,7 +78,18 @@ final class TemplateSource {
         return out.toString();
     }
 
-    /** Applies rewrites 2-5 to the code of one tag or expression. */
+    /** Drops the spaces and tabs that end {@code out} when only they stand between a line start and a block tag. */
+    private static void lstrip(StringBuilder out) {
+        int i = out.length();
+        while (i > 0 && (out.charAt(i - 1) == ' ' || out.charAt(i - 1) == '\t')) {
+            i--;
+        }
+        if (i == 0 || out.charAt(i - 1) == '\n' || out.charAt(i - 1) == '\r') {
+            out.setLength(i);
+        }
+    }
+
+    /** Applies rewrites 3-6 to the code of one tag or expression. */
     static String rewrite(String code, boolean keywordArguments) {
         String s = spaceSignedNumbers(code);
         s = reverseSlices(s);

@@ -60,6 +60,7 @@ final class BlockTags {
         }
 
         @Override
+        @SuppressWarnings("try") // the scope is entered and left by the try; its variable is unused
         public String interpret(TagNode tagNode, JinjavaInterpreter interpreter) {
             String body = renderChildren(tagNode, interpreter);
             try (InterpreterScopeClosable ignored = interpreter.enterScope()) {

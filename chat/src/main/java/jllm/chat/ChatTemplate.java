@@ -9,10 +9,12 @@ import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.interpret.TemplateError.ErrorReason;
 import com.hubspot.jinjava.interpret.TemplateError.ErrorType;
+import com.hubspot.jinjava.el.JinjavaProcessors;
 import com.hubspot.jinjava.el.TypeConvertingMapELResolver;
 import com.hubspot.jinjava.el.ext.JinjavaBeanELResolver;
 import com.hubspot.jinjava.el.ext.JinjavaListELResolver;
 import com.hubspot.jinjava.tree.Node;
+import com.hubspot.jinjava.interpret.AutoCloseableSupplier.AutoCloseableImpl;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -121,10 +123,9 @@ public final class ChatTemplate {
         RenderBudget budget = RenderBudget.open(options);
         Context context = new Context(jinjava.getGlobalContextCopy(), bindings, jinjava.getGlobalConfig().getDisabled());
         JinjavaInterpreter interpreter = new JinjavaInterpreter(jinjava, context, jinjava.getGlobalConfig());
-        JinjavaInterpreter.pushCurrent(interpreter);
         String output;
-        try {
-            output = interpreter.render(root);
+        try (AutoCloseableImpl<JinjavaInterpreter> current = JinjavaInterpreter.closeablePushCurrent(interpreter).get()) {
+            output = current.value().render(root);
         } catch (RenderBudget.Aborted e) {
             output = null;
         } catch (RuntimeException e) {
@@ -133,7 +134,6 @@ public final class ChatTemplate {
             }
             output = null;
         } finally {
-            JinjavaInterpreter.popCurrent();
             budget.close();
         }
         if (budget.raised() != null) {
@@ -181,7 +181,9 @@ public final class ChatTemplate {
                         .withUseTrimmingForNotesAndExpressions(true)
                         .build())
                 .withElResolver(resolver)
-                .withNodePreProcessor((node, interpreter) -> RenderBudget.current().step())
+                .withProcessors(JinjavaProcessors.newBuilder()
+                        .withNodePreProcessor((node, interpreter) -> RenderBudget.step(RenderBudget.current()))
+                        .build())
                 .withMaxOutputSize(options.maxOutputChars())
                 .withMaxStringLength(options.maxOutputChars())
                 .withMaxListSize(options.maxCollection())
@@ -206,13 +208,10 @@ public final class ChatTemplate {
 
     private Node parse(String preparedSource) {
         JinjavaInterpreter interpreter = jinjava.newInterpreter();
-        JinjavaInterpreter.pushCurrent(interpreter);
-        try {
-            Node parsed = interpreter.parse(preparedSource);
+        try (AutoCloseableImpl<JinjavaInterpreter> current = JinjavaInterpreter.closeablePushCurrent(interpreter).get()) {
+            Node parsed = current.value().parse(preparedSource);
             failOnErrors(interpreter.getErrorsCopy(), "cannot be parsed");
             return parsed;
-        } finally {
-            JinjavaInterpreter.popCurrent();
         }
     }
 

@@ -76,6 +76,7 @@ final class PythonForTag extends ForTag {
     }
 
     @Override
+    @SuppressWarnings("try") // the scope is entered and left by the try; its variable is unused
     public String interpret(TagNode tagNode, JinjavaInterpreter interpreter) {
         Header header = Header.parse(tagNode.getHelpers(), tagNode.getLineNumber(), tagNode.getStartPosition());
         Object collection = interpreter.resolveELExpression(header.iterable(), tagNode.getLineNumber());

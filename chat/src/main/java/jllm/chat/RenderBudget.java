@@ -42,6 +42,13 @@ final class RenderBudget {
         return CURRENT.get();
     }
 
+    /** The node pre-processor: counts a step of {@code budget}; outside a render (null) there is nothing to count. */
+    static void step(RenderBudget budget) {
+        if (budget != null) {
+            budget.step();
+        }
+    }
+
     ChatTemplateOptions options() {
         return options;
     }

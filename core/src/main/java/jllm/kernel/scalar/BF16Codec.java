@@ -34,4 +34,14 @@ final class BF16Codec implements BlockCodec {
         }
         return (float) sum;
     }
+
+    @Override
+    public boolean canQuantize() {
+        return true;
+    }
+
+    @Override
+    public void quantizeBlock(MemorySegment dst, long offset, float[] src, int srcOffset) {
+        dst.set(Numbers.LE_SHORT, offset, Numbers.floatToBf16(src[srcOffset]));
+    }
 }

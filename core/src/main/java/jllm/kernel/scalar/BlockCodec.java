@@ -22,6 +22,19 @@ public interface BlockCodec extends RowDot {
     /** Dot product of the block at {@code w[offset ..]} with block number {@code block} of {@code x}. */
     float dotBlock(MemorySegment w, long offset, Activation x, int block);
 
+    /** Whether {@link #quantizeBlock} is implemented for this type. */
+    default boolean canQuantize() {
+        return false;
+    }
+
+    /**
+     * Encodes {@code blockSize} values from {@code src[srcOffset ..]} into one block at
+     * {@code dst[offset ..]}, as ggml's reference quantizer ({@code quantize_row_*_ref}) does.
+     */
+    default void quantizeBlock(MemorySegment dst, long offset, float[] src, int srcOffset) {
+        throw new UnsupportedOperationException("jllm cannot quantize to " + type() + " yet");
+    }
+
     /** Sums the block dots in float, in order, as ggml's generic dot products do. */
     @Override
     default float dot(MemorySegment w, long offset, Activation x, int cols) {

@@ -34,4 +34,14 @@ final class F32Codec implements BlockCodec {
         }
         return (float) sum;
     }
+
+    @Override
+    public boolean canQuantize() {
+        return true;
+    }
+
+    @Override
+    public void quantizeBlock(MemorySegment dst, long offset, float[] src, int srcOffset) {
+        dst.set(Numbers.LE_FLOAT, offset, src[srcOffset]);
+    }
 }

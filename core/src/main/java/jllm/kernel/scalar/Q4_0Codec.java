@@ -1,6 +1,7 @@
 package jllm.kernel.scalar;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jllm.tensor.GgmlType;
 
 /**
@@ -42,5 +43,35 @@ final class Q4_0Codec implements BlockCodec {
         }
         // ggml: sumi * x.d * y.d, left to right
         return (sum0 + sum1) * Numbers.f16(w, offset) * x.d[block];
+    }
+
+    @Override
+    public boolean canQuantize() {
+        return true;
+    }
+
+    /**
+     * quantize_row_q4_0_ref: the value of largest magnitude maps to -8, d = max / -8, and each value
+     * becomes min(15, (int8) (x / d + 8.5)).
+     */
+    @Override
+    public void quantizeBlock(MemorySegment dst, long offset, float[] src, int srcOffset) {
+        float amax = 0;
+        float max = 0;
+        for (int j = 0; j < 32; j++) {
+            float v = src[srcOffset + j];
+            if (amax < Math.abs(v)) {
+                amax = Math.abs(v);
+                max = v;
+            }
+        }
+        float d = max / -8;
+        float id = d != 0 ? 1.0f / d : 0.0f;
+        dst.set(Numbers.LE_SHORT, offset, Float.floatToFloat16(d));
+        for (int j = 0; j < 16; j++) {
+            int x0 = Math.min(15, (byte) (int) (src[srcOffset + j] * id + 8.5f));
+            int x1 = Math.min(15, (byte) (int) (src[srcOffset + 16 + j] * id + 8.5f));
+            dst.set(ValueLayout.JAVA_BYTE, offset + 2 + j, (byte) (x0 | (x1 << 4)));
+        }
     }
 }

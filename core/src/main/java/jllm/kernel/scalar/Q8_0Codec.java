@@ -1,6 +1,7 @@
 package jllm.kernel.scalar;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jllm.tensor.GgmlType;
 
 /** Q8_0: {@code d (f16), qs[32] (int8)}. Value j is {@code qs[j] * d}. */
@@ -33,5 +34,25 @@ final class Q8_0Codec implements BlockCodec {
             sum += Numbers.i8(w, offset + 2 + j) * y[base + j];
         }
         return sum * (Numbers.f16(w, offset) * x.d[block]);
+    }
+
+    @Override
+    public boolean canQuantize() {
+        return true;
+    }
+
+    /** quantize_row_q8_0_ref: d = amax / 127, q = roundf(x / d). */
+    @Override
+    public void quantizeBlock(MemorySegment dst, long offset, float[] src, int srcOffset) {
+        float amax = 0;
+        for (int j = 0; j < 32; j++) {
+            amax = Math.max(amax, Math.abs(src[srcOffset + j]));
+        }
+        float d = amax / 127;
+        float id = d != 0 ? 1.0f / d : 0.0f;
+        dst.set(Numbers.LE_SHORT, offset, Float.floatToFloat16(d));
+        for (int j = 0; j < 32; j++) {
+            dst.set(ValueLayout.JAVA_BYTE, offset + 2 + j, (byte) Numbers.roundf(src[srcOffset + j] * id));
+        }
     }
 }

@@ -46,6 +46,11 @@ abstract class BaseTokenizer implements Tokenizer {
     /** Bytes of a token that is neither control nor unknown nor user-defined. */
     abstract byte[] normalTokenBytes(int id);
 
+    /** Bytes of a user-defined (added, non-special) token: its text as written. */
+    byte[] userDefinedBytes(int id) {
+        return vocab.token(id).getBytes(StandardCharsets.UTF_8);
+    }
+
     /** Whether decode drops one leading space (SentencePiece's dummy prefix). */
     boolean stripsLeadingSpace() {
         return false;
@@ -132,7 +137,7 @@ abstract class BaseTokenizer implements Tokenizer {
             case CONTROL, UNKNOWN:
                 return special ? vocab.token(id).getBytes(StandardCharsets.UTF_8) : new byte[0];
             case USER_DEFINED:
-                return vocab.token(id).getBytes(StandardCharsets.UTF_8);
+                return userDefinedBytes(id);
             case UNUSED:
                 return new byte[0];
             default:

@@ -181,6 +181,16 @@ final class BpeTokenizer extends BaseTokenizer {
         return t.replace(SpmTokenizer.SPACE, ' ').getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Hugging Face runs added tokens through the decoder too: in SentencePiece-style vocabularies an
+     * added {@code ▁▁} decodes to two spaces. Byte-level added tokens keep their text (llama.cpp).
+     */
+    @Override
+    byte[] userDefinedBytes(int id) {
+        String t = vocab.token(id);
+        return (pipeline.byteLevel() ? t : t.replace(SpmTokenizer.SPACE, ' ')).getBytes(StandardCharsets.UTF_8);
+    }
+
     private static int hex(String t) {
         int v = Character.digit(t.charAt(3), 16) * 16 + Character.digit(t.charAt(4), 16);
         return v < 0 ? 0 : v & 0xFF;

@@ -38,6 +38,14 @@ public final class Tokenizers {
     }
 
     /**
+     * From OpenAI's original GPT-2 files {@code encoder.json} and {@code vocab.bpe} (byte-level BPE,
+     * GPT-2 split regex; {@code <|endoftext|>} is BOS and EOS, none added).
+     */
+    public static Tokenizer fromGpt2Files(Path encoderJson, Path vocabBpe) {
+        return Gpt2FilesLoader.load(encoderJson, vocabBpe);
+    }
+
+    /**
      * From llama2.c's {@code tokenizer.bin} (SentencePiece vocabulary with spaces instead of {@code ▁};
      * BOS id 1, EOS id 2, BOS added, dummy-prefix space).
      *

@@ -50,6 +50,11 @@ final class BpeTokenizer extends BaseTokenizer {
         }
     }
 
+    /** The merge table (for the reference comparison in tests). */
+    MergeTable merges() {
+        return merges;
+    }
+
     @Override
     boolean stripsLeadingSpace() {
         return stripLeadingSpace;

@@ -51,8 +51,8 @@ public final class Vocabulary {
         this.scores = scores;
         this.types = types;
         this.ids = new HashMap<>(tokens.length * 2);
-        // The first id wins for duplicate texts (llama.cpp keeps the last; duplicates are unused pads).
-        for (int i = tokens.length - 1; i >= 0; i--) {
+        // For duplicate texts the last id wins, as in llama.cpp's token_to_id.
+        for (int i = 0; i < tokens.length; i++) {
             ids.put(tokens[i], i);
         }
         this.bos = s.bos();
@@ -167,7 +167,7 @@ public final class Vocabulary {
         return Optional.ofNullable(chatTemplate);
     }
 
-    /** Internal: token id by text, -1 if absent (no boxing on hot paths is attempted; map lookup). */
+    /** Internal: token id by text, -1 if absent. */
     int idOrMinus1(String text) {
         Integer i = ids.get(text);
         return i == null ? -1 : i;

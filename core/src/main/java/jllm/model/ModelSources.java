@@ -13,6 +13,8 @@ import jllm.format.gguf.GgufValue;
 import jllm.format.gguf.GgufValueType;
 import jllm.format.llama2c.Llama2cCheckpoint;
 import jllm.format.llama2c.Llama2cConfig;
+import jllm.format.safetensors.HfTensorNames;
+import jllm.format.safetensors.SafetensorsFolder;
 import jllm.model.blocks.Rope;
 import jllm.tensor.Shape;
 import jllm.tensor.Tensor;
@@ -65,9 +67,61 @@ public final class ModelSources {
         }
     }
 
-    /** A Hugging Face safetensors folder (pending: arrives with the safetensors reader). */
+    /**
+     * A Hugging Face safetensors folder of the llama (llama, mistral) or qwen2 family: config.json
+     * becomes {@code <arch>.*} keys, tensor names become GGUF names. Hugging Face stores q/k weights
+     * unpermuted, so llama models from here rotate NEOX pairs.
+     */
     public static ModelSource safetensors(Path path) {
-        throw new ModelFormatException(path.toString(), null, "safetensors folders are not readable yet", null);
+        Path dir = path.toFile().isDirectory() ? path : path.getParent();
+        SafetensorsFolder folder = SafetensorsFolder.open(dir);
+        try {
+            Map<String, Object> cfg = folder.config();
+            String file = dir.resolve("config.json").toString();
+            String modelType = string(cfg, "model_type", file);
+            String arch = switch (modelType) {
+                case "llama", "mistral" -> "llama";
+                case "qwen2" -> "qwen2";
+                default -> throw new ModelFormatException(file, "model_type", "model type \"" + modelType
+                        + "\" is not supported from safetensors (jllm reads llama, mistral and qwen2 folders)", null);
+            };
+            Map<String, GgufValue> m = new LinkedHashMap<>();
+            m.put("general.architecture", str(arch));
+            m.put("general.name", str(dir.getFileName().toString()));
+            int dim = integer(cfg, "hidden_size", file);
+            int heads = integer(cfg, "num_attention_heads", file);
+            m.put(arch + ".embedding_length", u32(dim));
+            m.put(arch + ".feed_forward_length", u32(integer(cfg, "intermediate_size", file)));
+            m.put(arch + ".block_count", u32(integer(cfg, "num_hidden_layers", file)));
+            m.put(arch + ".attention.head_count", u32(heads));
+            m.put(arch + ".attention.head_count_kv", u32(cfg.containsKey("num_key_value_heads")
+                    ? integer(cfg, "num_key_value_heads", file) : heads));
+            if (cfg.get("head_dim") instanceof Number hd) {
+                m.put(arch + ".attention.key_length", u32(hd.intValue()));
+            }
+            m.put(arch + ".context_length", u32(cfg.containsKey("max_position_embeddings")
+                    ? integer(cfg, "max_position_embeddings", file) : 4096));
+            m.put(arch + ".attention.layer_norm_rms_epsilon", f32(number(cfg, "rms_norm_eps", 1e-6, file)));
+            m.put(arch + ".rope.freq_base", f32(number(cfg, "rope_theta", 10000, file)));
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            for (Map.Entry<String, Tensor> e : folder.tensors().entrySet()) {
+                Optional<String> name = HfTensorNames.toGguf(e.getKey());
+                if (name.isPresent()) {
+                    Tensor t = e.getValue();
+                    tensors.put(name.get(), new Tensor(name.get(), t.type(), t.shape(), t.data()));
+                }
+            }
+            if (Boolean.TRUE.equals(cfg.get("tie_word_embeddings"))) {
+                tensors.remove("output.weight");
+            }
+            int headDim = cfg.get("head_dim") instanceof Number hd ? hd.intValue() : dim / heads;
+            ropeFreqs(cfg, headDim, file).ifPresent(t -> tensors.put(t.name(), t));
+            return new ModelSource("safetensors", dir, new GgufMetadata(file, m), tensors,
+                    Optional.of(Rope.Style.NEOX), folder);
+        } catch (RuntimeException e) {
+            folder.close();
+            throw e;
+        }
     }
 
     /**

@@ -16,7 +16,7 @@ import java.util.StringJoiner;
 import jllm.format.json.Json;
 
 /** Writes small safetensors files for tests, as the safetensors library lays them out. */
-final class SafetensorsBytes {
+public final class SafetensorsBytes {
     private final List<Entry> entries = new ArrayList<>();
     private Map<String, String> metadata = Map.of();
 
@@ -24,12 +24,12 @@ final class SafetensorsBytes {
     record Entry(String name, String dtype, long[] shape, byte[] data) {
     }
 
-    SafetensorsBytes add(String name, String dtype, long[] shape, byte[] data) {
+    public SafetensorsBytes add(String name, String dtype, long[] shape, byte[] data) {
         entries.add(new Entry(name, dtype, shape, data));
         return this;
     }
 
-    SafetensorsBytes addF32(String name, long[] shape, float... values) {
+    public SafetensorsBytes addF32(String name, long[] shape, float... values) {
         ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : values) {
             b.putFloat(v);
@@ -42,7 +42,7 @@ final class SafetensorsBytes {
         return this;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         StringJoiner header = new StringJoiner(",", "{", "}");
         if (!metadata.isEmpty()) {
             StringJoiner m = new StringJoiner(",", "{", "}");
@@ -80,7 +80,7 @@ final class SafetensorsBytes {
         return b.array();
     }
 
-    void write(Path p) {
+    public void write(Path p) {
         try {
             Files.write(p, bytes());
         } catch (IOException e) {

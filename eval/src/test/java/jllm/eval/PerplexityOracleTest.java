@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -39,18 +38,8 @@ class PerplexityOracleTest {
         kernels.close();
     }
 
-    @SuppressWarnings("unchecked")
     static Stream<String> models() throws Exception {
-        Path dir = SharedData.root();
-        if (dir == null) {
-            return Stream.of("(shared data missing)");
-        }
-        Map<String, Object> manifest = Json.parseObject(Files.readString(dir.resolve("testdata/models/MANIFEST.json")), "MANIFEST.json");
-        List<String> names = new ArrayList<>();
-        for (Object o : (List<Object>) manifest.get("models")) {
-            names.add((String) ((Map<String, Object>) o).get("file"));
-        }
-        return names.stream();
+        return SharedData.manifestModels();
     }
 
     @ParameterizedTest(name = "{0}")

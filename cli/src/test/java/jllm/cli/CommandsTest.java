@@ -126,6 +126,14 @@ class CommandsTest {
     }
 
     @Test
+    void chatSaysWhenTheConversationOutgrowsTheContext() {
+        CliRunner.Result r = CliRunner.runWithInput("Once upon a time there was a little girl\nand then?\n/reset\nLily\n",
+                "chat", models() + "/stories260K/stories260K-F32.gguf", "-n", "40", "--temp", "0", "-c", "64");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("no longer fits the context of 64 tokens", "conversation cleared");
+    }
+
+    @Test
     void errorsAreOneLineWithoutStackTrace(@TempDir Path tmp) throws Exception {
         CliRunner.Result missing = CliRunner.run("run", tmp.resolve("nope.gguf").toString(), "-p", "x");
         assertThat(missing.exit()).isNotZero();

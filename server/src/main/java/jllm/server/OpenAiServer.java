@@ -59,6 +59,8 @@ public final class OpenAiServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(OpenAiServer.class.getName());
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
 
+    private static final String ERROR_SENT = "jllm.errorSent";
+
     private final ServerOptions options;
     private final Map<String, ServedModel> models = new LinkedHashMap<>();
     private final Map<String, Engine> engines = new LinkedHashMap<>();
@@ -127,6 +129,7 @@ public final class OpenAiServer implements AutoCloseable {
             cfg.concurrency.useVirtualThreads = true;
             cfg.http.maxRequestSize = options.maxBodyBytes();
             cfg.http.compressionStrategy = CompressionStrategy.NONE;
+            cfg.http.prefer405over404 = true;
             cfg.jetty.modifyHttpConfiguration(h -> {
                 h.setRequestHeaderSize(options.maxHeaderBytes());
                 h.setSendServerVersion(false);
@@ -157,7 +160,7 @@ public final class OpenAiServer implements AutoCloseable {
                 error(ctx, new ApiException(500, "server_error", null, null, "internal error: " + e.getClass().getSimpleName()));
             });
             cfg.routes.error(404, ctx -> {
-                if (ctx.path().startsWith("/v1/") && ctx.result() == null) {
+                if (ctx.path().startsWith("/v1/") && ctx.attribute(ERROR_SENT) == null) {
                     error(ctx, new ApiException(404, "invalid_request_error", null, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path()));
                 }
             });
@@ -659,6 +662,7 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     private void error(Context ctx, ApiException e) {
+        ctx.attribute(ERROR_SENT, Boolean.TRUE);
         ObjectNode o = Requests.JSON.createObjectNode();
         o.set("error", errorObject(e));
         if (e.status() == 503) {

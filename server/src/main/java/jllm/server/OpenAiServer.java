@@ -249,7 +249,8 @@ public final class OpenAiServer implements AutoCloseable {
         // the template usually writes BOS itself; add it only when it did not
         String bos = m.bosText();
         int[] tokens = m.tokenizer().encode(prompt, bos.isEmpty() || !prompt.startsWith(bos), true);
-        Generator.Options opts = options(req.generation(), tokens.length, engine.contextLength(), req.topLogprobs());
+        Generator.Options opts = options(req.generation(), tokens.length, engine.contextLength(), req.topLogprobs(),
+                req.jsonObject());
         Reply reply = new Reply(ctx, m, true, req.topLogprobs());
         run(ctx, engine, tokens, opts, req.generation(), reply, "/v1/chat/completions");
     }
@@ -277,7 +278,7 @@ public final class OpenAiServer implements AutoCloseable {
             g = new Requests.Generation(g.model(), g.temperature(), g.topP(), java.util.OptionalInt.of(16), g.stop(), g.seed(),
                     g.frequencyPenalty(), g.presencePenalty(), g.stream(), g.includeUsage());
         }
-        Generator.Options opts = options(g, tokens.length, engine.contextLength(), req.logprobs());
+        Generator.Options opts = options(g, tokens.length, engine.contextLength(), req.logprobs(), false);
         Reply reply = new Reply(ctx, m, false, req.logprobs());
         if (req.echo()) {
             reply.echo(m.tokenizer().decode(tokens, false));
@@ -285,7 +286,8 @@ public final class OpenAiServer implements AutoCloseable {
         run(ctx, engine, tokens, opts, g, reply, "/v1/completions");
     }
 
-    private static Generator.Options options(Requests.Generation g, int promptTokens, int contextLength, int topLogprobs) {
+    private static Generator.Options options(Requests.Generation g, int promptTokens, int contextLength, int topLogprobs,
+                                             boolean jsonObject) {
         if (promptTokens >= contextLength) {
             throw new ApiException(400, "invalid_request_error", "messages", "context_length_exceeded",
                     "the prompt has " + promptTokens + " tokens but the context holds " + contextLength
@@ -300,7 +302,7 @@ public final class OpenAiServer implements AutoCloseable {
         long seed = g.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
         SamplerSettings s = new SamplerSettings((float) g.temperature(), 0, (float) g.topP(), 0f, 1f, 64,
                 (float) g.frequencyPenalty(), (float) g.presencePenalty(), seed);
-        return new Generator.Options(max, s, g.stop(), false, topLogprobs);
+        return new Generator.Options(max, s, g.stop(), false, topLogprobs, jsonObject);
     }
 
     /** Submits a generation and answers with one JSON object or an event stream. */

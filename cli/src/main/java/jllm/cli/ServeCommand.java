@@ -104,7 +104,7 @@ final class ServeCommand implements Callable<Integer> {
                         ServedModel.of(ServedModel.nameOf(model), m), maxTokens, streams, ctx);
                 double single = results.getFirst().tokensPerSecond();
                 for (jllm.server.ServeBench.Result r : results) {
-                    System.out.printf("%s speedup=%.2fx%n", r, r.tokensPerSecond() / single);
+                    Console.out().printf("%s speedup=%.2fx%n", r, r.tokensPerSecond() / single);
                 }
             }
             return 0;

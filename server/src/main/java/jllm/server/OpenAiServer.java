@@ -185,7 +185,8 @@ public final class OpenAiServer implements AutoCloseable {
     /** Origin and API-key checks before every route. */
     private void guard(Context ctx) {
         String origin = ctx.header("Origin");
-        if (origin != null && !origin.equals("http://" + ctx.header("Host"))) {
+        String host = ctx.header("Host");
+        if (origin != null && !origin.equals("http://" + host) && !origin.equals("https://" + host)) {
             throw new ApiException(403, "invalid_request_error", null, "forbidden_origin",
                     "requests from other web origins are refused");
         }
@@ -313,6 +314,10 @@ public final class OpenAiServer implements AutoCloseable {
             if (g.stream()) {
                 stream(ctx, job, reply, g.includeUsage());
             } else {
+                // Jetty reports a connection failure (an idle timeout, a reset seen while writing) here;
+                // a quiet close by a client waiting for a whole answer is only seen when it is written
+                org.eclipse.jetty.ee10.servlet.ServletContextRequest.getServletContextRequest(ctx.req())
+                        .addFailureListener(failure -> job.cancel());
                 Engine.Done done = collect(job, reply);
                 json(ctx, 200, reply.whole(done));
             }

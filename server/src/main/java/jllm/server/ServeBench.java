@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -21,7 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Measures the server as clients see it: for each number of concurrent streams, that many streaming
  * chat requests start together on an in-process server (loopback, port 0); it reports the aggregate
  * generated tokens per second (all tokens over the wall time from the first request to the last token)
- * and the times to first token, plus those of a short probe request sent while the streams decode.
+ * and the times to first token, plus that of a short probe request sent once all streams are decoding.
  *
  * <pre>{@code
  * List<ServeBench.Result> r = ServeBench.run(ServedModel.of("m", loaded), 128, List.of(1, 4));
@@ -37,7 +38,7 @@ public final class ServeBench {
      * @param seconds          wall time from the first request to the last token
      * @param tokensPerSecond  aggregate generation rate
      * @param maxTtftMillis    slowest time to first token among the streams
-     * @param probeTtftMillis  time to first token of a short request sent while the streams decode
+     * @param probeTtftMillis  time to first token of a short request sent once all streams decode
      */
     public record Result(int streams, int tokens, double seconds, double tokensPerSecond, double maxTtftMillis,
                          double probeTtftMillis) {
@@ -60,20 +61,22 @@ public final class ServeBench {
              HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
              ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             URI uri = server.baseUri().resolve("/v1/chat/completions");
-            stream(client, uri, model.name(), "warm up", 16, System.nanoTime()); // JIT warm-up
+            stream(client, uri, model.name(), "warm up", 16, () -> { }); // JIT warm-up
             for (int c : concurrencies) {
                 long t0 = System.nanoTime();
                 List<CompletableFuture<Stream>> all = new ArrayList<>();
+                CountDownLatch started = new CountDownLatch(c);
                 for (int i = 0; i < c; i++) {
                     String prompt = "Stream " + i + ": tell me a long story about the number " + (i * 7 + 3);
-                    all.add(CompletableFuture.supplyAsync(() -> stream(client, uri, model.name(), prompt, maxTokens, t0), pool));
+                    all.add(CompletableFuture.supplyAsync(() -> stream(client, uri, model.name(), prompt, maxTokens,
+                            started::countDown), pool));
                 }
-                // a short request while the streams decode (a slot is left free for it)
+                // a short request once every stream is decoding (a slot is left free for it)
                 double probe = Double.NaN;
                 if (c > 1) {
-                    sleepASecond();
+                    await(started);
                     long p0 = System.nanoTime();
-                    Stream s = stream(client, uri, model.name(), "Hi", 4, p0);
+                    Stream s = stream(client, uri, model.name(), "Hi", 4, () -> { });
                     probe = (s.firstNanos() - p0) / 1e6;
                 }
                 int tokens = 0;
@@ -92,16 +95,17 @@ public final class ServeBench {
         return results;
     }
 
-    /** Lets the streams get past their prompts first. */
-    private static void sleepASecond() {
+    private static void await(CountDownLatch started) {
         try {
-            Thread.sleep(1000);
+            started.await();
+            Thread.sleep(200);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private static Stream stream(HttpClient client, URI uri, String model, String prompt, int maxTokens, long t0) {
+    private static Stream stream(HttpClient client, URI uri, String model, String prompt, int maxTokens,
+                                 Runnable onFirstToken) {
         String body = "{\"model\":" + quote(model) + ",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
                 + "\"temperature\":0,\"max_tokens\":" + maxTokens + ",\"messages\":[{\"role\":\"user\",\"content\":" + quote(prompt) + "}]}";
         HttpRequest r = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
@@ -122,6 +126,7 @@ public final class ServeBench {
                     JsonNode choices = chunk.get("choices");
                     if (first == 0 && choices.size() > 0 && !choices.get(0).path("delta").path("content").asText("").isEmpty()) {
                         first = System.nanoTime();
+                        onFirstToken.run();
                     }
                     if (chunk.hasNonNull("usage")) {
                         tokens = chunk.get("usage").get("completion_tokens").asInt();

@@ -75,4 +75,39 @@ final class ServeCommand implements Callable<Integer> {
         }
         return 0;
     }
+
+    /**
+     * {@code jllm serve-bench MODEL}: aggregate generation tokens/s of 1 and of N concurrent streams on an
+     * in-process server, and times to first token under load.
+     */
+    @Command(name = "serve-bench", description = "Measure the server: aggregate tokens/s of 1 vs N concurrent streams, and time to first token under load.")
+    static final class Bench implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "MODEL", description = "Model file or folder.")
+        Path model;
+
+        @Option(names = {"-n", "--n-predict"}, paramLabel = "N", description = "Tokens per stream (default: ${DEFAULT-VALUE}).")
+        int maxTokens = 128;
+
+        @Option(names = "--streams", split = ",", paramLabel = "N,...", description = "Concurrent streams to measure (default: 1,4).")
+        List<Integer> streams = List.of(1, 4);
+
+        @Option(names = {"-c", "--ctx"}, paramLabel = "N", description = "Context per stream (default: ${DEFAULT-VALUE}).")
+        int ctx = 512;
+
+        @Mixin
+        ModelOptions modelOptions;
+
+        @Override
+        public Integer call() {
+            try (LoadedModel m = modelOptions.load(model)) {
+                List<jllm.server.ServeBench.Result> results = jllm.server.ServeBench.run(
+                        ServedModel.of(ServedModel.nameOf(model), m), maxTokens, streams, ctx);
+                double single = results.getFirst().tokensPerSecond();
+                for (jllm.server.ServeBench.Result r : results) {
+                    Console.out().printf("%s speedup=%.2fx%n", r, r.tokensPerSecond() / single);
+                }
+            }
+            return 0;
+        }
+    }
 }

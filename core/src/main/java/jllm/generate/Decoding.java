@@ -50,6 +50,9 @@ public final class Decoding {
     private final StringBuilder text = new StringBuilder();
     private final List<Integer> out = new ArrayList<>();
     private Generator.FinishReason reason;
+    private final Tokenizer tokenizer;
+    private final JsonPrefix json;   // null unless the output must be a JSON object
+    private byte[][] tokenBytes;     // (vocabSize) each token's output bytes, for the JSON mask
 
     /** Starts a generation after {@code prompt} (the prompt feeds the penalties' history). */
     public Decoding(Tokenizer tokenizer, int[] prompt, Generator.Options options, Listener listener) {
@@ -60,6 +63,8 @@ public final class Decoding {
         this.eog = tokenizer.vocabulary().endOfGeneration();
         this.decoder = tokenizer.newDecoder(false);
         this.stops = new StopStrings(options.stop());
+        this.tokenizer = tokenizer;
+        this.json = options.jsonObject() ? new JsonPrefix() : null;
         if (options.maxTokens() == 0) {
             reason = Generator.FinishReason.LENGTH;
         }
@@ -76,7 +81,18 @@ public final class Decoding {
         if (reason != null) {
             return -1;
         }
+        float[] raw = logits; // log-probabilities are reported from the model's own distribution
+        if (json != null) {
+            logits = jsonMask(logits);
+            if (logits == null) { // no token can continue the object (the vocabulary cannot spell it)
+                reason = Generator.FinishReason.STOP;
+                return -1;
+            }
+        }
         int token = chain.sample(logits, history);
+        if (json != null) {
+            json.accept(bytesOf(token));
+        }
         if (!options.ignoreEog() && eog.contains(token)) {
             reason = Generator.FinishReason.STOP;
             return -1;
@@ -86,9 +102,9 @@ public final class Decoding {
         String piece = stops.add(decoder.next(token));
         text.append(piece);
         TokenLogprob.Scored scored = options.topLogprobs() >= 0
-                ? TokenLogprob.score(logits, token, options.topLogprobs()) : null;
+                ? TokenLogprob.score(raw, token, options.topLogprobs()) : null;
         listener.onStep(new Step(token, piece, scored));
-        if (stops.stopped()) {
+        if (stops.stopped() || (json != null && json.complete())) {
             reason = Generator.FinishReason.STOP;
         } else if (out.size() >= options.maxTokens()) {
             reason = Generator.FinishReason.LENGTH;
@@ -96,6 +112,37 @@ public final class Decoding {
             reason = Generator.FinishReason.CONTEXT;
         }
         return reason == null ? token : -1;
+    }
+
+    /**
+     * The logits with every token that cannot continue the JSON object set to -infinity (end-of-generation
+     * tokens included, until the object is closed); null when no token is left.
+     */
+    private float[] jsonMask(float[] logits) {
+        float[] masked = logits.clone();
+        boolean any = false;
+        for (int id = 0; id < masked.length; id++) {
+            byte[] b = bytesOf(id);
+            if (b.length == 0 || !json.copy().accept(b)) {
+                masked[id] = Float.NEGATIVE_INFINITY;
+            } else {
+                any = true;
+            }
+        }
+        return any ? masked : null;
+    }
+
+    private byte[] bytesOf(int id) {
+        if (tokenBytes == null) {
+            tokenBytes = new byte[tokenizer.vocabulary().size()][];
+        }
+        if (id >= tokenBytes.length) {
+            return new byte[0];
+        }
+        if (tokenBytes[id] == null) {
+            tokenBytes[id] = tokenizer.tokenBytes(id, false);
+        }
+        return tokenBytes[id];
     }
 
     /** Ends the generation early (the caller cancelled). */

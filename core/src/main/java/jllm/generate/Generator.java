@@ -27,9 +27,11 @@ public final class Generator {
      * @param stop      stop strings (not included in the output)
      * @param ignoreEog   keep going past end-of-generation tokens
      * @param topLogprobs report each token's log-probability and this many alternatives; -1 = off
+     * @param jsonObject  only sample tokens that keep the text a prefix of a JSON object, and end when
+     *                    the object is closed ({@link JsonPrefix})
      */
     public record Options(int maxTokens, SamplerSettings sampler, List<String> stop, boolean ignoreEog,
-                          int topLogprobs) {
+                          int topLogprobs, boolean jsonObject) {
         public Options {
             if (maxTokens < 0) {
                 throw new IllegalArgumentException("the number of tokens to generate must not be negative, got " + maxTokens);
@@ -42,7 +44,7 @@ public final class Generator {
 
         /** Options without log-probabilities. */
         public Options(int maxTokens, SamplerSettings sampler, List<String> stop, boolean ignoreEog) {
-            this(maxTokens, sampler, stop, ignoreEog, -1);
+            this(maxTokens, sampler, stop, ignoreEog, -1, false);
         }
     }
 

@@ -34,17 +34,7 @@ public final class Session {
      * Positions shared with what the cache already holds are kept, not recomputed.
      */
     public float[] prefill(int[] prompt) {
-        if (prompt.length == 0) {
-            throw new IllegalArgumentException("the prompt has no tokens");
-        }
-        if (prompt.length > cache.maxContext()) {
-            throw new jllm.model.ContextOverflowException(prompt.length, cache.maxContext());
-        }
-        int common = commonPrefix(prompt);
-        // at least one token must be evaluated to have logits
-        common = Math.min(common, prompt.length - 1);
-        cache.truncate(common);
-        tokens = Arrays.copyOf(tokens, common);
+        int common = keepPrefix(prompt);
         float[] logits = null;
         for (int i = common; i < prompt.length; i += MAX_BATCH) {
             int[] batch = Arrays.copyOfRange(prompt, i, Math.min(prompt.length, i + MAX_BATCH));
@@ -52,6 +42,25 @@ public final class Session {
         }
         tokens = prompt.clone();
         return logits;
+    }
+
+    /**
+     * Keeps the longest prefix of {@code prompt} the cache already holds (leaving at least one token to
+     * evaluate, to have logits) and forgets the rest; returns its length. The caller then evaluates
+     * {@code prompt[kept..]}, for instance in pieces through {@link #evaluate}.
+     */
+    public int keepPrefix(int[] prompt) {
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException("the prompt has no tokens");
+        }
+        if (prompt.length > cache.maxContext()) {
+            throw new jllm.model.ContextOverflowException(prompt.length, cache.maxContext());
+        }
+        // at least one token must be evaluated to have logits
+        int common = Math.min(commonPrefix(prompt), prompt.length - 1);
+        cache.truncate(common);
+        tokens = Arrays.copyOf(tokens, common);
+        return common;
     }
 
     /** Appends one token and returns the logits after it. */
@@ -67,28 +76,46 @@ public final class Session {
      * call and returns each one's logits after it.
      */
     public static float[][] nextAll(List<Session> sessions, int[] tokens) {
-        if (sessions.size() != tokens.length) {
-            throw new IllegalArgumentException(sessions.size() + " sessions but " + tokens.length + " tokens");
+        List<int[]> chunks = new ArrayList<>(tokens.length);
+        for (int t : tokens) {
+            chunks.add(new int[]{t});
+        }
+        return evaluate(sessions, chunks);
+    }
+
+    /**
+     * Appends {@code chunks.get(i)} to session i (distinct sessions of one model: decode steps and pieces
+     * of prompts alike) in a single forward call, and returns each one's logits after its last token.
+     */
+    public static float[][] evaluate(List<Session> sessions, List<int[]> chunks) {
+        if (sessions.size() != chunks.size()) {
+            throw new IllegalArgumentException(sessions.size() + " sessions but " + chunks.size() + " chunks");
         }
         if (sessions.isEmpty()) {
             return new float[0][];
         }
         LanguageModel model = sessions.getFirst().model;
         List<KvCache> caches = new ArrayList<>(sessions.size());
-        for (Session s : sessions) {
+        for (int i = 0; i < sessions.size(); i++) {
+            Session s = sessions.get(i);
             if (s.model != model) {
                 throw new IllegalArgumentException("sessions of different models cannot be batched");
             }
+            if (s.length() + chunks.get(i).length > s.maxContext()) {
+                throw new jllm.model.ContextOverflowException(s.length() + chunks.get(i).length, s.maxContext());
+            }
             caches.add(s.cache);
         }
-        float[] all = model.forwardBatch(caches, tokens);
-        int vocab = all.length / tokens.length;
-        float[][] logits = new float[tokens.length][];
-        for (int i = 0; i < tokens.length; i++) {
+        float[] all = model.forwardBatch(caches, chunks);
+        int vocab = all.length / chunks.size();
+        float[][] logits = new float[chunks.size()][];
+        for (int i = 0; i < chunks.size(); i++) {
             logits[i] = Arrays.copyOfRange(all, i * vocab, (i + 1) * vocab);
             Session s = sessions.get(i);
-            s.tokens = Arrays.copyOf(s.tokens, s.tokens.length + 1);
-            s.tokens[s.tokens.length - 1] = tokens[i];
+            int[] chunk = chunks.get(i);
+            int old = s.tokens.length;
+            s.tokens = Arrays.copyOf(s.tokens, old + chunk.length);
+            System.arraycopy(chunk, 0, s.tokens, old, chunk.length);
         }
         return logits;
     }

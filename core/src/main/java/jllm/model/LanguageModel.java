@@ -39,18 +39,30 @@ public interface LanguageModel {
 
     /**
      * One decode step for several sequences at once: appends {@code tokens[i]} to {@code caches.get(i)}
-     * (distinct caches) and returns their next-token logits, (n, vocabSize) row-major. Architectures
-     * override this to share each weight pass among the sequences; the result equals calling
-     * {@link #forward} on each sequence in turn.
+     * (distinct caches) and returns their next-token logits, (n, vocabSize) row-major.
      */
     default float[] forwardBatch(List<KvCache> caches, int[] tokens) {
-        if (caches.size() != tokens.length) {
-            throw new IllegalArgumentException(caches.size() + " caches but " + tokens.length + " tokens");
+        List<int[]> rows = new java.util.ArrayList<>(tokens.length);
+        for (int t : tokens) {
+            rows.add(new int[]{t});
+        }
+        return forwardBatch(caches, rows);
+    }
+
+    /**
+     * Several sequences in one forward call: appends {@code tokens.get(i)} (one or more tokens: a decode
+     * step or a piece of a prompt) to {@code caches.get(i)} (distinct caches) and returns the logits after
+     * each sequence's last token, (n, vocabSize) row-major. Architectures override this to read each
+     * weight once for all rows; the result equals calling {@link #forward} on each sequence in turn.
+     */
+    default float[] forwardBatch(List<KvCache> caches, List<int[]> tokens) {
+        if (caches.size() != tokens.size()) {
+            throw new IllegalArgumentException(caches.size() + " caches but " + tokens.size() + " token sequences");
         }
         int vocab = info().vocabSize();
-        float[] logits = new float[tokens.length * vocab];
-        for (int i = 0; i < tokens.length; i++) {
-            float[] row = forward(caches.get(i), new int[]{tokens[i]}, Logits.LAST);
+        float[] logits = new float[tokens.size() * vocab];
+        for (int i = 0; i < tokens.size(); i++) {
+            float[] row = forward(caches.get(i), tokens.get(i), Logits.LAST);
             System.arraycopy(row, 0, logits, i * vocab, vocab);
         }
         return logits;

@@ -20,9 +20,11 @@ import jllm.tokenizer.Tokenizer;
  * Runs one model for many requests: {@code parallel} slots (each a {@link Session} with its own KV
  * cache) fed from a bounded queue by one scheduler thread. Each turn of the scheduler admits waiting
  * requests into free slots (preferring the slot whose cache already holds the longest prefix of the
- * prompt, so follow-up chat turns evaluate only their new tokens), then advances every busy slot by one
- * token in a single batched forward call. A cancelled request (its client went away) frees its slot at
- * the next turn.
+ * prompt, so follow-up chat turns evaluate only their new tokens), then runs one forward call for all
+ * busy slots together: one token for each slot that is generating, and a piece of the prompt for each
+ * slot that is still reading one (continuous batching: the weights are read once per turn for all of
+ * them, and a new request's prompt never stops the others for long). A cancelled request (its client
+ * went away) frees its slot at the next turn.
  *
  * <pre>{@code
  * Engine e = new Engine("m", model.model(), model.tokenizer(), 4, 2048, 64);
@@ -98,10 +100,14 @@ public final class Engine implements AutoCloseable {
     private record EmbedTask(List<int[]> inputs, CompletableFuture<float[][]> result) implements Task {
     }
 
+    /** Prompt tokens evaluated per turn while other slots are generating (bounds their stall). */
+    static final int PREFILL_PER_TURN_BUSY = 64;
+
     private static final class Slot {
         final Session session;
         Job job;
-        Decoding decoding;
+        int prefilled;      // prompt tokens in the cache so far
+        Decoding decoding;  // null while the prompt is being read
         int next;           // token to evaluate at the next turn
         long lastUsed;
         long started;
@@ -223,8 +229,7 @@ public final class Engine implements AutoCloseable {
         // shut down: whatever still waits or runs ends as cancelled
         for (Slot s : slots) {
             if (s.job != null) {
-                s.decoding.cancel();
-                finish(s);
+                cancel(s);
             }
         }
         for (Task t; (t = queue.poll()) != null; ) {
@@ -254,19 +259,14 @@ public final class Engine implements AutoCloseable {
         }
         slot.job = job;
         slot.started = System.nanoTime();
-        slot.reused = Math.max(0, Math.min(best, job.prompt.length - 1));
         busy.incrementAndGet();
         try {
-            float[] logits = slot.session.prefill(job.prompt);
-            slot.decoding = new Decoding(tokenizer, job.prompt, job.options, step -> job.emit(new StepEvent(step)));
+            slot.reused = slot.session.keepPrefix(job.prompt);
+            slot.prefilled = slot.reused;
+            slot.decoding = null;
             slot.lastUsed = turn;
             active.add(slot);
-            advance(slot, logits);
-            if (slot.job == null) {
-                active.remove(slot);
-            }
         } catch (RuntimeException e) {
-            active.remove(slot);
             fail(slot, e);
         }
     }
@@ -283,25 +283,54 @@ public final class Engine implements AutoCloseable {
 
     private boolean finishIfCancelled(Slot s) {
         if (s.job != null && s.job.cancelled()) {
-            s.decoding.cancel();
-            finish(s);
+            cancel(s);
             return true;
         }
         return false;
     }
 
-    private void decodeTurn(List<Slot> active) {
-        List<Session> sessions = new ArrayList<>(active.size());
-        int[] tokens = new int[active.size()];
-        for (int i = 0; i < active.size(); i++) {
-            sessions.add(active.get(i).session);
-            tokens[i] = active.get(i).next;
+    private void cancel(Slot s) {
+        if (s.decoding == null) { // still reading its prompt
+            s.job.emit(new Done(Generator.FinishReason.CANCELLED, s.job.prompt.length, s.reused, 0));
+            release(s);
+        } else {
+            s.decoding.cancel();
+            finish(s);
         }
-        float[][] logits = Session.nextAll(sessions, tokens);
-        List<Slot> snapshot = List.copyOf(active);
-        for (int i = 0; i < snapshot.size(); i++) {
-            Slot s = snapshot.get(i);
+    }
+
+    /** One forward call: a token for each generating slot, a piece of the prompt for each reading one. */
+    private void decodeTurn(List<Slot> active) {
+        boolean generating = active.stream().anyMatch(s -> s.decoding != null);
+        int budget = generating ? PREFILL_PER_TURN_BUSY : Session.MAX_BATCH;
+        List<Slot> batch = new ArrayList<>(active.size());
+        List<Session> sessions = new ArrayList<>(active.size());
+        List<int[]> chunks = new ArrayList<>(active.size());
+        for (Slot s : active) {
+            if (s.decoding != null) {
+                chunks.add(new int[]{s.next});
+            } else if (budget > 0) {
+                int n = Math.min(budget, s.job.prompt.length - s.prefilled);
+                budget -= n;
+                chunks.add(java.util.Arrays.copyOfRange(s.job.prompt, s.prefilled, s.prefilled + n));
+            } else {
+                continue;
+            }
+            batch.add(s);
+            sessions.add(s.session);
+        }
+        float[][] logits = Session.evaluate(sessions, chunks);
+        for (int i = 0; i < batch.size(); i++) {
+            Slot s = batch.get(i);
             s.lastUsed = turn;
+            if (s.decoding == null) {
+                s.prefilled += chunks.get(i).length;
+                if (s.prefilled < s.job.prompt.length) {
+                    continue;
+                }
+                Job job = s.job;
+                s.decoding = new Decoding(tokenizer, job.prompt, job.options, step -> job.emit(new StepEvent(step)));
+            }
             advance(s, logits[i]);
             if (s.job == null) {
                 active.remove(s);

@@ -185,7 +185,8 @@ public final class OpenAiServer implements AutoCloseable {
     /** Origin and API-key checks before every route. */
     private void guard(Context ctx) {
         String origin = ctx.header("Origin");
-        if (origin != null && !origin.equals("http://" + ctx.header("Host"))) {
+        String host = ctx.header("Host");
+        if (origin != null && !origin.equals("http://" + host) && !origin.equals("https://" + host)) {
             throw new ApiException(403, "invalid_request_error", null, "forbidden_origin",
                     "requests from other web origins are refused");
         }
@@ -249,7 +250,8 @@ public final class OpenAiServer implements AutoCloseable {
         // the template usually writes BOS itself; add it only when it did not
         String bos = m.bosText();
         int[] tokens = m.tokenizer().encode(prompt, bos.isEmpty() || !prompt.startsWith(bos), true);
-        Generator.Options opts = options(req.generation(), tokens.length, engine.contextLength(), req.topLogprobs());
+        Generator.Options opts = options(req.generation(), tokens.length, engine.contextLength(), req.topLogprobs(),
+                req.jsonObject());
         Reply reply = new Reply(ctx, m, true, req.topLogprobs());
         run(ctx, engine, tokens, opts, req.generation(), reply, "/v1/chat/completions");
     }
@@ -277,7 +279,7 @@ public final class OpenAiServer implements AutoCloseable {
             g = new Requests.Generation(g.model(), g.temperature(), g.topP(), java.util.OptionalInt.of(16), g.stop(), g.seed(),
                     g.frequencyPenalty(), g.presencePenalty(), g.stream(), g.includeUsage());
         }
-        Generator.Options opts = options(g, tokens.length, engine.contextLength(), req.logprobs());
+        Generator.Options opts = options(g, tokens.length, engine.contextLength(), req.logprobs(), false);
         Reply reply = new Reply(ctx, m, false, req.logprobs());
         if (req.echo()) {
             reply.echo(m.tokenizer().decode(tokens, false));
@@ -285,7 +287,8 @@ public final class OpenAiServer implements AutoCloseable {
         run(ctx, engine, tokens, opts, g, reply, "/v1/completions");
     }
 
-    private static Generator.Options options(Requests.Generation g, int promptTokens, int contextLength, int topLogprobs) {
+    private static Generator.Options options(Requests.Generation g, int promptTokens, int contextLength, int topLogprobs,
+                                             boolean jsonObject) {
         if (promptTokens >= contextLength) {
             throw new ApiException(400, "invalid_request_error", "messages", "context_length_exceeded",
                     "the prompt has " + promptTokens + " tokens but the context holds " + contextLength
@@ -300,7 +303,7 @@ public final class OpenAiServer implements AutoCloseable {
         long seed = g.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
         SamplerSettings s = new SamplerSettings((float) g.temperature(), 0, (float) g.topP(), 0f, 1f, 64,
                 (float) g.frequencyPenalty(), (float) g.presencePenalty(), seed);
-        return new Generator.Options(max, s, g.stop(), false, topLogprobs);
+        return new Generator.Options(max, s, g.stop(), false, topLogprobs, jsonObject);
     }
 
     /** Submits a generation and answers with one JSON object or an event stream. */
@@ -311,6 +314,10 @@ public final class OpenAiServer implements AutoCloseable {
             if (g.stream()) {
                 stream(ctx, job, reply, g.includeUsage());
             } else {
+                // Jetty reports a connection failure (an idle timeout, a reset seen while writing) here;
+                // a quiet close by a client waiting for a whole answer is only seen when it is written
+                org.eclipse.jetty.ee10.servlet.ServletContextRequest.getServletContextRequest(ctx.req())
+                        .addFailureListener(failure -> job.cancel());
                 Engine.Done done = collect(job, reply);
                 json(ctx, 200, reply.whole(done));
             }

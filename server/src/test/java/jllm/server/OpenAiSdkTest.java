@@ -231,4 +231,18 @@ class OpenAiSdkTest {
         }
         return s;
     }
+
+    @Test
+    void jsonObjectResponsesAreJsonObjects() throws Exception {
+        for (long seed = 1; seed <= 3; seed++) {
+            ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder().model("stories260K")
+                    .addUserMessage("Answer in JSON").temperature(1.0).seed(seed).maxCompletionTokens(200)
+                    .responseFormat(com.openai.models.ResponseFormatJsonObject.builder().build()).build());
+            String text = c.choices().getFirst().message().content().orElseThrow();
+            assertThat(new jllm.generate.JsonPrefix().accept(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))).as(text).isTrue();
+            if (c.choices().getFirst().finishReason().asString().equals("stop")) {
+                assertThat(Requests.JSON.readTree(text).isObject()).as(text).isTrue();
+            }
+        }
+    }
 }

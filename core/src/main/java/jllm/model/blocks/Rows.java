@@ -32,18 +32,45 @@ public final class Rows {
         return pos;
     }
 
-    /** The caches of a batched decode step, checked to be n distinct ones. */
-    public static KvCache[] distinct(List<KvCache> caches, int n) {
-        if (caches.size() != n) {
-            throw new IllegalArgumentException(caches.size() + " caches but " + n + " tokens");
+    /**
+     * The rows of several sequences in one forward call: sequence i (a distinct cache) contributes
+     * {@code tokens.get(i).length} consecutive rows at the positions after what its cache holds.
+     */
+    public record Batch(KvCache[] caches, int[] positions, int[] tokens, int[] lastRows) {
+    }
+
+    /** Lays out the rows of {@code tokens.get(i)} appended to {@code caches.get(i)}, checking the caches are distinct. */
+    public static Batch batch(List<KvCache> caches, List<int[]> tokens) {
+        if (caches.size() != tokens.size()) {
+            throw new IllegalArgumentException(caches.size() + " caches but " + tokens.size() + " token sequences");
         }
         Set<KvCache> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (KvCache c : caches) {
-            if (!seen.add(c)) {
-                throw new IllegalArgumentException("a batched step takes one token per sequence; a cache appears twice");
+        int n = 0;
+        for (int i = 0; i < caches.size(); i++) {
+            if (!seen.add(caches.get(i))) {
+                throw new IllegalArgumentException("a batch takes each sequence once; a cache appears twice");
             }
+            if (tokens.get(i).length == 0) {
+                throw new IllegalArgumentException("sequence " + i + " of the batch has no tokens");
+            }
+            n += tokens.get(i).length;
         }
-        return caches.toArray(new KvCache[0]);
+        KvCache[] rows = new KvCache[n];
+        int[] pos = new int[n];
+        int[] ids = new int[n];
+        int[] last = new int[caches.size()];
+        int r = 0;
+        for (int i = 0; i < caches.size(); i++) {
+            KvCache c = caches.get(i);
+            int[] t = tokens.get(i);
+            for (int j = 0; j < t.length; j++, r++) {
+                rows[r] = c;
+                pos[r] = c.length() + j;
+                ids[r] = t[j];
+            }
+            last[i] = r - 1;
+        }
+        return new Batch(rows, pos, ids, last);
     }
 
     /** Grows each cache to hold its rows' positions (rows of one cache are consecutive). */

@@ -1,6 +1,5 @@
 package jllm.model.llama;
 
-import static jllm.model.blocks.Rows.distinct;
 import static jllm.model.blocks.Rows.positionsAfter;
 import static jllm.model.blocks.Rows.reserve;
 import static jllm.model.blocks.Rows.sameCache;
@@ -13,6 +12,7 @@ import jllm.model.LanguageModel;
 import jllm.model.ModelInfo;
 import jllm.model.blocks.Attention;
 import jllm.model.blocks.RmsNorm;
+import jllm.model.blocks.Rows;
 import jllm.model.blocks.Rope;
 import jllm.model.blocks.SwiGlu;
 
@@ -46,17 +46,18 @@ public final class LlamaModel implements LanguageModel {
     public float[] forward(KvCache cache, int[] tokens, Logits which) {
         int n = tokens.length;
         float[] x = layers(sameCache(cache, n), positionsAfter(cache, n), tokens);
-        return classify(x, which == Logits.ALL ? 0 : n - 1, n);
+        int first = which == Logits.ALL ? 0 : n - 1;
+        int[] rows = new int[n - first];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = first + i;
+        }
+        return classify(x, rows);
     }
 
     @Override
-    public float[] forwardBatch(List<KvCache> caches, int[] tokens) {
-        KvCache[] rows = distinct(caches, tokens.length);
-        int[] pos = new int[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            pos[i] = rows[i].length();
-        }
-        return classify(layers(rows, pos, tokens), 0, tokens.length);
+    public float[] forwardBatch(List<KvCache> caches, List<int[]> tokens) {
+        Rows.Batch b = Rows.batch(caches, tokens);
+        return classify(layers(b.caches(), b.positions(), b.tokens()), b.lastRows());
     }
 
     @Override
@@ -126,13 +127,13 @@ public final class LlamaModel implements LanguageModel {
         return x;
     }
 
-    /** Final norm and classifier for rows first..n-1 of the residual stream: (n - first, vocabSize). */
-    private float[] classify(float[] x, int first, int n) {
+    /** Final norm and classifier for the given rows of the residual stream: (rows.length, vocabSize). */
+    private float[] classify(float[] x, int[] rows) {
         int dim = c.dim();
-        int m = n - first;
+        int m = rows.length;
         float[] last = new float[m * dim];
         for (int i = 0; i < m; i++) {
-            RmsNorm.apply(last, i * dim, x, (first + i) * dim, w.outputNorm(), dim, c.normEps());
+            RmsNorm.apply(last, i * dim, x, rows[i] * dim, w.outputNorm(), dim, c.normEps());
         }
         float[] logits = new float[m * c.vocabSize()];
         kernels.matmul(logits, w.classifier(), last, m);

@@ -37,6 +37,13 @@ public interface Dense extends AutoCloseable {
     void matmulOnThisThread(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff, int m, int k, int n,
                             boolean accumulate);
 
+    /** {@link #matmulTransposedA} on the calling thread over sub-arrays; {@code a} is (k, m) from {@code aOff}. */
+    void matmulTransposedAOnThisThread(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff, int m, int k, int n,
+                                       boolean accumulate);
+
+    /** {@code dst[i] = 1 / (1 + e^(−x[i]))} for i in [0, n), on these kernels' threads. */
+    void sigmoid(float[] dst, float[] x, int n);
+
     /** {@code dst (cols, rows) = srcᵀ} where {@code src} is {@code (rows, cols)}, from offset {@code srcOff}. */
     static void transpose(float[] dst, float[] src, int srcOff, int rows, int cols) {
         for (int r = 0; r < rows; r++) {

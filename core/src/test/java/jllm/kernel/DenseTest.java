@@ -87,6 +87,25 @@ class DenseTest {
     }
 
     @Test
+    void sigmoidMatchesTheReferenceWithinAnUlpOrTwo() {
+        Random rnd = new Random(3);
+        for (int n : new int[]{1, 15, 17, 100_003}) {
+            float[] x = random(rnd, n);
+            x[0] = n > 1 ? 80f : -80f; // saturates without NaN
+            float[] ref = new float[n];
+            SCALAR.sigmoid(ref, x, n);
+            for (Dense d : FAST) {
+                float[] got = new float[n];
+                d.sigmoid(got, x, n);
+                for (int i = 0; i < n; i++) {
+                    assertThat(Math.abs(got[i] - ref[i])).as("%s n=%d i=%d x=%f", d.name(), n, i, x[i])
+                            .isLessThanOrEqualTo(2 * Math.ulp(ref[i]));
+                }
+            }
+        }
+    }
+
+    @Test
     void sizesThatDoNotFitAreRejected() {
         assertThatThrownBy(() -> FAST[1].matmul(new float[4], new float[6], new float[5], 2, 3, 2, false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("b: a (3, 2) matrix");

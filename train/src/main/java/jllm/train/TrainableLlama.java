@@ -48,6 +48,7 @@ public final class TrainableLlama {
     private float[][] rstd2;   // (n)
     private float[][] gate;    // (n, hiddenDim) pre-activation
     private float[][] up;      // (n, hiddenDim)
+    private float[][] sig;     // (n, hiddenDim) sigmoid(gate)
     private float[][] act;     // (n, hiddenDim) silu(gate) * up
     private float[] xFinal;    // (n, dim)
     private float[] xnFinal;   // (n, dim)
@@ -116,7 +117,7 @@ public final class TrainableLlama {
             RmsNorm.forward(xn2[l], rstd2[l], mid, p.ffnNorm[l].value(), n, dim, c.normEps());
             Linear.forward(dense, gate[l], xn2[l], p.wGate[l].value(), n, dim, hidden);
             Linear.forward(dense, up[l], xn2[l], p.wUp[l].value(), n, dim, hidden);
-            SwiGlu.forward(act[l], gate[l], up[l], n * hidden);
+            SwiGlu.forward(dense, act[l], sig[l], gate[l], up[l], n * hidden);
             Linear.forward(dense, proj, act[l], p.wDown[l].value(), n, hidden, dim);
             float[] next = l + 1 < c.numLayers() ? new float[n * dim] : xFinal;
             for (int i = 0; i < n * dim; i++) {
@@ -153,7 +154,7 @@ public final class TrainableLlama {
         for (int l = c.numLayers() - 1; l >= 0; l--) {
             // feed-forward: dx flows through the residual unchanged and into down, swiglu, gate/up, norm
             Linear.backward(dense, dAct, p.wDown[l].grad(), dx, act[l], p.wDown[l].value(), n, hidden, dim, false);
-            SwiGlu.backward(dGate, dUp, dAct, gate[l], up[l], n * hidden);
+            SwiGlu.backward(dGate, dUp, dAct, gate[l], up[l], sig[l], n * hidden);
             Linear.backward(dense, dxn, p.wGate[l].grad(), dGate, xn2[l], p.wGate[l].value(), n, dim, hidden, false);
             Linear.backward(dense, dxn, p.wUp[l].grad(), dUp, xn2[l], p.wUp[l].value(), n, dim, hidden, true);
             RmsNorm.backward(dx, p.ffnNorm[l].grad(), dxn, xMid[l], p.ffnNorm[l].value(), rstd2[l], n, dim);
@@ -193,6 +194,7 @@ public final class TrainableLlama {
         rstd2 = new float[L][n];
         gate = new float[L][n * hidden];
         up = new float[L][n * hidden];
+        sig = new float[L][n * hidden];
         act = new float[L][n * hidden];
         xFinal = new float[n * dim];
         xnFinal = new float[n * dim];

@@ -77,7 +77,6 @@ public final class CausalAttention {
             float[] doh = new float[T * hd];
             float[] dqh = new float[T * hd];
             float[] ds = new float[T * T];   // (T, T)
-            float[] tt = new float[T * T];   // (T, T) transposes
             gather(kh, k, b, kvh, numKvHeads, T, false);
             gather(vt, v, b, kvh, numKvHeads, T, true);
             for (int h = kvh * group; h < (kvh + 1) * group; h++) {
@@ -85,8 +84,7 @@ public final class CausalAttention {
                 gather(qh, q, b, h, numHeads, T, false);
                 gather(doh, dout, b, h, numHeads, T, false);
                 // dv += Pᵀ · dout
-                Dense.transpose(tt, probs, p, T, T);
-                dense.matmulOnThisThread(dvh, 0, tt, 0, doh, 0, T, T, hd, true);
+                dense.matmulTransposedAOnThisThread(dvh, 0, probs, p, doh, 0, T, T, hd, true);
                 // dP = dout · vᵀ, then through the softmax and the scale
                 dense.matmulOnThisThread(ds, 0, doh, 0, vt, 0, T, hd, T, false);
                 for (int i = 0; i < T; i++) {
@@ -102,8 +100,7 @@ public final class CausalAttention {
                 // dq = dS · k ; dk += dSᵀ · q
                 dense.matmulOnThisThread(dqh, 0, ds, 0, kh, 0, T, T, hd, false);
                 scatter(dq, dqh, b, h, numHeads, T);
-                Dense.transpose(tt, ds, 0, T, T);
-                dense.matmulOnThisThread(dkh, 0, tt, 0, qh, 0, T, T, hd, true);
+                dense.matmulTransposedAOnThisThread(dkh, 0, ds, 0, qh, 0, T, T, hd, true);
             }
             scatter(dk, dkh, b, kvh, numKvHeads, T);
             scatter(dv, dvh, b, kvh, numKvHeads, T);

@@ -103,10 +103,11 @@ class OpsGradientTest {
         Random rnd = new Random(6);
         int n = 20;
         float[] g = random(rnd, n, 2), u = random(rnd, n, 1), r = random(rnd, n, 1);
-        float[] h = new float[n], dg = new float[n], du = new float[n];
-        SwiGlu.backward(dg, du, r, g, u, n);
+        float[] h = new float[n], sig = new float[n], dg = new float[n], du = new float[n];
+        SwiGlu.forward(DENSE, h, sig, g, u, n);
+        SwiGlu.backward(dg, du, r, g, u, sig, n);
         java.util.function.DoubleSupplier loss = () -> {
-            SwiGlu.forward(h, g, u, n);
+            SwiGlu.forward(DENSE, h, sig, g, u, n);
             return dot(r, h);
         };
         check("swiglu dg", g, dg, loss, 1000, rnd);

@@ -5,29 +5,32 @@ import static jllm.kernel.vector.Lanes.L;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jllm.kernel.scalar.Gemm;
+import jdk.incubator.vector.VectorOperators;
+import jllm.kernel.scalar.DenseOps;
 
 /**
- * The Vector API {@link Gemm}: register tiles of 4 rows by 2 vectors of c (8 accumulators), each
- * step broadcasting one value of a and loading one row segment of b. Columns that do not fill a
+ * The Vector API {@link DenseOps}: register tiles of 4 rows by 2 vectors of c (8 accumulators), each
+ * step broadcasting one value of a (at any strides, so a transposed a costs nothing) and loading one
+ * row segment of b. Columns that do not fill a
  * vector are done with a lane mask; each lane computes exactly the reference's fma chain.
  */
-public final class VectorGemm implements Gemm {
+public final class VectorDenseOps implements DenseOps {
 
     @Override
-    public void multiply(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff, int m, int k, int n,
-                         boolean accumulate) {
+    public void multiply(float[] c, int cOff, float[] a, int aOff, int aRowStride, int aColStride, float[] b, int bOff,
+                         int m, int k, int n, boolean accumulate) {
         int i = 0;
         for (; i + 4 <= m; i += 4) {
-            rows4(c, cOff + i * n, a, aOff + i * k, b, bOff, k, n, accumulate);
+            rows4(c, cOff + i * n, a, aOff + i * aRowStride, aRowStride, aColStride, b, bOff, k, n, accumulate);
         }
         for (; i < m; i++) {
-            row1(c, cOff + i * n, a, aOff + i * k, b, bOff, k, n, accumulate);
+            row1(c, cOff + i * n, a, aOff + i * aRowStride, aColStride, b, bOff, k, n, accumulate);
         }
     }
 
     /** Four rows of c starting at c[co], from four rows of a at a[ao]. */
-    private static void rows4(float[] c, int co, float[] a, int ao, float[] b, int bo, int k, int n, boolean acc) {
+    private static void rows4(float[] c, int co, float[] a, int ao, int rs, int cs, float[] b, int bo, int k, int n,
+                              boolean acc) {
         int j = 0;
         for (; j + 2 * L <= n; j += 2 * L) {
             FloatVector c00 = load(c, co + j, acc), c01 = load(c, co + j + L, acc);
@@ -37,10 +40,11 @@ public final class VectorGemm implements Gemm {
             for (int p = 0; p < k; p++) {
                 FloatVector b0 = FloatVector.fromArray(F, b, bo + p * n + j);
                 FloatVector b1 = FloatVector.fromArray(F, b, bo + p * n + j + L);
-                FloatVector a0 = FloatVector.broadcast(F, a[ao + p]);
-                FloatVector a1 = FloatVector.broadcast(F, a[ao + k + p]);
-                FloatVector a2 = FloatVector.broadcast(F, a[ao + 2 * k + p]);
-                FloatVector a3 = FloatVector.broadcast(F, a[ao + 3 * k + p]);
+                int ap = ao + p * cs;
+                FloatVector a0 = FloatVector.broadcast(F, a[ap]);
+                FloatVector a1 = FloatVector.broadcast(F, a[ap + rs]);
+                FloatVector a2 = FloatVector.broadcast(F, a[ap + 2 * rs]);
+                FloatVector a3 = FloatVector.broadcast(F, a[ap + 3 * rs]);
                 c00 = a0.fma(b0, c00);
                 c01 = a0.fma(b1, c01);
                 c10 = a1.fma(b0, c10);
@@ -68,10 +72,11 @@ public final class VectorGemm implements Gemm {
             FloatVector c3 = load(c, co + 3 * n + j, mask, acc);
             for (int p = 0; p < k; p++) {
                 FloatVector b0 = FloatVector.fromArray(F, b, bo + p * n + j, mask);
-                c0 = FloatVector.broadcast(F, a[ao + p]).fma(b0, c0);
-                c1 = FloatVector.broadcast(F, a[ao + k + p]).fma(b0, c1);
-                c2 = FloatVector.broadcast(F, a[ao + 2 * k + p]).fma(b0, c2);
-                c3 = FloatVector.broadcast(F, a[ao + 3 * k + p]).fma(b0, c3);
+                int ap = ao + p * cs;
+                c0 = FloatVector.broadcast(F, a[ap]).fma(b0, c0);
+                c1 = FloatVector.broadcast(F, a[ap + rs]).fma(b0, c1);
+                c2 = FloatVector.broadcast(F, a[ap + 2 * rs]).fma(b0, c2);
+                c3 = FloatVector.broadcast(F, a[ap + 3 * rs]).fma(b0, c3);
             }
             c0.intoArray(c, co + j, mask);
             c1.intoArray(c, co + n + j, mask);
@@ -81,14 +86,24 @@ public final class VectorGemm implements Gemm {
     }
 
     /** One row of c at c[co] from one row of a at a[ao]. */
-    private static void row1(float[] c, int co, float[] a, int ao, float[] b, int bo, int k, int n, boolean acc) {
+    private static void row1(float[] c, int co, float[] a, int ao, int cs, float[] b, int bo, int k, int n, boolean acc) {
         for (int j = 0; j < n; j += L) {
             VectorMask<Float> mask = F.indexInRange(j, n);
             FloatVector c0 = load(c, co + j, mask, acc);
             for (int p = 0; p < k; p++) {
-                c0 = FloatVector.broadcast(F, a[ao + p]).fma(FloatVector.fromArray(F, b, bo + p * n + j, mask), c0);
+                c0 = FloatVector.broadcast(F, a[ao + p * cs]).fma(FloatVector.fromArray(F, b, bo + p * n + j, mask), c0);
             }
             c0.intoArray(c, co + j, mask);
+        }
+    }
+
+    @Override
+    public void sigmoid(float[] dst, int dstOff, float[] x, int xOff, int n) {
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> mask = F.indexInRange(i, n);
+            FloatVector e = FloatVector.fromArray(F, x, xOff + i, mask).neg().lanewise(VectorOperators.EXP);
+            one.div(one.add(e)).intoArray(dst, dstOff + i, mask);
         }
     }
 

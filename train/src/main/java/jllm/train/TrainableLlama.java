@@ -101,7 +101,7 @@ public final class TrainableLlama {
         for (int l = 0; l < c.numLayers(); l++) {
             xIn[l] = x;
             // attention: norm, q/k/v projections, rope, causal attention, output projection, residual
-            RmsNorm.forward(xn1[l], rstd1[l], x, p.attnNorm[l].value(), n, dim, c.normEps());
+            RmsNorm.forward(dense, xn1[l], rstd1[l], x, p.attnNorm[l].value(), n, dim, c.normEps());
             Linear.forward(dense, q[l], xn1[l], p.wq[l].value(), n, dim, qDim);
             Linear.forward(dense, k[l], xn1[l], p.wk[l].value(), n, dim, kvDim);
             Linear.forward(dense, v[l], xn1[l], p.wv[l].value(), n, dim, kvDim);
@@ -114,7 +114,7 @@ public final class TrainableLlama {
                 mid[i] = x[i] + proj[i];
             }
             // feed-forward: norm, down(silu(gate(x)) * up(x)), residual
-            RmsNorm.forward(xn2[l], rstd2[l], mid, p.ffnNorm[l].value(), n, dim, c.normEps());
+            RmsNorm.forward(dense, xn2[l], rstd2[l], mid, p.ffnNorm[l].value(), n, dim, c.normEps());
             Linear.forward(dense, gate[l], xn2[l], p.wGate[l].value(), n, dim, hidden);
             Linear.forward(dense, up[l], xn2[l], p.wUp[l].value(), n, dim, hidden);
             SwiGlu.forward(dense, act[l], sig[l], gate[l], up[l], n * hidden);
@@ -129,7 +129,7 @@ public final class TrainableLlama {
             System.arraycopy(x, 0, xFinal, 0, n * dim);
         }
         // final norm and classifier
-        RmsNorm.forward(xnFinal, rstdFinal, xFinal, p.outputNorm.value(), n, dim, c.normEps());
+        RmsNorm.forward(dense, xnFinal, rstdFinal, xFinal, p.outputNorm.value(), n, dim, c.normEps());
         Linear.forward(dense, logits, xnFinal, p.classifier().value(), n, dim, c.vocabSize());
         return logits;
     }
@@ -150,14 +150,14 @@ public final class TrainableLlama {
         float[] dv = new float[n * kvDim];
         // classifier and final norm
         Linear.backward(dense, dxn, p.classifier().grad(), dlogits, xnFinal, p.classifier().value(), n, dim, c.vocabSize(), false);
-        RmsNorm.backward(dx, p.outputNorm.grad(), dxn, xFinal, p.outputNorm.value(), rstdFinal, n, dim);
+        RmsNorm.backward(dense, dx, p.outputNorm.grad(), dxn, xFinal, p.outputNorm.value(), rstdFinal, n, dim);
         for (int l = c.numLayers() - 1; l >= 0; l--) {
             // feed-forward: dx flows through the residual unchanged and into down, swiglu, gate/up, norm
             Linear.backward(dense, dAct, p.wDown[l].grad(), dx, act[l], p.wDown[l].value(), n, hidden, dim, false);
             SwiGlu.backward(dGate, dUp, dAct, gate[l], up[l], sig[l], n * hidden);
             Linear.backward(dense, dxn, p.wGate[l].grad(), dGate, xn2[l], p.wGate[l].value(), n, dim, hidden, false);
             Linear.backward(dense, dxn, p.wUp[l].grad(), dUp, xn2[l], p.wUp[l].value(), n, dim, hidden, true);
-            RmsNorm.backward(dx, p.ffnNorm[l].grad(), dxn, xMid[l], p.ffnNorm[l].value(), rstd2[l], n, dim);
+            RmsNorm.backward(dense, dx, p.ffnNorm[l].grad(), dxn, xMid[l], p.ffnNorm[l].value(), rstd2[l], n, dim);
             // attention: output projection, attention, rope, q/k/v projections, norm
             Linear.backward(dense, dAtt, p.wo[l].grad(), dx, att[l], p.wo[l].value(), n, qDim, dim, false);
             attention.backward(dense, dq, dk, dv, dAtt, probs[l], q[l], k[l], v[l], batch, seqLen);
@@ -166,7 +166,7 @@ public final class TrainableLlama {
             Linear.backward(dense, dxn, p.wq[l].grad(), dq, xn1[l], p.wq[l].value(), n, dim, qDim, false);
             Linear.backward(dense, dxn, p.wk[l].grad(), dk, xn1[l], p.wk[l].value(), n, dim, kvDim, true);
             Linear.backward(dense, dxn, p.wv[l].grad(), dv, xn1[l], p.wv[l].value(), n, dim, kvDim, true);
-            RmsNorm.backward(dx, p.attnNorm[l].grad(), dxn, xIn[l], p.attnNorm[l].value(), rstd1[l], n, dim);
+            RmsNorm.backward(dense, dx, p.attnNorm[l].grad(), dxn, xIn[l], p.attnNorm[l].value(), rstd1[l], n, dim);
         }
         Embedding.backward(p.tokenEmbedding.grad(), dx, tokens, dim);
     }

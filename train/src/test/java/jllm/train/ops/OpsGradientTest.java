@@ -58,10 +58,10 @@ class OpsGradientTest {
         int n = 4, dim = 8;
         float[] x = random(rnd, n * dim, 1), w = random(rnd, dim, 1), r = random(rnd, n * dim, 1);
         float[] y = new float[n * dim], rstd = new float[n], dx = new float[n * dim], dw = new float[dim];
-        RmsNorm.forward(y, rstd, x, w, n, dim, 1e-5f);
-        RmsNorm.backward(dx, dw, r, x, w, rstd, n, dim);
+        RmsNorm.forward(DENSE, y, rstd, x, w, n, dim, 1e-5f);
+        RmsNorm.backward(DENSE, dx, dw, r, x, w, rstd, n, dim);
         java.util.function.DoubleSupplier loss = () -> {
-            RmsNorm.forward(y, rstd, x, w, n, dim, 1e-5f);
+            RmsNorm.forward(DENSE, y, rstd, x, w, n, dim, 1e-5f);
             return dot(r, y);
         };
         check("rmsnorm dx", x, dx, loss, 1000, rnd);

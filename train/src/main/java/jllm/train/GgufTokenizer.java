@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import jllm.format.gguf.GgufMetadata;
 import jllm.format.gguf.GgufWriter;
 import jllm.train.bpe.ByteLevel;
 
@@ -47,6 +48,32 @@ public record GgufTokenizer(String pre, List<String> tokens, int[] tokenTypes, L
         return new GgufTokenizer("default", tokens, types, List.of(), -1, -1, false, Optional.empty());
     }
 
+    /** Reads the {@code tokenizer.*} keys of a gpt2-style GGUF vocabulary. */
+    public static GgufTokenizer from(GgufMetadata m) {
+        String model = m.string("tokenizer.ggml.model").orElse("");
+        if (!model.equals("gpt2")) {
+            throw m.error("tokenizer.ggml.model", "training reads gpt2 (byte-level BPE) vocabularies, not \"" + model + "\"");
+        }
+        List<String> tokens = m.stringArray("tokenizer.ggml.tokens")
+                .orElseThrow(() -> m.error("tokenizer.ggml.tokens", "missing"));
+        long[] t = m.integerArray("tokenizer.ggml.token_type").orElse(new long[tokens.size()]);
+        int[] types = new int[tokens.size()];
+        for (int i = 0; i < types.length; i++) {
+            types[i] = i < t.length && t[i] != 0 ? (int) t[i] : NORMAL;
+        }
+        return new GgufTokenizer(m.string("tokenizer.ggml.pre").orElse("default"), tokens, types,
+                m.stringArray("tokenizer.ggml.merges").orElse(List.of()),
+                (int) m.integer("tokenizer.ggml.bos_token_id").orElse(-1),
+                (int) m.integer("tokenizer.ggml.eos_token_id").orElse(-1),
+                m.bool("tokenizer.ggml.add_bos_token").orElse(false),
+                m.string("tokenizer.chat_template"));
+    }
+
+    /** A copy with other end-of-sequence id and chat template. */
+    public GgufTokenizer with(int eos, Optional<String> chatTemplate) {
+        return new GgufTokenizer(pre, tokens, tokenTypes, merges, bos, eos, addBos, chatTemplate);
+    }
+
     /** Writes the {@code tokenizer.*} keys. */
     public void putInto(GgufWriter.Builder b) {
         b.putString("tokenizer.ggml.model", "gpt2");
@@ -59,6 +86,7 @@ public record GgufTokenizer(String pre, List<String> tokens, int[] tokenTypes, L
         }
         if (eos >= 0) {
             b.putUInt32("tokenizer.ggml.eos_token_id", eos);
+            b.putUInt32("tokenizer.ggml.eot_token_id", eos);
         }
         b.putBool("tokenizer.ggml.add_bos_token", addBos);
         b.putBool("tokenizer.ggml.add_eos_token", false);

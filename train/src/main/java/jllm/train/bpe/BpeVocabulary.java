@@ -16,6 +16,36 @@ import jllm.train.GgufTokenizer;
  */
 public record BpeVocabulary(List<String> specials, List<byte[]> tokens, List<int[]> merges) {
 
+    /** The vocabulary of a GGUF gpt2 tokenizer: its leading control tokens are the special tokens. */
+    public static BpeVocabulary from(GgufTokenizer t) {
+        List<String> specials = new ArrayList<>();
+        while (specials.size() < t.tokens().size() && t.tokenTypes()[specials.size()] == GgufTokenizer.CONTROL) {
+            specials.add(t.tokens().get(specials.size()));
+        }
+        List<byte[]> tokens = new ArrayList<>();
+        java.util.Map<String, Integer> ids = new java.util.HashMap<>();
+        for (int i = 0; i < t.tokens().size(); i++) {
+            String s = t.tokens().get(i);
+            tokens.add(i < specials.size() ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8) : ByteLevel.decode(s));
+            ids.putIfAbsent(s, i);
+        }
+        List<int[]> merges = new ArrayList<>();
+        for (String m : t.merges()) {
+            int sp = m.indexOf(' ');
+            Integer a = sp > 0 ? ids.get(m.substring(0, sp)) : null;
+            Integer b = sp > 0 ? ids.get(m.substring(sp + 1)) : null;
+            if (a == null || b == null) {
+                throw new IllegalArgumentException("merge \"" + m + "\" names tokens outside the vocabulary");
+            }
+            merges.add(new int[]{a, b});
+        }
+        if (tokens.size() != specials.size() + 256 + merges.size()) {
+            throw new IllegalArgumentException("not a vocabulary jllm trained: " + tokens.size() + " tokens, "
+                    + specials.size() + " special, " + merges.size() + " merges");
+        }
+        return new BpeVocabulary(specials, tokens, merges);
+    }
+
     /** Number of tokens. */
     public int size() {
         return tokens.size();

@@ -55,8 +55,13 @@ public final class ChatTokenizer {
         return withBos(encoder.encode(render(messages, true)));
     }
 
-    /** The conversation's tokens and loss mask. */
+    /** The conversation's tokens and loss mask (every assistant reply trained). */
     public Example encode(List<ChatMessage> messages) {
+        return encode(messages, false);
+    }
+
+    /** The conversation's tokens and loss mask; with {@code lastReplyOnly} only the final reply is trained (DPO). */
+    public Example encode(List<ChatMessage> messages, boolean lastReplyOnly) {
         List<Integer> ids = new ArrayList<>();
         List<Boolean> mask = new ArrayList<>();
         if (bos >= 0) {
@@ -81,7 +86,7 @@ public final class ChatTokenizer {
                 throw new IllegalArgumentException("the rendered reply does not end with " + endOfTurn);
             }
             end += endOfTurn.length();
-            add(ids, mask, reply.substring(0, end), true);
+            add(ids, mask, reply.substring(0, end), !lastReplyOnly || i == messages.size() - 1);
             add(ids, mask, reply.substring(end), false);
             done = full;
         }

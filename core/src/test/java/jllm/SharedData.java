@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import jllm.format.json.Json;
 
 /**
  * Locates {@code ../shared}, the oracle data made with the reference implementations. Tests that need
@@ -27,6 +31,21 @@ public final class SharedData {
             }
         }
         return null;
+    }
+
+    /**
+     * The model files listed in testdata/models/MANIFEST.json (relative to testdata/models), for
+     * parameterized oracle tests; one placeholder entry when the shared folder is missing, so the
+     * test that receives it is skipped with the reason by {@link #require(String)}.
+     */
+    @SuppressWarnings("unchecked")
+    public static java.util.stream.Stream<String> manifestModels() throws java.io.IOException {
+        Path root = root();
+        if (root == null) {
+            return java.util.stream.Stream.of("(shared data missing)");
+        }
+        Map<String, Object> manifest = Json.parseObject(Files.readString(root.resolve("testdata/models/MANIFEST.json")), "MANIFEST.json");
+        return ((List<Object>) manifest.get("models")).stream().map(o -> (String) ((Map<String, Object>) o).get("file"));
     }
 
     /** A path under the shared folder; skips the calling test (with the reason) when it is missing. */

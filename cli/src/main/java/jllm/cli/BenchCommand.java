@@ -95,7 +95,7 @@ final class BenchCommand implements Callable<Integer> {
     private static int[] tokens(int n, int vocab, int seed) {
         int[] t = new int[n];
         for (int i = 0; i < n; i++) {
-            t[i] = (int) ((i * 2654435761L + seed * 97L) % vocab);
+            t[i] = (int) Math.floorMod(i * 2654435761L + seed * 97L, (long) vocab);
         }
         return t;
     }

@@ -95,6 +95,11 @@ final class ChatCommand implements Callable<Integer> {
                 // the template usually writes BOS itself; add it only when it did not
                 boolean addBos = bos.isEmpty() || !prompt.startsWith(bos);
                 int[] tokens = tok.encode(prompt, addBos, true);
+                if (tokens.length >= session.maxContext()) {
+                    System.err.println("(the conversation no longer fits the context of " + session.maxContext()
+                            + " tokens: type /reset to start over, or restart with a larger --ctx)");
+                    continue;
+                }
                 Generator.Result r = Generator.generate(session, tok, tokens,
                         new Generator.Options(Math.min(maxTokens, Math.max(1, session.maxContext() - tokens.length)),
                                 sampling.settings(), List.of(), false),

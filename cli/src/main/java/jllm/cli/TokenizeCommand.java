@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 
 import jllm.model.LoadedModel;
 import jllm.tokenizer.Tokenizer;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,16 +18,11 @@ final class TokenizeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "Model file or folder, or a vocabulary-only GGUF.")
     Path model;
 
-    @ArgGroup(multiplicity = "1")
-    Input input;
+    @Parameters(index = "1", arity = "0..1", paramLabel = "TEXT", description = "The text (or use -f).")
+    String text;
 
-    static final class Input {
-        @Parameters(index = "1", paramLabel = "TEXT", description = "The text.")
-        String text;
-
-        @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read the text from a file (bytes as they are).")
-        Path file;
-    }
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read the text from a file (bytes as they are).")
+    Path file;
 
     @Option(names = "--ids", description = "Print only the ids, separated by spaces.")
     boolean ids;
@@ -47,9 +41,12 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String text = input.file != null ? Files.readString(input.file, StandardCharsets.UTF_8) : input.text;
+        if ((text == null) == (file == null)) {
+            throw new IllegalArgumentException("give the text either as an argument or with -f FILE (exactly one)");
+        }
+        String input = file != null ? Files.readString(file, StandardCharsets.UTF_8) : text;
         Tokenizer tok = LoadedModel.openTokenizerOnly(model, Optional.ofNullable(tokenizer));
-        int[] out = tok.encode(text, !noBos, parseSpecial);
+        int[] out = tok.encode(input, !noBos, parseSpecial);
         if (ids) {
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < out.length; i++) {

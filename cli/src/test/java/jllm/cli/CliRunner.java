@@ -14,7 +14,7 @@ final class CliRunner {
     private CliRunner() {
     }
 
-    static synchronized Result run(String stdin, String... args) {
+    static synchronized Result runWithInput(String stdin, String... args) {
         PrintStream oldOut = Console.out();
         PrintStream oldErr = System.err;
         InputStream oldIn = System.in;
@@ -36,6 +36,6 @@ final class CliRunner {
     }
 
     static Result run(String... args) {
-        return run(null, args);
+        return runWithInput(null, args);
     }
 }

@@ -29,9 +29,12 @@ class CommandsTest {
     }
 
     @Test
-    void runGreedyFromEveryGgufConversionReproducesTheReferenceText() throws Exception {
+    void runGreedyFromTheGgufConversionsReproducesTheReferenceText() throws Exception {
+        // llama.cpp reproduces the llama2.c text with the F32 conversion and its F16 copy; the quantized
+        // copies drift from it (see the ref.json llama2c_check), and are checked against llama.cpp's own
+        // greedy tokens in ModelOracleTest instead
         String expected = Files.readString(SharedData.require("data/models/stories260K/expected-greedy.txt"));
-        for (String q : new String[]{"F32", "F16", "Q8_0"}) {
+        for (String q : new String[]{"F32", "F16"}) {
             CliRunner.Result r = CliRunner.run("run", models() + "/stories260K/stories260K-" + q + ".gguf",
                     "-n", "256", "--temp", "0", "--ignore-eos", "-c", "512");
             assertThat(r.exit()).as(r.err()).isZero();
@@ -63,7 +66,7 @@ class CommandsTest {
         CliRunner.Result r = CliRunner.run("predict", models() + "/stories260K/stories260K-F32.gguf",
                 "Once upon a", "-k", "5");
         assertThat(r.exit()).as(r.err()).isZero();
-        String[] lines = r.out().strip().split("\n");
+        String[] lines = r.out().split("\n");
         assertThat(lines).hasSize(5);
         assertThat(lines[0]).startsWith(" time\t");
         double[] p = Arrays.stream(lines).mapToDouble(l -> Double.parseDouble(l.split("\t")[1])).toArray();
@@ -115,11 +118,19 @@ class CommandsTest {
 
     @Test
     void chatReadsPipedInputAndHandlesCommands() {
-        CliRunner.Result r = CliRunner.run("Once upon a time\n/reset\n/system Be brief.\nLily\n/quit\nnever read\n",
+        CliRunner.Result r = CliRunner.runWithInput("Once upon a time\n/reset\n/system Be brief.\nLily\n/quit\nnever read\n",
                 "chat", models() + "/stories260K/stories260K-F32.gguf", "-n", "12", "--temp", "0");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out().strip().split("\n")).hasSizeGreaterThanOrEqualTo(2);
         assertThat(r.err()).contains("conversation cleared", "system prompt set");
+    }
+
+    @Test
+    void chatSaysWhenTheConversationOutgrowsTheContext() {
+        CliRunner.Result r = CliRunner.runWithInput("Once upon a time there was a little girl\nand then?\n/reset\nLily\n",
+                "chat", models() + "/stories260K/stories260K-F32.gguf", "-n", "40", "--temp", "0", "-c", "64");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("no longer fits the context of 64 tokens", "conversation cleared");
     }
 
     @Test

@@ -141,7 +141,11 @@ public final class GgufFile implements AutoCloseable {
             if (bytes < 0) {
                 throw new ModelFormatException(path, name, "byte size of " + type + " " + shape + " overflows");
             }
-            if (offset < 0 || offset % align != 0) {
+            if (offset < 0) {
+                throw new ModelFormatException(path, name, "offset " + Long.toUnsignedString(offset)
+                        + " lies past the end of any file");
+            }
+            if (offset % align != 0) {
                 throw new ModelFormatException(path, name, "offset " + Long.toUnsignedString(offset)
                         + " is not a multiple of the alignment " + align);
             }
@@ -199,7 +203,7 @@ public final class GgufFile implements AutoCloseable {
             return new GgufFile(path, arena, seg, limits);
         } catch (IOException e) {
             arena.close();
-            throw new ModelFormatException(path.toString(), null, "cannot read: " + e.getMessage(), e);
+            throw new ModelFormatException(path.toString(), "file", "cannot read (" + e + ")", e);
         } catch (RuntimeException e) {
             arena.close();
             throw e;
@@ -317,9 +321,10 @@ public final class GgufFile implements AutoCloseable {
                 throw new ModelFormatException(path, field, "string length " + Long.toUnsignedString(len)
                         + " exceeds the " + remaining() + " bytes left in the file");
             }
-            if (len > limits.maxStringBytes()) {
+            long max = Math.min(limits.maxStringBytes(), Integer.MAX_VALUE - 8);
+            if (len > max) {
                 throw new ModelFormatException(path, field, "string length " + len + " exceeds the limit of "
-                        + limits.maxStringBytes() + " bytes");
+                        + max + " bytes");
             }
             byte[] b = seg.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE);
             pos += len;
@@ -387,8 +392,9 @@ public final class GgufFile implements AutoCloseable {
                 throw new ModelFormatException(path, key, "array of " + Long.toUnsignedString(n) + " " + et
                         + " elements cannot fit in the " + remaining() + " bytes left in the file");
             }
-            if (n > limits.maxArrayLength()) {
-                throw new ModelFormatException(path, key, "array length " + n + " exceeds the limit of " + limits.maxArrayLength());
+            long max = Math.min(limits.maxArrayLength(), Integer.MAX_VALUE - 8);
+            if (n > max) {
+                throw new ModelFormatException(path, key, "array length " + n + " exceeds the limit of " + max);
             }
             int count = (int) n;
             return switch (et) {

@@ -4,9 +4,11 @@ import static jllm.kernel.vector.Lanes.F;
 import static jllm.kernel.vector.Lanes.L;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jllm.kernel.scalar.DenseOps;
+import jllm.kernel.scalar.Exp;
 
 /**
  * The Vector API {@link DenseOps}: register tiles of 4 rows by 2 vectors of c (8 accumulators), each
@@ -102,9 +104,30 @@ public final class VectorDenseOps implements DenseOps {
         FloatVector one = FloatVector.broadcast(F, 1f);
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> mask = F.indexInRange(i, n);
-            FloatVector e = FloatVector.fromArray(F, x, xOff + i, mask).neg().lanewise(VectorOperators.EXP);
+            FloatVector e = exp(FloatVector.fromArray(F, x, xOff + i, mask).neg());
             one.div(one.add(e)).intoArray(dst, dstOff + i, mask);
         }
+    }
+
+    /** {@link Exp#exp} in every lane, operation for operation (so the same bits). */
+    static FloatVector exp(FloatVector x) {
+        x = x.max(Exp.MIN).min(Exp.MAX);
+        FloatVector n = x.mul(Exp.LOG2E).add(Exp.ROUND).sub(Exp.ROUND);
+        FloatVector negN = n.neg();
+        FloatVector r = negN.fma(c(Exp.LN2_HI), x);
+        r = negN.fma(c(Exp.LN2_LO), r);
+        FloatVector p = c(Exp.P0).fma(r, c(Exp.P1));
+        p = p.fma(r, c(Exp.P2));
+        p = p.fma(r, c(Exp.P3));
+        p = p.fma(r, c(Exp.P4));
+        p = p.fma(r, c(Exp.P5));
+        FloatVector er = p.fma(r.mul(r), r).add(1.0f);
+        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        return er.mul(bits.reinterpretAsFloats());
+    }
+
+    private static FloatVector c(float v) {
+        return FloatVector.broadcast(F, v);
     }
 
     private static FloatVector load(float[] c, int off, boolean accumulate) {

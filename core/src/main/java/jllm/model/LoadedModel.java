@@ -1,0 +1,211 @@
+package jllm.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jllm.format.ModelFormatException;
+import jllm.format.json.Json;
+import jllm.kernel.Kernels;
+import jllm.tokenizer.Tokenizer;
+import jllm.tokenizer.Tokenizers;
+
+/**
+ * A model ready to run: its source files, the forward pass, its tokenizer and chat template.
+ *
+ * <pre>{@code
+ * try (LoadedModel m = LoadedModel.open(Path.of("model.gguf"), LoadedModel.Options.DEFAULT)) {
+ *     int[] ids = m.tokenizer().encode("Hello");
+ *     float[] logits = m.model().forward(m.model().newCache(64), ids, LanguageModel.Logits.LAST);
+ * }
+ * }</pre>
+ */
+public final class LoadedModel implements AutoCloseable {
+
+    /**
+     * @param tokenizer a tokenizer file to use instead of the model's own (llama2.c's tokenizer.bin,
+     *                  a tokenizer.json, or a GGUF)
+     * @param threads   compute threads; 0 = all cores
+     */
+    public record Options(Optional<Path> tokenizer, int threads) {
+        public static final Options DEFAULT = new Options(Optional.empty(), 0);
+    }
+
+    private final ModelSource source;
+    private final Kernels kernels;
+    private final LanguageModel model;
+    private final Tokenizer tokenizer;
+    private final Optional<String> chatTemplate;
+
+    private LoadedModel(ModelSource source, Kernels kernels, LanguageModel model, Tokenizer tokenizer,
+                        Optional<String> chatTemplate) {
+        this.source = source;
+        this.kernels = kernels;
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.chatTemplate = chatTemplate;
+    }
+
+    /** Opens a model file or folder of any supported format and builds its forward pass. */
+    public static LoadedModel open(Path path, Options options) {
+        ModelSource source = openSource(path);
+        Kernels kernels = options.threads() > 0 ? Kernels.vector(options.threads()) : Kernels.best();
+        try {
+            Tokenizer tok = options.tokenizer().isPresent() ? openTokenizer(options.tokenizer().get(), source)
+                    : defaultTokenizer(source);
+            LanguageModel model = Architectures.forSource(source).load(source, kernels);
+            if (tok.vocabulary().size() > model.info().vocabSize()) {
+                throw new ModelFormatException(path.toString(), "tokenizer", "the tokenizer has "
+                        + tok.vocabulary().size() + " tokens but the model only " + model.info().vocabSize(), null);
+            }
+            return new LoadedModel(source, kernels, model, tok, chatTemplate(source));
+        } catch (RuntimeException e) {
+            kernels.close();
+            source.close();
+            throw e;
+        }
+    }
+
+    /** Opens only the tokenizer of a model (works on vocabulary-only GGUF files). */
+    public static Tokenizer openTokenizerOnly(Path path, Optional<Path> tokenizerFile) {
+        if (tokenizerFile.isPresent()) {
+            return openTokenizer(tokenizerFile.get(), null);
+        }
+        try (ModelSource source = openSource(path)) {
+            return defaultTokenizer(source);
+        }
+    }
+
+    /** Opens the model's files without building the forward pass (for inspection). */
+    public static ModelSource openSource(Path path) {
+        if (!Files.exists(path)) {
+            throw new ModelFormatException(path.toString(), null, "no such file or folder", null);
+        }
+        if (Files.isDirectory(path)) {
+            return ModelSources.safetensors(path);
+        }
+        byte[] head = new byte[8];
+        int n;
+        try (InputStream in = Files.newInputStream(path)) {
+            n = in.readNBytes(head, 0, 8);
+        } catch (IOException e) {
+            throw new ModelFormatException(path.toString(), null, "cannot read: " + e.getMessage(), e);
+        }
+        if (n >= 4 && head[0] == 'G' && head[1] == 'G' && head[2] == 'U' && head[3] == 'F') {
+            return ModelSources.gguf(path);
+        }
+        if (n >= 2 && ((head[0] == 'P' && head[1] == 'K') || (head[0] == (byte) 0x80 && head[1] >= 2 && head[1] <= 5))) {
+            throw new ModelFormatException(path.toString(), null, "this is a PyTorch pickle checkpoint, which jllm "
+                    + "does not load (pickles can run code); convert it to safetensors or GGUF", null);
+        }
+        if (path.getFileName().toString().endsWith(".safetensors")) {
+            return ModelSources.safetensors(path);
+        }
+        return ModelSources.llama2c(path);
+    }
+
+    private static Tokenizer defaultTokenizer(ModelSource source) {
+        return switch (source.format()) {
+            case "gguf" -> Tokenizers.fromGguf(source.metadata());
+            case "safetensors" -> {
+                Path dir = Files.isDirectory(source.path()) ? source.path() : source.path().getParent();
+                Path json = dir.resolve("tokenizer.json");
+                if (!Files.exists(json)) {
+                    throw new ModelFormatException(source.path().toString(), "tokenizer.json",
+                            "missing beside the weights (pass one with --tokenizer)", null);
+                }
+                Path config = dir.resolve("tokenizer_config.json");
+                yield Tokenizers.fromHuggingFace(json, Files.exists(config) ? Optional.of(config) : Optional.empty());
+            }
+            default -> {
+                Path dir = source.path().toAbsolutePath().getParent();
+                Path bin = dir.resolve("tokenizer.bin");
+                if (!Files.exists(bin)) {
+                    throw new ModelFormatException(source.path().toString(), "tokenizer", "a llama2.c checkpoint "
+                            + "needs its tokenizer.bin: pass it with --tokenizer FILE", null);
+                }
+                yield Tokenizers.fromLlama2c(bin, source.metadata().stringArray("tokenizer.ggml.tokens").map(List::size)
+                        .orElse((int) source.tensor(TensorName.TOKEN_EMBD.global()).rows()));
+            }
+        };
+    }
+
+    private static Tokenizer openTokenizer(Path file, ModelSource source) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".json")) {
+            Path config = file.resolveSibling("tokenizer_config.json");
+            return Tokenizers.fromHuggingFace(file, Files.exists(config) ? Optional.of(config) : Optional.empty());
+        }
+        if (name.endsWith(".gguf")) {
+            try (ModelSource s = ModelSources.gguf(file)) {
+                return Tokenizers.fromGguf(s.metadata());
+            }
+        }
+        int vocab = source == null ? -1 : (int) source.tensor(TensorName.TOKEN_EMBD.global()).rows();
+        return Tokenizers.fromLlama2c(file, vocab);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Optional<String> chatTemplate(ModelSource source) {
+        Optional<String> t = source.metadata().string("tokenizer.chat_template");
+        if (t.isPresent() || !source.format().equals("safetensors")) {
+            return t;
+        }
+        Path dir = Files.isDirectory(source.path()) ? source.path() : source.path().getParent();
+        Path config = dir.resolve("tokenizer_config.json");
+        if (!Files.exists(config)) {
+            return Optional.empty();
+        }
+        try {
+            Object v = Json.parseObject(Files.readString(config), config.toString()).get("chat_template");
+            if (v instanceof String s) {
+                return Optional.of(s);
+            }
+            if (v instanceof List<?> list) { // [{"name": "default", "template": "..."}, ...]
+                for (Object o : list) {
+                    if (o instanceof Map<?, ?> m && "default".equals(m.get("name")) && m.get("template") instanceof String s) {
+                        return Optional.of(s);
+                    }
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new ModelFormatException(config.toString(), null, "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** The files. */
+    public ModelSource source() {
+        return source;
+    }
+
+    /** The forward pass. */
+    public LanguageModel model() {
+        return model;
+    }
+
+    /** The tokenizer. */
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The Jinja chat template, when the model has one. */
+    public Optional<String> chatTemplate() {
+        return chatTemplate;
+    }
+
+    /** The compute kernels in use. */
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    @Override
+    public void close() {
+        kernels.close();
+        source.close();
+    }
+}

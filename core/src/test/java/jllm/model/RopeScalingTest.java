@@ -1,0 +1,35 @@
+package jllm.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import jllm.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** Llama 3.1 rope scaling from a Hugging Face config becomes llama.cpp's rope_freqs divisors. */
+class RopeScalingTest {
+
+    @Test
+    void llama32ConfigGivesTheReferenceDivisors() {
+        Map<String, Object> cfg = Map.of("rope_theta", 500000.0, "rope_scaling", Map.of("rope_type", "llama3",
+                "factor", 32.0, "low_freq_factor", 1.0, "high_freq_factor", 4.0, "original_max_position_embeddings", 8192L));
+        Tensor t = ModelSources.ropeFreqs(cfg, 64, "config.json").orElseThrow();
+        float[] got = new float[32];
+        for (int i = 0; i < 32; i++) {
+            got[i] = t.data().getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, i);
+        }
+        // printed by shared/tools/make_gguf.py's llama3_rope_factors(64, 500000, 32, 1, 4, 8192), the
+        // numpy code that wrote the rope_freqs.weight of the llama3-1b benchmark files
+        float[] expected = new float[32];
+        java.util.Arrays.fill(expected, 0, 15, 1.0f);
+        expected[15] = 1.6513293f;
+        expected[16] = 3.292262f;
+        expected[17] = 9.666729f;
+        java.util.Arrays.fill(expected, 18, 32, 32.0f);
+        for (int i = 0; i < 32; i++) {
+            assertThat(got[i]).as("pair %d", i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(expected[i] * 2e-7f));
+        }
+        assertThat(ModelSources.ropeFreqs(Map.of(), 64, "config.json")).isEmpty();
+    }
+}

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "jllm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A pure-Java toolkit for large language models.",
         subcommands = {RunCommand.class, ChatCommand.class, PredictCommand.class, TokenizeCommand.class,
-                InspectCommand.class, PerplexityCommand.class, BenchCommand.class, QuantizeCommand.class, ConvertCommand.class, CommandLine.HelpCommand.class})
+                InspectCommand.class, PerplexityCommand.class, BenchCommand.class, QuantizeCommand.class, ConvertCommand.class,
+                TrainCommand.class, SftCommand.class, DpoCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

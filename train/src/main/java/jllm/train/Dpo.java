@@ -95,6 +95,7 @@ public final class Dpo {
             int stepsPerEpoch = (train.size() + c.batch() - 1) / c.batch();
             int steps = c.epochs() * stepsPerEpoch;
             LossLog log = new LossLog();
+            LrSchedule schedule = c.schedule().resolve(steps);
             List<Integer> order = new ArrayList<>();
             for (int i = 0; i < train.size(); i++) {
                 order.add(i);
@@ -141,7 +142,7 @@ public final class Dpo {
                 CrossEntropy.backward(dlogits, logits, b.targets(), weight, b.tokens().length, params.config.vocabSize());
                 model.backward(dlogits);
                 float norm = AdamW.clipGradNorm(params.all(), c.gradClip());
-                float lr = c.schedule().rate(step);
+                float lr = schedule.rate(step);
                 opt.step(lr);
                 long s1 = System.nanoTime();
                 ProgressListener.Step st = new ProgressListener.Step(step + 1, steps, loss, lr, norm,

@@ -57,6 +57,7 @@ public final class Sft {
         int stepsPerEpoch = (train.size() + c.batch() - 1) / c.batch();
         int steps = c.epochs() * stepsPerEpoch;
         LossLog log = new LossLog();
+        LrSchedule schedule = c.schedule().resolve(steps);
         long t0 = System.nanoTime();
         try (Dense dense = Dense.vector(c.threads())) {
             Files.createDirectories(c.outDir());
@@ -89,7 +90,7 @@ public final class Sft {
                     lora.backward(dense);
                 }
                 float norm = AdamW.clipGradNorm(trainable, c.gradClip());
-                float lr = c.schedule().rate(step);
+                float lr = schedule.rate(step);
                 opt.step(lr);
                 long s1 = System.nanoTime();
                 ProgressListener.Step st = new ProgressListener.Step(step + 1, steps, loss, lr, norm,

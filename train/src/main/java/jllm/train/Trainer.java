@@ -54,6 +54,13 @@ public final class Trainer {
 
     /** Runs steps until {@code settings.steps()}, with validation every {@code evalEvery} steps and at the end. */
     public void run(TokenSequence train, TokenSequence val, ProgressListener listener) {
+        for (TokenSequence d : new TokenSequence[]{train, val}) {
+            if (d.length() <= s.seqLen()) {
+                throw new IllegalArgumentException("the " + (d == train ? "training" : "validation") + " split has "
+                        + d.length() + " tokens, fewer than a window of " + (s.seqLen() + 1)
+                        + ": use more data, a larger validation fraction, or a shorter context");
+            }
+        }
         long tokensPerStep = (long) s.batch() * s.seqLen() * s.accumSteps();
         long start = System.nanoTime();
         int first = step();

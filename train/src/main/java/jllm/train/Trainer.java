@@ -152,6 +152,32 @@ public final class Trainer {
         return sum / count;
     }
 
+    /**
+     * The mean NLL that llama-perplexity (and jllm's eval Perplexity) scores, computed with the training
+     * forward pass: chunks of {@code ctx} tokens, the first replaced by {@code bos} (when {@code bos >= 0}),
+     * only the second half of each chunk scored. exp of this is the perplexity.
+     */
+    public double evaluateChunks(TokenSequence data, int ctx, int bos) {
+        long chunks = data.length() / ctx;
+        int vocab = params.config.vocabSize();
+        double sum = 0;
+        long count = 0;
+        int[] tokens = new int[ctx];
+        for (long i = 0; i < chunks; i++) {
+            data.copy(i * ctx, tokens, 0, ctx);
+            int[] input = tokens.clone();
+            if (bos >= 0) {
+                input[0] = bos;
+            }
+            float[] logits = model.forward(input, 1, ctx);
+            for (int j = ctx / 2; j < ctx - 1; j++) {
+                sum += CrossEntropy.nll(logits, j, vocab, tokens[j + 1]);
+                count++;
+            }
+        }
+        return sum / count;
+    }
+
     /** Fills (batch, seqLen) inputs and their next tokens from random offsets, as nanoGPT's get_batch. */
     private void sample(TokenSequence data, Random rnd, int[] tokens, int[] targets) {
         int T = s.seqLen();

@@ -1,7 +1,5 @@
 package jllm.train;
 
-import java.util.Arrays;
-
 import jllm.kernel.Dense;
 import jllm.model.llama.LlamaConfig;
 import jllm.train.ops.CausalAttention;
@@ -200,6 +198,5 @@ public final class TrainableLlama {
         xnFinal = new float[n * dim];
         rstdFinal = new float[n];
         logits = new float[n * c.vocabSize()];
-        Arrays.fill(rstdFinal, 0f);
     }
 }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
         description = "A pure-Java toolkit for large language models.",
         subcommands = {RunCommand.class, ChatCommand.class, PredictCommand.class, TokenizeCommand.class,
                 InspectCommand.class, PerplexityCommand.class, BenchCommand.class, QuantizeCommand.class, ConvertCommand.class,
-                TrainCommand.class, SftCommand.class, DpoCommand.class, CommandLine.HelpCommand.class})
+                TrainCommand.class, SftCommand.class, DpoCommand.class,
+                ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

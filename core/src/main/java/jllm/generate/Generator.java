@@ -1,12 +1,9 @@
 package jllm.generate;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
-import jllm.tokenizer.TokenDecoder;
 import jllm.tokenizer.Tokenizer;
 
 /**
@@ -28,14 +25,24 @@ public final class Generator {
      * @param maxTokens most tokens to generate
      * @param sampler   sampler settings
      * @param stop      stop strings (not included in the output)
-     * @param ignoreEog keep going past end-of-generation tokens
+     * @param ignoreEog   keep going past end-of-generation tokens
+     * @param topLogprobs report each token's log-probability and this many alternatives; -1 = off
      */
-    public record Options(int maxTokens, SamplerSettings sampler, List<String> stop, boolean ignoreEog) {
+    public record Options(int maxTokens, SamplerSettings sampler, List<String> stop, boolean ignoreEog,
+                          int topLogprobs) {
         public Options {
             if (maxTokens < 0) {
                 throw new IllegalArgumentException("the number of tokens to generate must not be negative, got " + maxTokens);
             }
+            if (topLogprobs < -1) {
+                throw new IllegalArgumentException("top logprobs must be -1 (off) or at least 0, got " + topLogprobs);
+            }
             stop = List.copyOf(stop);
+        }
+
+        /** Options without log-probabilities. */
+        public Options(int maxTokens, SamplerSettings sampler, List<String> stop, boolean ignoreEog) {
+            this(maxTokens, sampler, stop, ignoreEog, -1);
         }
     }
 
@@ -75,57 +82,36 @@ public final class Generator {
     /** Generates a continuation of {@code prompt}, streaming text to {@code onText}. */
     public static Result generate(Session session, Tokenizer tokenizer, int[] prompt, Options options,
                                   Consumer<String> onText, BooleanSupplier cancelled) {
+        return generateSteps(session, tokenizer, prompt, options, step -> {
+            if (!step.text().isEmpty()) {
+                onText.accept(step.text());
+            }
+        }, cancelled);
+    }
+
+    /**
+     * Generates a continuation of {@code prompt}, reporting every step (token, released text and, when
+     * {@link Options#topLogprobs()} asks, log-probabilities) to {@code onStep}.
+     */
+    public static Result generateSteps(Session session, Tokenizer tokenizer, int[] prompt, Options options,
+                                       Decoding.Listener onStep, BooleanSupplier cancelled) {
         long t0 = System.nanoTime();
         float[] logits = session.prefill(prompt);
         long t1 = System.nanoTime();
-        SamplerChain chain = SamplerChain.of(options.sampler());
-        TokenHistory history = new TokenHistory();
-        history.addAll(prompt);
-        Set<Integer> eog = tokenizer.vocabulary().endOfGeneration();
-        TokenDecoder decoder = tokenizer.newDecoder(false);
-        StopStrings stops = new StopStrings(options.stop());
-        StringBuilder text = new StringBuilder();
-        List<Integer> out = new ArrayList<>();
-        FinishReason reason = FinishReason.LENGTH;
-        while (out.size() < options.maxTokens()) {
+        Decoding decoding = new Decoding(tokenizer, prompt, options, onStep);
+        while (!decoding.done()) {
             if (cancelled.getAsBoolean()) {
-                reason = FinishReason.CANCELLED;
+                decoding.cancel();
                 break;
             }
-            int token = chain.sample(logits, history);
-            if (!options.ignoreEog() && eog.contains(token)) {
-                reason = FinishReason.STOP;
-                break;
-            }
-            out.add(token);
-            history.add(token);
-            String piece = stops.add(decoder.next(token));
-            if (!piece.isEmpty()) {
-                text.append(piece);
-                onText.accept(piece);
-            }
-            if (stops.stopped()) {
-                reason = FinishReason.STOP;
-                break;
-            }
-            if (out.size() == options.maxTokens()) {
-                break;
-            }
-            if (session.length() >= session.maxContext()) {
-                reason = FinishReason.CONTEXT;
+            int token = decoding.step(logits, session.length(), session.maxContext());
+            if (token < 0) {
                 break;
             }
             logits = session.next(token);
         }
-        if (!stops.stopped()) {
-            String rest = stops.add(decoder.finish()) + stops.flush();
-            if (!rest.isEmpty()) {
-                text.append(rest);
-                onText.accept(rest);
-            }
-        }
+        FinishReason reason = decoding.finish();
         long t2 = System.nanoTime();
-        return new Result(out.stream().mapToInt(Integer::intValue).toArray(), text.toString(), reason,
-                prompt.length, t1 - t0, t2 - t1);
+        return new Result(decoding.tokens(), decoding.text(), reason, prompt.length, t1 - t0, t2 - t1);
     }
 }

@@ -1,6 +1,8 @@
 package jllm.generate;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import jllm.model.KvCache;
 import jllm.model.LanguageModel;
@@ -38,10 +40,7 @@ public final class Session {
         if (prompt.length > cache.maxContext()) {
             throw new jllm.model.ContextOverflowException(prompt.length, cache.maxContext());
         }
-        int common = 0;
-        while (common < tokens.length && common < prompt.length && tokens[common] == prompt[common]) {
-            common++;
-        }
+        int common = commonPrefix(prompt);
         // at least one token must be evaluated to have logits
         common = Math.min(common, prompt.length - 1);
         cache.truncate(common);
@@ -61,6 +60,46 @@ public final class Session {
         tokens = Arrays.copyOf(tokens, tokens.length + 1);
         tokens[tokens.length - 1] = token;
         return logits;
+    }
+
+    /**
+     * Appends one token to each session (distinct sessions of one model) in a single batched forward
+     * call and returns each one's logits after it.
+     */
+    public static float[][] nextAll(List<Session> sessions, int[] tokens) {
+        if (sessions.size() != tokens.length) {
+            throw new IllegalArgumentException(sessions.size() + " sessions but " + tokens.length + " tokens");
+        }
+        if (sessions.isEmpty()) {
+            return new float[0][];
+        }
+        LanguageModel model = sessions.getFirst().model;
+        List<KvCache> caches = new ArrayList<>(sessions.size());
+        for (Session s : sessions) {
+            if (s.model != model) {
+                throw new IllegalArgumentException("sessions of different models cannot be batched");
+            }
+            caches.add(s.cache);
+        }
+        float[] all = model.forwardBatch(caches, tokens);
+        int vocab = all.length / tokens.length;
+        float[][] logits = new float[tokens.length][];
+        for (int i = 0; i < tokens.length; i++) {
+            logits[i] = Arrays.copyOfRange(all, i * vocab, (i + 1) * vocab);
+            Session s = sessions.get(i);
+            s.tokens = Arrays.copyOf(s.tokens, s.tokens.length + 1);
+            s.tokens[s.tokens.length - 1] = tokens[i];
+        }
+        return logits;
+    }
+
+    /** Number of leading tokens {@code prompt} shares with what the cache holds. */
+    public int commonPrefix(int[] prompt) {
+        int common = 0;
+        while (common < tokens.length && common < prompt.length && tokens[common] == prompt[common]) {
+            common++;
+        }
+        return common;
     }
 
     /** The tokens the cache holds. */

@@ -1,5 +1,7 @@
 package jllm.model;
 
+import java.util.List;
+
 /**
  * A loaded language model: turns token ids into next-token logits, one sequence per {@link KvCache}.
  *
@@ -34,4 +36,33 @@ public interface LanguageModel {
      * and values to it, and returns logits.
      */
     float[] forward(KvCache cache, int[] tokens, Logits which);
+
+    /**
+     * One decode step for several sequences at once: appends {@code tokens[i]} to {@code caches.get(i)}
+     * (distinct caches) and returns their next-token logits, (n, vocabSize) row-major. Architectures
+     * override this to share each weight pass among the sequences; the result equals calling
+     * {@link #forward} on each sequence in turn.
+     */
+    default float[] forwardBatch(List<KvCache> caches, int[] tokens) {
+        if (caches.size() != tokens.length) {
+            throw new IllegalArgumentException(caches.size() + " caches but " + tokens.length + " tokens");
+        }
+        int vocab = info().vocabSize();
+        float[] logits = new float[tokens.length * vocab];
+        for (int i = 0; i < tokens.length; i++) {
+            float[] row = forward(caches.get(i), new int[]{tokens[i]}, Logits.LAST);
+            System.arraycopy(row, 0, logits, i * vocab, vocab);
+        }
+        return logits;
+    }
+
+    /**
+     * The final normalized hidden states of {@code tokens}, (n, dim) row-major: what the classifier
+     * reads, for embeddings. Appends the tokens to {@code cache} like {@link #forward}.
+     *
+     * @throws UnsupportedOperationException when the architecture does not expose them
+     */
+    default float[] hiddenStates(KvCache cache, int[] tokens) {
+        throw new UnsupportedOperationException(info().architecture() + " does not expose hidden states");
+    }
 }

@@ -113,9 +113,10 @@ class KernelsTest {
     void batchedRowsEqualSingleRows(GgmlType type) {
         Random random = new Random(3000 + type.ordinal());
         int rows = 9;
-        int cols = 2 * Math.max(type.blockSize, 32);
+        // an odd number of blocks (even/odd accumulators) and, for plain types, a scalar tail
+        int cols = 3 * Math.max(type.blockSize, 32) + (type.blockSize == 1 ? 5 : 0);
         Tensor w = RandomTensors.tensor(type, rows, cols, random, 0);
-        int n = 4;
+        int n = 9; // two groups of four (the four-row fast paths) and one row on its own
         float[] x = RandomTensors.gaussian(n * cols, random);
         for (Kernels k : new Kernels[] {SCALAR, VECTOR2}) {
             float[] batched = new float[n * rows];

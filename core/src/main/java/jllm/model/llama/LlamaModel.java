@@ -1,5 +1,12 @@
 package jllm.model.llama;
 
+import static jllm.model.blocks.Rows.distinct;
+import static jllm.model.blocks.Rows.positionsAfter;
+import static jllm.model.blocks.Rows.reserve;
+import static jllm.model.blocks.Rows.sameCache;
+
+import java.util.List;
+
 import jllm.kernel.Kernels;
 import jllm.model.KvCache;
 import jllm.model.LanguageModel;
@@ -38,11 +45,42 @@ public final class LlamaModel implements LanguageModel {
     @Override
     public float[] forward(KvCache cache, int[] tokens, Logits which) {
         int n = tokens.length;
+        float[] x = layers(sameCache(cache, n), positionsAfter(cache, n), tokens);
+        return classify(x, which == Logits.ALL ? 0 : n - 1, n);
+    }
+
+    @Override
+    public float[] forwardBatch(List<KvCache> caches, int[] tokens) {
+        KvCache[] rows = distinct(caches, tokens.length);
+        int[] pos = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            pos[i] = rows[i].length();
+        }
+        return classify(layers(rows, pos, tokens), 0, tokens.length);
+    }
+
+    @Override
+    public float[] hiddenStates(KvCache cache, int[] tokens) {
+        int n = tokens.length;
+        float[] x = layers(sameCache(cache, n), positionsAfter(cache, n), tokens);
+        float[] out = new float[n * c.dim()];
+        for (int i = 0; i < n; i++) {
+            RmsNorm.apply(out, i * c.dim(), x, i * c.dim(), w.outputNorm(), c.dim(), c.normEps());
+        }
+        return out;
+    }
+
+    /**
+     * The transformer layers over n token rows; row i is at position pos[i] of sequence caches[i] (one
+     * prompt: one cache, consecutive positions; one decode step of several sequences: a cache each).
+     * Returns the residual stream (n, dim).
+     */
+    private float[] layers(KvCache[] caches, int[] pos, int[] tokens) {
+        int n = tokens.length;
         int dim = c.dim();
         int qDim = c.numHeads() * c.headDim();
         int kvDim = c.numKvHeads() * c.headDim();
-        int pos0 = cache.length();
-        cache.ensureCapacity(pos0 + n);
+        reserve(caches, pos);
         float[] x = new float[n * dim];        // (n, dim) residual stream
         float[] xb = new float[n * dim];       // (n, dim) normalized input of a sublayer
         float[] q = new float[n * qDim];       // (n, numHeads * headDim)
@@ -63,14 +101,14 @@ public final class LlamaModel implements LanguageModel {
             kernels.matmul(k, w.wk()[l], xb, n);
             kernels.matmul(v, w.wv()[l], xb, n);
             for (int i = 0; i < n; i++) {
-                rope.apply(q, i * qDim, c.numHeads(), pos0 + i);
-                rope.apply(k, i * kvDim, c.numKvHeads(), pos0 + i);
-                cache.store(l, pos0 + i, k, i * kvDim, v, i * kvDim);
+                rope.apply(q, i * qDim, c.numHeads(), pos[i]);
+                rope.apply(k, i * kvDim, c.numKvHeads(), pos[i]);
+                caches[i].store(l, pos[i], k, i * kvDim, v, i * kvDim);
             }
             int layer = l;
             kernels.parallelFor(n * c.numHeads(), ih -> {
                 int i = ih / c.numHeads();
-                attention.applyHead(att, i * qDim, q, i * qDim, cache, layer, pos0 + i, ih % c.numHeads());
+                attention.applyHead(att, i * qDim, q, i * qDim, caches[i], layer, pos[i], ih % c.numHeads());
             });
             kernels.matmul(xb, w.wo()[l], att, n);
             add(x, xb, n * dim);
@@ -82,9 +120,15 @@ public final class LlamaModel implements LanguageModel {
             kernels.matmul(xb, w.wDown()[l], gate, n);
             add(x, xb, n * dim);
         }
-        cache.advanceTo(pos0 + n);
-        // final norm and classifier, for the last position or all of them
-        int first = which == Logits.ALL ? 0 : n - 1;
+        for (int i = 0; i < n; i++) {
+            caches[i].advanceTo(pos[i] + 1);
+        }
+        return x;
+    }
+
+    /** Final norm and classifier for rows first..n-1 of the residual stream: (n - first, vocabSize). */
+    private float[] classify(float[] x, int first, int n) {
+        int dim = c.dim();
         int m = n - first;
         float[] last = new float[m * dim];
         for (int i = 0; i < m; i++) {

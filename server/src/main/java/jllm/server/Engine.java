@@ -1,0 +1,369 @@
+package jllm.server;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jllm.generate.Decoding;
+import jllm.generate.Generator;
+import jllm.generate.Session;
+import jllm.model.LanguageModel;
+import jllm.tokenizer.Tokenizer;
+
+/**
+ * Runs one model for many requests: {@code parallel} slots (each a {@link Session} with its own KV
+ * cache) fed from a bounded queue by one scheduler thread. Each turn of the scheduler admits waiting
+ * requests into free slots (preferring the slot whose cache already holds the longest prefix of the
+ * prompt, so follow-up chat turns evaluate only their new tokens), then advances every busy slot by one
+ * token in a single batched forward call. A cancelled request (its client went away) frees its slot at
+ * the next turn.
+ *
+ * <pre>{@code
+ * Engine e = new Engine("m", model.model(), model.tokenizer(), 4, 2048, 64);
+ * Engine.Job job = e.submit(prompt, new Generator.Options(64, SamplerSettings.GREEDY, List.of(), false));
+ * for (Engine.Event ev = job.take(); !(ev instanceof Engine.Done); ev = job.take()) { ... }
+ * }</pre>
+ */
+public final class Engine implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+
+    /** Something a job reports. */
+    public sealed interface Event permits StepEvent, Done, Failed {
+    }
+
+    /** A generated token and the text it released. */
+    public record StepEvent(Decoding.Step step) implements Event {
+    }
+
+    /**
+     * The end of a generation.
+     *
+     * @param reason           why it ended
+     * @param promptTokens     prompt length
+     * @param reusedTokens     prompt tokens found already in the slot's cache
+     * @param completionTokens tokens generated
+     */
+    public record Done(Generator.FinishReason reason, int promptTokens, int reusedTokens, int completionTokens)
+            implements Event {
+    }
+
+    /** The generation failed on the server's side. */
+    public record Failed(RuntimeException error) implements Event {
+    }
+
+    /** One request's generation: its events arrive in order; {@link #cancel()} frees its slot. */
+    public static final class Job {
+        final int[] prompt;
+        final Generator.Options options;
+        private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+        private volatile boolean cancelled;
+        final long submitted = System.nanoTime();
+
+        Job(int[] prompt, Generator.Options options) {
+            this.prompt = prompt;
+            this.options = options;
+        }
+
+        /** Stops the generation; the slot is freed at the scheduler's next turn. */
+        public void cancel() {
+            cancelled = true;
+        }
+
+        public boolean cancelled() {
+            return cancelled;
+        }
+
+        /** The next event, waiting at most {@code millis}; null on timeout. */
+        public Event poll(long millis) throws InterruptedException {
+            return events.poll(millis, TimeUnit.MILLISECONDS);
+        }
+
+        void emit(Event e) {
+            events.add(e);
+        }
+    }
+
+    private sealed interface Task permits GenerateTask, EmbedTask {
+    }
+
+    private record GenerateTask(Job job) implements Task {
+    }
+
+    private record EmbedTask(List<int[]> inputs, CompletableFuture<float[][]> result) implements Task {
+    }
+
+    private static final class Slot {
+        final Session session;
+        Job job;
+        Decoding decoding;
+        int next;           // token to evaluate at the next turn
+        long lastUsed;
+        long started;
+        int reused;         // prompt tokens the cache already held
+
+        Slot(Session session) {
+            this.session = session;
+        }
+    }
+
+    private final String name;
+    private final LanguageModel model;
+    private final Tokenizer tokenizer;
+    private final int contextLength;
+    private final BlockingQueue<Task> queue;
+    private final List<Slot> slots = new ArrayList<>();
+    private final AtomicInteger busy = new AtomicInteger();
+    private final Thread scheduler;
+    private final Metrics metrics;
+    private volatile boolean closed;
+    private long turn;
+
+    /**
+     * @param contextLength positions per slot
+     * @param queueCapacity requests that may wait for a slot
+     */
+    public Engine(String name, LanguageModel model, Tokenizer tokenizer, int parallel, int contextLength,
+                  int queueCapacity, Metrics metrics) {
+        this.name = name;
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.contextLength = contextLength;
+        this.metrics = metrics;
+        this.queue = new ArrayBlockingQueue<>(Math.max(1, queueCapacity));
+        for (int i = 0; i < parallel; i++) {
+            slots.add(new Slot(Session.of(model, contextLength)));
+        }
+        metrics.engine(name, () -> new int[]{queue.size(), busy.get(), slots.size()});
+        this.scheduler = Thread.ofPlatform().name("jllm-engine-" + name).daemon().start(this::run);
+    }
+
+    /** Positions per slot. */
+    public int contextLength() {
+        return contextLength;
+    }
+
+    /** The tokenizer. */
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The model. */
+    public LanguageModel model() {
+        return model;
+    }
+
+    /**
+     * Queues a generation.
+     *
+     * @throws ApiException 503 when the queue is full
+     */
+    public Job submit(int[] prompt, Generator.Options options) {
+        Job job = new Job(prompt, options);
+        offer(new GenerateTask(job));
+        return job;
+    }
+
+    /** Queues the computation of mean-pooled, L2-normalized embeddings of several token sequences. */
+    public CompletableFuture<float[][]> embed(List<int[]> inputs) {
+        EmbedTask t = new EmbedTask(List.copyOf(inputs), new CompletableFuture<>());
+        offer(t);
+        return t.result();
+    }
+
+    private void offer(Task t) {
+        if (closed) {
+            throw new ApiException(503, "server_error", null, "shutting_down", "the server is shutting down");
+        }
+        if (!queue.offer(t)) {
+            throw new ApiException(503, "server_error", null, "overloaded",
+                    "model " + name + " is busy: all " + slots.size() + " slots are generating and "
+                            + (queue.size()) + " requests wait; retry later");
+        }
+    }
+
+    private void run() {
+        List<Slot> active = new ArrayList<>();
+        while (!closed) {
+            try {
+                turn++;
+                // admit waiting requests into free slots; block only when nothing is generating
+                while (active.size() < slots.size()) {
+                    Task t = active.isEmpty() ? queue.poll(200, TimeUnit.MILLISECONDS) : queue.poll();
+                    if (t == null) {
+                        break;
+                    }
+                    switch (t) {
+                        case GenerateTask g -> start(g.job(), active);
+                        case EmbedTask e -> embedNow(e);
+                    }
+                    if (closed) {
+                        break;
+                    }
+                }
+                active.removeIf(this::finishIfCancelled);
+                if (!active.isEmpty()) {
+                    decodeTurn(active);
+                }
+            } catch (InterruptedException e) {
+                break;
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.ERROR, "engine " + name + " failed a turn", e);
+                for (Slot s : active) {
+                    fail(s, e instanceof RuntimeException re ? re : new IllegalStateException(e));
+                }
+                active.clear();
+            }
+        }
+        // shut down: whatever still waits or runs ends as cancelled
+        for (Slot s : slots) {
+            if (s.job != null) {
+                s.decoding.cancel();
+                finish(s);
+            }
+        }
+        for (Task t; (t = queue.poll()) != null; ) {
+            switch (t) {
+                case GenerateTask g -> g.job().emit(new Done(Generator.FinishReason.CANCELLED, g.job().prompt.length, 0, 0));
+                case EmbedTask e -> e.result().cancel(false);
+            }
+        }
+    }
+
+    private void start(Job job, List<Slot> active) {
+        if (job.cancelled()) {
+            job.emit(new Done(Generator.FinishReason.CANCELLED, job.prompt.length, 0, 0));
+            return;
+        }
+        Slot slot = null;
+        int best = -1;
+        for (Slot s : slots) {
+            if (s.job != null) {
+                continue;
+            }
+            int common = s.session.commonPrefix(job.prompt);
+            if (common > best || (common == best && s.lastUsed < slot.lastUsed)) {
+                slot = s;
+                best = common;
+            }
+        }
+        slot.job = job;
+        slot.started = System.nanoTime();
+        slot.reused = Math.max(0, Math.min(best, job.prompt.length - 1));
+        busy.incrementAndGet();
+        try {
+            float[] logits = slot.session.prefill(job.prompt);
+            slot.decoding = new Decoding(tokenizer, job.prompt, job.options, step -> job.emit(new StepEvent(step)));
+            slot.lastUsed = turn;
+            active.add(slot);
+            advance(slot, logits);
+            if (slot.job == null) {
+                active.remove(slot);
+            }
+        } catch (RuntimeException e) {
+            active.remove(slot);
+            fail(slot, e);
+        }
+    }
+
+    /** Samples from {@code logits}; ends the job when the generation is over. */
+    private void advance(Slot s, float[] logits) {
+        int t = s.decoding.step(logits, s.session.length(), s.session.maxContext());
+        if (t < 0) {
+            finish(s);
+        } else {
+            s.next = t;
+        }
+    }
+
+    private boolean finishIfCancelled(Slot s) {
+        if (s.job != null && s.job.cancelled()) {
+            s.decoding.cancel();
+            finish(s);
+            return true;
+        }
+        return false;
+    }
+
+    private void decodeTurn(List<Slot> active) {
+        List<Session> sessions = new ArrayList<>(active.size());
+        int[] tokens = new int[active.size()];
+        for (int i = 0; i < active.size(); i++) {
+            sessions.add(active.get(i).session);
+            tokens[i] = active.get(i).next;
+        }
+        float[][] logits = Session.nextAll(sessions, tokens);
+        List<Slot> snapshot = List.copyOf(active);
+        for (int i = 0; i < snapshot.size(); i++) {
+            Slot s = snapshot.get(i);
+            s.lastUsed = turn;
+            advance(s, logits[i]);
+            if (s.job == null) {
+                active.remove(s);
+            }
+        }
+    }
+
+    private void finish(Slot s) {
+        Job job = s.job;
+        Generator.FinishReason reason = s.decoding.finish();
+        int generated = s.decoding.tokens().length;
+        metrics.tokens(job.prompt.length, generated, System.nanoTime() - s.started);
+        job.emit(new Done(reason, job.prompt.length, s.reused, generated));
+        release(s);
+    }
+
+    private void fail(Slot s, RuntimeException e) {
+        Job job = s.job;
+        release(s);
+        s.session.reset();
+        if (job != null) {
+            job.emit(new Failed(e));
+        }
+    }
+
+    private void release(Slot s) {
+        if (s.job != null) {
+            busy.decrementAndGet();
+        }
+        s.job = null;
+        s.decoding = null;
+    }
+
+    private void embedNow(EmbedTask t) {
+        try {
+            float[][] out = new float[t.inputs().size()][];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = Embeddings.pooled(model, t.inputs().get(i));
+            }
+            t.result().complete(out);
+        } catch (RuntimeException e) {
+            t.result().completeExceptionally(e);
+        }
+    }
+
+    /** Requests waiting for a slot. */
+    public int queued() {
+        return queue.size();
+    }
+
+    /** Slots generating. */
+    public int busy() {
+        return busy.get();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            scheduler.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

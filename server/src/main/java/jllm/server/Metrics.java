@@ -1,0 +1,63 @@
+package jllm.server;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/** Counters and gauges of the server, rendered in Prometheus' text format at {@code /metrics}. */
+public final class Metrics {
+    private final Map<String, LongAdder> requests = new ConcurrentHashMap<>(); // key: endpoint + status
+    private final LongAdder promptTokens = new LongAdder();
+    private final LongAdder completionTokens = new LongAdder();
+    private final LongAdder generateNanos = new LongAdder();
+    private final Map<String, Supplier<int[]>> engines = new ConcurrentHashMap<>(); // model -> {queued, busy, slots}
+
+    /** Counts one answered request. */
+    public void request(String endpoint, int status) {
+        requests.computeIfAbsent(endpoint + "\u0000" + status, k -> new LongAdder()).increment();
+    }
+
+    /** Counts the tokens of one finished generation and the time spent decoding them. */
+    public void tokens(int prompt, int completion, long nanos) {
+        promptTokens.add(prompt);
+        completionTokens.add(completion);
+        generateNanos.add(nanos);
+    }
+
+    void engine(String model, Supplier<int[]> state) {
+        engines.put(model, state);
+    }
+
+    /** The Prometheus text exposition. */
+    public String render() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# HELP jllm_requests_total HTTP requests answered, by endpoint and status.\n");
+        sb.append("# TYPE jllm_requests_total counter\n");
+        requests.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            String[] k = e.getKey().split("\u0000");
+            sb.append("jllm_requests_total{endpoint=\"").append(k[0]).append("\",status=\"").append(k[1]).append("\"} ")
+                    .append(e.getValue().sum()).append('\n');
+        });
+        counter(sb, "jllm_prompt_tokens_total", "Prompt tokens received.", promptTokens.sum());
+        counter(sb, "jllm_completion_tokens_total", "Tokens generated.", completionTokens.sum());
+        double seconds = generateNanos.sum() / 1e9;
+        sb.append("# HELP jllm_generation_seconds_total Time requests spent generating (summed over requests).\n");
+        sb.append("# TYPE jllm_generation_seconds_total counter\njllm_generation_seconds_total ").append(seconds).append('\n');
+        sb.append("# HELP jllm_tokens_per_second Generated tokens per second of generation time, per request, averaged.\n");
+        sb.append("# TYPE jllm_tokens_per_second gauge\njllm_tokens_per_second ")
+                .append(seconds == 0 ? 0 : completionTokens.sum() / seconds).append('\n');
+        sb.append("# HELP jllm_queue_depth Requests waiting for a slot.\n# TYPE jllm_queue_depth gauge\n");
+        engines.forEach((m, s) -> sb.append("jllm_queue_depth{model=\"").append(m).append("\"} ").append(s.get()[0]).append('\n'));
+        sb.append("# HELP jllm_slots_busy Slots generating.\n# TYPE jllm_slots_busy gauge\n");
+        engines.forEach((m, s) -> sb.append("jllm_slots_busy{model=\"").append(m).append("\"} ").append(s.get()[1]).append('\n'));
+        sb.append("# HELP jllm_slots Slots in all.\n# TYPE jllm_slots gauge\n");
+        engines.forEach((m, s) -> sb.append("jllm_slots{model=\"").append(m).append("\"} ").append(s.get()[2]).append('\n'));
+        return sb.toString();
+    }
+
+    private static void counter(StringBuilder sb, String name, String help, long value) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        sb.append("# TYPE ").append(name).append(" counter\n").append(name).append(' ').append(value).append('\n');
+    }
+}

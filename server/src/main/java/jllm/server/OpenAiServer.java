@@ -1,0 +1,698 @@
+package jllm.server;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import jllm.chat.ChatTemplateException;
+import jllm.generate.Decoding;
+import jllm.generate.Generator;
+import jllm.generate.SamplerSettings;
+import jllm.generate.TokenLogprob;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * The OpenAI-compatible HTTP server: one {@link Engine} per model behind Javalin.
+ *
+ * <pre>{@code
+ * try (OpenAiServer s = OpenAiServer.start(List.of(ServedModel.of("stories", loaded)), ServerOptions.DEFAULTS.withPort(0))) {
+ *     URI base = s.baseUri(); // http://127.0.0.1:PORT/v1
+ * }
+ * }</pre>
+ *
+ * <p>Safety: binds loopback unless an API key is set; request bodies and headers are bounded; a request
+ * must arrive whole within the read timeout; model names are keys of a table, never paths; CORS headers
+ * are never sent, and a request whose {@code Origin} is not this server's own is refused.
+ */
+public final class OpenAiServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(OpenAiServer.class.getName());
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
+
+    private static final String ERROR_SENT = "jllm.errorSent";
+
+    private final ServerOptions options;
+    private final Map<String, ServedModel> models = new LinkedHashMap<>();
+    private final Map<String, Engine> engines = new LinkedHashMap<>();
+    private final Metrics metrics = new Metrics();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("jllm-server-timer").daemon().factory());
+    private final byte[] keyHash;
+    private Javalin app;
+
+    private OpenAiServer(List<ServedModel> served, ServerOptions options) {
+        if (served.isEmpty()) {
+            throw new IllegalArgumentException("the server needs at least one model");
+        }
+        this.options = options;
+        this.keyHash = options.apiKey().map(OpenAiServer::sha256).orElse(null);
+        for (ServedModel m : served) {
+            if (models.putIfAbsent(m.name(), m) != null) {
+                throw new IllegalArgumentException("two models are named " + m.name() + "; rename one");
+            }
+            int ctx = options.contextLength() > 0 ? options.contextLength()
+                    : Math.min(4096, Math.max(1, m.model().info().contextLength()));
+            engines.put(m.name(), new Engine(m.name(), m.model(), m.tokenizer(), options.parallel(), ctx,
+                    options.queueCapacity(), metrics));
+        }
+    }
+
+    /** Starts serving {@code models} as {@code options} say. */
+    public static OpenAiServer start(List<ServedModel> models, ServerOptions options) {
+        OpenAiServer s = new OpenAiServer(models, options);
+        try {
+            s.app = s.create().start(options.host(), options.port());
+            for (Connector c : s.app.jettyServer().server().getConnectors()) {
+                if (c instanceof ServerConnector sc) {
+                    sc.setIdleTimeout(options.readTimeout().toMillis());
+                    sc.addEventListener(s.headerDeadline());
+                }
+            }
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        LOG.log(Level.INFO, "serving " + String.join(", ", s.models.keySet()) + " at " + s.baseUri() + " (" + options + ")");
+        return s;
+    }
+
+    /** The port listened on. */
+    public int port() {
+        return app.port();
+    }
+
+    /** {@code http://HOST:PORT/v1}, the base URL for OpenAI clients. */
+    public URI baseUri() {
+        String h = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
+        return URI.create("http://" + h + ":" + port() + "/v1");
+    }
+
+    /** The counters behind {@code /metrics}. */
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    private Javalin create() {
+        return Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.http.maxRequestSize = options.maxBodyBytes();
+            cfg.http.compressionStrategy = CompressionStrategy.NONE;
+            cfg.http.prefer405over404 = true;
+            cfg.jetty.modifyHttpConfiguration(h -> {
+                h.setRequestHeaderSize(options.maxHeaderBytes());
+                h.setSendServerVersion(false);
+                h.setSendXPoweredBy(false);
+                h.setIdleTimeout(options.readTimeout().toMillis());
+            });
+            cfg.staticFiles.add(sf -> {
+                sf.hostedPath = "/";
+                sf.directory = "/jllm/server/web";
+                sf.location = Location.CLASSPATH;
+                sf.headers = Map.of("Content-Security-Policy", WebPage.CSP, "X-Content-Type-Options", "nosniff",
+                        "Referrer-Policy", "no-referrer", "X-Frame-Options", "DENY", "Cache-Control", "no-cache");
+            });
+            cfg.routes.before(this::guard);
+            cfg.routes.get("/health", ctx -> json(ctx, 200, Requests.JSON.createObjectNode().put("status", "ok")));
+            cfg.routes.get("/metrics", ctx -> {
+                ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.render());
+                metrics.request("/metrics", 200);
+            });
+            cfg.routes.get("/v1/models", this::listModels);
+            cfg.routes.get("/v1/models/{name}", this::getModel);
+            cfg.routes.post("/v1/chat/completions", this::chatCompletions);
+            cfg.routes.post("/v1/completions", this::completions);
+            cfg.routes.post("/v1/embeddings", this::embeddings);
+            cfg.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.log(Level.ERROR, "request " + ctx.method() + " " + ctx.path() + " failed", e);
+                error(ctx, new ApiException(500, "server_error", null, null, "internal error: " + e.getClass().getSimpleName()));
+            });
+            cfg.routes.error(404, ctx -> {
+                if (ctx.path().startsWith("/v1/") && ctx.attribute(ERROR_SENT) == null) {
+                    error(ctx, new ApiException(404, "invalid_request_error", null, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path()));
+                }
+            });
+            cfg.routes.error(405, ctx -> error(ctx, new ApiException(405, "invalid_request_error", null, "method_not_allowed", "method not allowed")));
+        });
+    }
+
+    /** Cuts connections that have not delivered a whole request header within the read timeout. */
+    private Connection.Listener headerDeadline() {
+        return new Connection.Listener() {
+            @Override
+            public void onOpened(Connection c) {
+                timer.schedule(() -> {
+                    if (c.getMessagesIn() <= 0 && c.getEndPoint().isOpen()) {
+                        c.getEndPoint().close();
+                    }
+                }, options.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        };
+    }
+
+    /** Origin and API-key checks before every route. */
+    private void guard(Context ctx) {
+        String origin = ctx.header("Origin");
+        if (origin != null && !origin.equals("http://" + ctx.header("Host"))) {
+            throw new ApiException(403, "invalid_request_error", null, "forbidden_origin",
+                    "requests from other web origins are refused");
+        }
+        boolean api = ctx.path().startsWith("/v1/") || ctx.path().equals("/metrics");
+        if (api && keyHash != null) {
+            String auth = Optional.ofNullable(ctx.header("Authorization")).orElse("");
+            byte[] given = auth.startsWith("Bearer ") ? sha256(auth.substring(7).strip()) : new byte[32];
+            if (!MessageDigest.isEqual(given, keyHash)) {
+                throw new ApiException(401, "invalid_request_error", null, "invalid_api_key",
+                        "missing or wrong API key: send 'Authorization: Bearer KEY'");
+            }
+        }
+    }
+
+    private void listModels(Context ctx) {
+        ArrayNode data = Requests.JSON.createArrayNode();
+        models.values().forEach(m -> data.add(modelObject(m)));
+        ObjectNode o = Requests.JSON.createObjectNode().put("object", "list");
+        o.set("data", data);
+        json(ctx, 200, o);
+    }
+
+    private void getModel(Context ctx) {
+        json(ctx, 200, modelObject(model(Optional.of(ctx.pathParam("name")))));
+    }
+
+    private ObjectNode modelObject(ServedModel m) {
+        return Requests.JSON.createObjectNode().put("id", m.name()).put("object", "model").put("created", m.created())
+                .put("owned_by", "jllm");
+    }
+
+    /** The model a request names (the only one when it names none); a name is only ever a key here. */
+    private ServedModel model(Optional<String> name) {
+        if (name.isEmpty()) {
+            if (models.size() == 1) {
+                return models.values().iterator().next();
+            }
+            throw ApiException.invalid("model", "'model' is required: one of " + models.keySet());
+        }
+        ServedModel m = models.get(name.get());
+        if (m == null) {
+            String shown = name.get().length() > 64 ? name.get().substring(0, 64) + "..." : name.get();
+            throw new ApiException(404, "invalid_request_error", "model", "model_not_found",
+                    "The model '" + shown + "' does not exist; this server has " + models.keySet());
+        }
+        return m;
+    }
+
+    // ---- chat and text completions -------------------------------------------------------------
+
+    private void chatCompletions(Context ctx) throws IOException {
+        Requests.Chat req = Requests.chat(Requests.parse(body(ctx)));
+        ServedModel m = model(req.generation().model());
+        Engine engine = engines.get(m.name());
+        String prompt;
+        try {
+            prompt = m.template().render(req.messages(), true, m.bosText(), m.eosText());
+        } catch (ChatTemplateException e) {
+            throw ApiException.invalid("messages", "the model's chat template rejects these messages: " + e.getMessage());
+        }
+        // the template usually writes BOS itself; add it only when it did not
+        String bos = m.bosText();
+        int[] tokens = m.tokenizer().encode(prompt, bos.isEmpty() || !prompt.startsWith(bos), true);
+        Generator.Options opts = options(req.generation(), tokens.length, engine.contextLength(), req.topLogprobs());
+        Reply reply = new Reply(ctx, m, true, req.topLogprobs());
+        run(ctx, engine, tokens, opts, req.generation(), reply, "/v1/chat/completions");
+    }
+
+    private void completions(Context ctx) throws IOException {
+        Requests.Completion req = Requests.completion(Requests.parse(body(ctx)));
+        ServedModel m = model(req.generation().model());
+        Engine engine = engines.get(m.name());
+        int[] tokens;
+        if (req.tokens().isPresent()) {
+            tokens = req.tokens().get();
+            for (int t : tokens) {
+                if (t >= m.tokenizer().vocabulary().size()) {
+                    throw ApiException.invalid("prompt", "token id " + t + " is outside the vocabulary");
+                }
+            }
+        } else {
+            tokens = m.tokenizer().encode(req.text().orElseThrow(), true, false);
+        }
+        if (tokens.length == 0) {
+            throw ApiException.invalid("prompt", "the prompt has no tokens");
+        }
+        Requests.Generation g = req.generation();
+        if (g.maxTokens().isEmpty()) { // the legacy endpoint's default is 16 tokens
+            g = new Requests.Generation(g.model(), g.temperature(), g.topP(), java.util.OptionalInt.of(16), g.stop(), g.seed(),
+                    g.frequencyPenalty(), g.presencePenalty(), g.stream(), g.includeUsage());
+        }
+        Generator.Options opts = options(g, tokens.length, engine.contextLength(), req.logprobs());
+        Reply reply = new Reply(ctx, m, false, req.logprobs());
+        if (req.echo()) {
+            reply.echo(m.tokenizer().decode(tokens, false));
+        }
+        run(ctx, engine, tokens, opts, g, reply, "/v1/completions");
+    }
+
+    private static Generator.Options options(Requests.Generation g, int promptTokens, int contextLength, int topLogprobs) {
+        if (promptTokens >= contextLength) {
+            throw new ApiException(400, "invalid_request_error", "messages", "context_length_exceeded",
+                    "the prompt has " + promptTokens + " tokens but the context holds " + contextLength
+                            + ", and at least one must be left to generate; shorten the prompt");
+        }
+        int room = contextLength - promptTokens;
+        if (g.maxTokens().isPresent() && g.maxTokens().getAsInt() > contextLength) {
+            throw ApiException.invalid("max_tokens", "max_tokens is too large: " + g.maxTokens().getAsInt()
+                    + "; this model's context holds at most " + contextLength + " tokens");
+        }
+        int max = Math.min(room, g.maxTokens().orElse(room));
+        long seed = g.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
+        SamplerSettings s = new SamplerSettings((float) g.temperature(), 0, (float) g.topP(), 0f, 1f, 64,
+                (float) g.frequencyPenalty(), (float) g.presencePenalty(), seed);
+        return new Generator.Options(max, s, g.stop(), false, topLogprobs);
+    }
+
+    /** Submits a generation and answers with one JSON object or an event stream. */
+    private void run(Context ctx, Engine engine, int[] tokens, Generator.Options opts, Requests.Generation g, Reply reply,
+                     String endpoint) throws IOException {
+        Engine.Job job = engine.submit(tokens, opts);
+        try {
+            if (g.stream()) {
+                stream(ctx, job, reply, g.includeUsage());
+            } else {
+                Engine.Done done = collect(job, reply);
+                json(ctx, 200, reply.whole(done));
+            }
+            metrics.request(endpoint, 200);
+        } finally {
+            job.cancel(); // frees the slot at once if the client went away; no-op when finished
+        }
+    }
+
+    private Engine.Done collect(Engine.Job job, Reply reply) {
+        try {
+            while (true) {
+                Engine.Event e = job.poll(60_000);
+                switch (e) {
+                    case null -> {
+                    }
+                    case Engine.StepEvent s -> reply.add(s.step());
+                    case Engine.Done d -> {
+                        return d;
+                    }
+                    case Engine.Failed f -> throw f.error();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "server_error", null, null, "interrupted");
+        }
+    }
+
+    private void stream(Context ctx, Engine.Job job, Reply reply, boolean includeUsage) throws IOException {
+        ctx.status(200);
+        ctx.res().setContentType("text/event-stream; charset=utf-8");
+        ctx.res().setHeader("Cache-Control", "no-cache");
+        ctx.res().setHeader("X-Accel-Buffering", "no");
+        OutputStream out = ctx.res().getOutputStream();
+        try {
+            send(out, reply.first());
+            while (true) {
+                Engine.Event e = job.poll(1000);
+                switch (e) {
+                    case null -> {
+                        // a comment line every second while waiting: finds a client that went away
+                        out.write(": waiting\n\n".getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    }
+                    case Engine.StepEvent s -> {
+                        ObjectNode chunk = reply.delta(s.step());
+                        if (chunk != null) {
+                            send(out, chunk);
+                        }
+                    }
+                    case Engine.Done d -> {
+                        send(out, reply.last(d));
+                        if (includeUsage) {
+                            send(out, reply.usageChunk(d));
+                        }
+                        out.write(DONE);
+                        out.flush();
+                        return;
+                    }
+                    case Engine.Failed f -> {
+                        LOG.log(Level.ERROR, "generation failed", f.error());
+                        ObjectNode err = Requests.JSON.createObjectNode();
+                        err.set("error", errorObject(new ApiException(500, "server_error", null, null, "generation failed")));
+                        send(out, err);
+                        out.write(DONE);
+                        out.flush();
+                        return;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            job.cancel(); // the client went away: free the slot now
+            LOG.log(Level.DEBUG, "client left a stream: " + e);
+        }
+    }
+
+    private static void send(OutputStream out, ObjectNode chunk) throws IOException {
+        out.write("data: ".getBytes(StandardCharsets.US_ASCII));
+        out.write(Requests.JSON.writeValueAsBytes(chunk));
+        out.write("\n\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    /** Builds the answer objects of one completion, chat or text, whole or as chunks. */
+    private static final class Reply {
+        private final ServedModel model;
+        private final boolean chat;
+        private final int topLogprobs;
+        private final String id;
+        private final long created = System.currentTimeMillis() / 1000;
+        private final StringBuilder text = new StringBuilder();
+        private final ArrayNode logprobs = Requests.JSON.createArrayNode();
+        private String echo = "";
+
+        Reply(Context ctx, ServedModel model, boolean chat, int topLogprobs) {
+            this.model = model;
+            this.chat = chat;
+            this.topLogprobs = topLogprobs;
+            this.id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
+        }
+
+        void echo(String prompt) {
+            echo = prompt;
+            text.append(prompt);
+        }
+
+        void add(Decoding.Step step) {
+            text.append(step.text());
+            if (step.logprobs() != null) {
+                logprobs.add(logprob(step));
+            }
+        }
+
+        ObjectNode whole(Engine.Done d) {
+            ObjectNode o = head(chat ? "chat.completion" : "text_completion");
+            ObjectNode choice = Requests.JSON.createObjectNode().put("index", 0);
+            if (chat) {
+                ObjectNode msg = choice.putObject("message").put("role", "assistant").put("content", text.toString());
+                msg.putNull("refusal");
+            } else {
+                choice.put("text", text.toString());
+            }
+            choice.set("logprobs", topLogprobs >= 0 ? logprobsObject(logprobs) : null);
+            choice.put("finish_reason", finishReason(d.reason()));
+            o.putArray("choices").add(choice);
+            o.set("usage", usage(d));
+            return o;
+        }
+
+        ObjectNode first() {
+            ObjectNode o = head(chat ? "chat.completion.chunk" : "text_completion");
+            ObjectNode choice = o.putArray("choices").addObject().put("index", 0);
+            if (chat) {
+                choice.putObject("delta").put("role", "assistant").put("content", "");
+            } else {
+                choice.put("text", echo);
+            }
+            choice.putNull("logprobs");
+            choice.putNull("finish_reason");
+            return o;
+        }
+
+        ObjectNode delta(Decoding.Step step) {
+            if (step.text().isEmpty() && step.logprobs() == null) {
+                return null;
+            }
+            ObjectNode o = head(chat ? "chat.completion.chunk" : "text_completion");
+            ObjectNode choice = o.putArray("choices").addObject().put("index", 0);
+            if (chat) {
+                choice.putObject("delta").put("content", step.text());
+            } else {
+                choice.put("text", step.text());
+            }
+            if (step.logprobs() != null) {
+                ArrayNode one = Requests.JSON.createArrayNode().add(logprob(step));
+                choice.set("logprobs", logprobsObject(one));
+            } else {
+                choice.putNull("logprobs");
+            }
+            choice.putNull("finish_reason");
+            return o;
+        }
+
+        ObjectNode last(Engine.Done d) {
+            ObjectNode o = head(chat ? "chat.completion.chunk" : "text_completion");
+            ObjectNode choice = o.putArray("choices").addObject().put("index", 0);
+            if (chat) {
+                choice.putObject("delta");
+            } else {
+                choice.put("text", "");
+            }
+            choice.putNull("logprobs");
+            choice.put("finish_reason", finishReason(d.reason()));
+            return o;
+        }
+
+        ObjectNode usageChunk(Engine.Done d) {
+            ObjectNode o = head(chat ? "chat.completion.chunk" : "text_completion");
+            o.putArray("choices");
+            o.set("usage", usage(d));
+            return o;
+        }
+
+        private ObjectNode head(String object) {
+            return Requests.JSON.createObjectNode().put("id", id).put("object", object).put("created", created)
+                    .put("model", model.name()).put("system_fingerprint", "jllm");
+        }
+
+        private ObjectNode usage(Engine.Done d) {
+            ObjectNode u = Requests.JSON.createObjectNode().put("prompt_tokens", d.promptTokens())
+                    .put("completion_tokens", d.completionTokens()).put("total_tokens", d.promptTokens() + d.completionTokens());
+            u.putObject("prompt_tokens_details").put("cached_tokens", d.reusedTokens());
+            return u;
+        }
+
+        /** Chat: {"content": [entries]}; text: {"tokens", "token_logprobs", "top_logprobs", "text_offset"}. */
+        private JsonNode logprobsObject(ArrayNode entries) {
+            if (chat) {
+                ObjectNode o = Requests.JSON.createObjectNode();
+                o.set("content", entries);
+                o.putNull("refusal");
+                return o;
+            }
+            ObjectNode o = Requests.JSON.createObjectNode();
+            ArrayNode tokens = o.putArray("tokens");
+            ArrayNode lps = o.putArray("token_logprobs");
+            ArrayNode tops = o.putArray("top_logprobs");
+            ArrayNode offsets = o.putArray("text_offset");
+            int offset = echo.length();
+            for (JsonNode e : entries) {
+                tokens.add(e.get("token"));
+                lps.add(e.get("logprob"));
+                ObjectNode top = tops.addObject();
+                e.get("top_logprobs").forEach(t -> top.set(t.get("token").asText(), t.get("logprob")));
+                offsets.add(offset);
+                offset += e.get("token").asText().length();
+            }
+            return o;
+        }
+
+        private ObjectNode logprob(Decoding.Step step) {
+            TokenLogprob.Scored s = step.logprobs();
+            ObjectNode e = entry(s.chosen());
+            ArrayNode top = e.putArray("top_logprobs");
+            for (TokenLogprob t : s.top()) {
+                top.add(entry(t));
+            }
+            return e;
+        }
+
+        private ObjectNode entry(TokenLogprob t) {
+            byte[] b = model.tokenizer().tokenBytes(t.id(), true);
+            ObjectNode e = Requests.JSON.createObjectNode().put("token", new String(b, StandardCharsets.UTF_8))
+                    .put("logprob", t.logprob());
+            ArrayNode bytes = e.putArray("bytes");
+            for (byte x : b) {
+                bytes.add(x & 0xFF);
+            }
+            return e;
+        }
+
+        private static String finishReason(Generator.FinishReason r) {
+            return switch (r) {
+                case STOP, CANCELLED -> "stop";
+                case LENGTH, CONTEXT -> "length";
+            };
+        }
+    }
+
+    // ---- embeddings ----------------------------------------------------------------------------
+
+    private void embeddings(Context ctx) throws IOException {
+        Requests.Embedding req = Requests.embedding(Requests.parse(body(ctx)));
+        ServedModel m = model(req.model());
+        Engine engine = engines.get(m.name());
+        List<int[]> inputs = new ArrayList<>();
+        int total = 0;
+        for (Object in : req.inputs()) {
+            int[] t = in instanceof String s ? m.tokenizer().encode(s, true, false) : (int[]) in;
+            for (int id : t) {
+                if (id >= m.tokenizer().vocabulary().size()) {
+                    throw ApiException.invalid("input", "token id " + id + " is outside the vocabulary");
+                }
+            }
+            if (t.length == 0 || t.length > engine.contextLength()) {
+                throw new ApiException(400, "invalid_request_error", "input", "context_length_exceeded",
+                        "each input must have 1 to " + engine.contextLength() + " tokens, got " + t.length);
+            }
+            total += t.length;
+            inputs.add(t);
+        }
+        float[][] vectors;
+        try {
+            vectors = engine.embed(inputs).get(120, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "server_error", null, null, "interrupted");
+        } catch (TimeoutException e) {
+            throw new ApiException(503, "server_error", null, "timeout", "the embeddings took too long");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnsupportedOperationException u) {
+                throw ApiException.invalid("model", u.getMessage());
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+        ObjectNode o = Requests.JSON.createObjectNode().put("object", "list");
+        ArrayNode data = o.putArray("data");
+        for (int i = 0; i < vectors.length; i++) {
+            ObjectNode d = data.addObject().put("object", "embedding").put("index", i);
+            if (req.base64()) {
+                ByteBuffer bb = ByteBuffer.allocate(vectors[i].length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                for (float f : vectors[i]) {
+                    bb.putFloat(f);
+                }
+                d.put("embedding", Base64.getEncoder().encodeToString(bb.array()));
+            } else {
+                ArrayNode v = d.putArray("embedding");
+                for (float f : vectors[i]) {
+                    v.add(f);
+                }
+            }
+        }
+        o.put("model", m.name());
+        o.putObject("usage").put("prompt_tokens", total).put("total_tokens", total);
+        json(ctx, 200, o);
+        metrics.request("/v1/embeddings", 200);
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------------
+
+    /**
+     * Reads the body, at most {@code maxBodyBytes}, and within the read timeout in all: a client that
+     * trickles its body is cut off rather than holding the request open.
+     */
+    private byte[] body(Context ctx) throws IOException {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > options.maxBodyBytes()) {
+            throw new ApiException(413, "invalid_request_error", null, "request_too_large",
+                    "the request body has " + declared + " bytes; at most " + options.maxBodyBytes() + " are accepted");
+        }
+        long deadline = System.nanoTime() + options.readTimeout().toNanos();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        byte[] chunk = new byte[8192];
+        InputStream in = ctx.req().getInputStream();
+        for (int n; (n = in.read(chunk)) >= 0; ) {
+            buf.write(chunk, 0, n);
+            if (buf.size() > options.maxBodyBytes()) {
+                throw new ApiException(413, "invalid_request_error", null, "request_too_large",
+                        "the request body is larger than " + options.maxBodyBytes() + " bytes");
+            }
+            if (System.nanoTime() > deadline) {
+                ctx.header("Connection", "close");
+                throw new ApiException(408, "invalid_request_error", null, "request_timeout",
+                        "the request body did not arrive within " + options.readTimeout().toMillis() + " ms");
+            }
+        }
+        return buf.toByteArray();
+    }
+
+    private static void json(Context ctx, int status, JsonNode body) {
+        try {
+            ctx.status(status).contentType("application/json").result(Requests.JSON.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void error(Context ctx, ApiException e) {
+        ctx.attribute(ERROR_SENT, Boolean.TRUE);
+        ObjectNode o = Requests.JSON.createObjectNode();
+        o.set("error", errorObject(e));
+        if (e.status() == 503) {
+            ctx.header("Retry-After", "1");
+        }
+        metrics.request(ctx.path().startsWith("/v1/") ? ctx.path() : "other", e.status());
+        json(ctx, e.status(), o);
+    }
+
+    private static ObjectNode errorObject(ApiException e) {
+        ObjectNode err = Requests.JSON.createObjectNode().put("message", e.getMessage()).put("type", e.type());
+        err.put("param", e.param());
+        err.put("code", e.code());
+        return err;
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (app != null) {
+            app.stop();
+        }
+        engines.values().forEach(Engine::close);
+        timer.shutdownNow();
+    }
+}

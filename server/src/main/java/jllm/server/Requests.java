@@ -1,0 +1,325 @@
+package jllm.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+
+import jllm.chat.ChatMessage;
+
+/**
+ * Request bodies parsed once, at the edge, into typed records. Every field is checked for its type and
+ * range; anything wrong is an {@link ApiException} 400 naming the field, never a 500.
+ */
+final class Requests {
+    private Requests() {
+    }
+
+    /** Parsing limits: nesting, string and number sizes are bounded before any tree is built. */
+    static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(64).maxNumberLength(64).maxStringLength(16 << 20).maxDocumentLength(64L << 20)
+                            .build())
+                    .build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    /** Sampling and stopping, common to chat and text completions. */
+    record Generation(Optional<String> model, double temperature, double topP, OptionalInt maxTokens, List<String> stop,
+                      Optional<Long> seed, double frequencyPenalty, double presencePenalty, boolean stream,
+                      boolean includeUsage) {
+    }
+
+    /** A chat completion request. */
+    record Chat(Generation generation, List<ChatMessage> messages, int topLogprobs, boolean jsonObject) {
+    }
+
+    /** A text completion request: a prompt given as text or as token ids. */
+    record Completion(Generation generation, Optional<String> text, Optional<int[]> tokens, int logprobs, boolean echo) {
+    }
+
+    /** An embeddings request: each input as text or token ids. */
+    record Embedding(Optional<String> model, List<Object> inputs, boolean base64) {
+    }
+
+    static JsonNode parse(byte[] body) {
+        if (body.length == 0) {
+            throw ApiException.invalid(null, "the request has no body; send a JSON object");
+        }
+        try {
+            JsonNode root = JSON.readTree(body);
+            if (root == null || !root.isObject()) {
+                throw ApiException.invalid(null, "the request body must be a JSON object");
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalid(null, "the request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw ApiException.invalid(null, "the request body cannot be read: " + e.getMessage());
+        }
+    }
+
+    static Chat chat(JsonNode root) {
+        Generation g = generation(root, "max_completion_tokens");
+        JsonNode msgs = root.get("messages");
+        if (msgs == null || !msgs.isArray() || msgs.isEmpty()) {
+            throw ApiException.invalid("messages", "'messages' must be a non-empty array of {role, content} objects");
+        }
+        List<ChatMessage> messages = new ArrayList<>();
+        for (int i = 0; i < msgs.size(); i++) {
+            messages.add(message(msgs.get(i), "messages[" + i + "]"));
+        }
+        boolean logprobs = bool(root, "logprobs", false);
+        int top = integer(root, "top_logprobs", 0, 20).orElse(0);
+        if (root.hasNonNull("top_logprobs") && !logprobs) {
+            throw ApiException.invalid("top_logprobs", "'top_logprobs' needs 'logprobs': true");
+        }
+        boolean json = false;
+        JsonNode rf = root.get("response_format");
+        if (rf != null && !rf.isNull()) {
+            String type = rf.isObject() && rf.get("type") != null && rf.get("type").isTextual() ? rf.get("type").asText() : null;
+            if ("json_object".equals(type)) {
+                json = true;
+            } else if (!"text".equals(type)) {
+                throw ApiException.invalid("response_format", "'response_format' must be {\"type\": \"text\"} or "
+                        + "{\"type\": \"json_object\"}" + ("json_schema".equals(type) ? "; json_schema is not supported" : ""));
+            }
+        }
+        integer(root, "n", 1, 1);
+        return new Chat(g, List.copyOf(messages), logprobs ? top : -1, json);
+    }
+
+    static Completion completion(JsonNode root) {
+        Generation g = generation(root, null);
+        JsonNode p = root.get("prompt");
+        Optional<String> text = Optional.empty();
+        Optional<int[]> tokens = Optional.empty();
+        if (p != null && p.isTextual()) {
+            text = Optional.of(p.asText());
+        } else if (p != null && p.isArray() && p.size() == 1 && p.get(0).isTextual()) {
+            text = Optional.of(p.get(0).asText());
+        } else if (p != null && p.isArray() && !p.isEmpty() && p.get(0).isInt()) {
+            tokens = Optional.of(tokenIds(p, "prompt"));
+        } else {
+            throw ApiException.invalid("prompt", "'prompt' must be a string, an array of one string, or an array of token ids");
+        }
+        int logprobs = integer(root, "logprobs", 0, 20).orElse(-1);
+        boolean echo = bool(root, "echo", false);
+        if (root.hasNonNull("suffix")) {
+            throw ApiException.invalid("suffix", "'suffix' is not supported");
+        }
+        integer(root, "n", 1, 1);
+        integer(root, "best_of", 1, 1);
+        return new Completion(g, text, tokens, logprobs, echo);
+    }
+
+    static Embedding embedding(JsonNode root) {
+        Optional<String> model = string(root, "model");
+        JsonNode in = root.get("input");
+        List<Object> inputs = new ArrayList<>();
+        if (in != null && in.isTextual()) {
+            inputs.add(in.asText());
+        } else if (in != null && in.isArray() && !in.isEmpty() && in.get(0).isInt()) {
+            inputs.add(tokenIds(in, "input"));
+        } else if (in != null && in.isArray() && !in.isEmpty() && in.size() <= 256) {
+            for (int i = 0; i < in.size(); i++) {
+                JsonNode e = in.get(i);
+                if (e.isTextual()) {
+                    inputs.add(e.asText());
+                } else if (e.isArray() && !e.isEmpty()) {
+                    inputs.add(tokenIds(e, "input[" + i + "]"));
+                } else {
+                    throw ApiException.invalid("input", "'input[" + i + "]' must be a string or an array of token ids");
+                }
+            }
+        } else {
+            throw ApiException.invalid("input", "'input' must be a string, or an array of 1 to 256 strings or token-id arrays");
+        }
+        for (Object o : inputs) {
+            if (o instanceof String s && s.isEmpty()) {
+                throw ApiException.invalid("input", "'input' must not contain empty strings");
+            }
+        }
+        String format = string(root, "encoding_format").orElse("float");
+        if (!format.equals("float") && !format.equals("base64")) {
+            throw ApiException.invalid("encoding_format", "'encoding_format' must be \"float\" or \"base64\"");
+        }
+        if (root.hasNonNull("dimensions")) {
+            throw ApiException.invalid("dimensions", "'dimensions' is not supported: embeddings have the model's width");
+        }
+        return new Embedding(model, List.copyOf(inputs), format.equals("base64"));
+    }
+
+    private static Generation generation(JsonNode root, String altMaxTokens) {
+        Optional<String> model = string(root, "model");
+        double temperature = number(root, "temperature", 0, 2).orElse(1.0);
+        double topP = number(root, "top_p", 0, 1).orElse(1.0);
+        OptionalInt max = integer(root, "max_tokens", 0, Integer.MAX_VALUE);
+        if (altMaxTokens != null) {
+            OptionalInt alt = integer(root, altMaxTokens, 0, Integer.MAX_VALUE);
+            if (alt.isPresent()) {
+                max = alt;
+            }
+        }
+        List<String> stop = new ArrayList<>();
+        JsonNode s = root.get("stop");
+        if (s != null && s.isTextual()) {
+            stop.add(s.asText());
+        } else if (s != null && s.isArray() && s.size() <= 4) {
+            for (JsonNode e : s) {
+                if (!e.isTextual()) {
+                    throw ApiException.invalid("stop", "'stop' must be a string or an array of at most 4 strings");
+                }
+                stop.add(e.asText());
+            }
+        } else if (s != null && !s.isNull()) {
+            throw ApiException.invalid("stop", "'stop' must be a string or an array of at most 4 strings");
+        }
+        for (String e : stop) {
+            if (e.isEmpty() || e.length() > 256) {
+                throw ApiException.invalid("stop", "stop strings must have 1 to 256 characters");
+            }
+        }
+        Optional<Long> seed = Optional.empty();
+        JsonNode sd = root.get("seed");
+        if (sd != null && !sd.isNull()) {
+            if (!sd.isIntegralNumber() || !sd.canConvertToLong()) {
+                throw ApiException.invalid("seed", "'seed' must be an integer");
+            }
+            seed = Optional.of(sd.asLong());
+        }
+        double freq = number(root, "frequency_penalty", -2, 2).orElse(0.0);
+        double pres = number(root, "presence_penalty", -2, 2).orElse(0.0);
+        boolean stream = bool(root, "stream", false);
+        boolean usage = false;
+        JsonNode so = root.get("stream_options");
+        if (so != null && !so.isNull()) {
+            if (!so.isObject()) {
+                throw ApiException.invalid("stream_options", "'stream_options' must be an object");
+            }
+            usage = bool(so, "include_usage", false);
+        }
+        for (String unsupported : List.of("tools", "functions", "logit_bias")) {
+            JsonNode u = root.get(unsupported);
+            if (u != null && !u.isNull() && !(u.isContainerNode() && u.isEmpty())) {
+                throw ApiException.invalid(unsupported, "'" + unsupported + "' is not supported by this server");
+            }
+        }
+        return new Generation(model, temperature, topP, max, List.copyOf(stop), seed, freq, pres, stream, usage);
+    }
+
+    private static ChatMessage message(JsonNode m, String where) {
+        if (m == null || !m.isObject()) {
+            throw ApiException.invalid("messages", "'" + where + "' must be an object with 'role' and 'content'");
+        }
+        JsonNode r = m.get("role");
+        if (r == null || !r.isTextual()) {
+            throw ApiException.invalid("messages", "'" + where + ".role' must be a string");
+        }
+        String role = switch (r.asText()) {
+            case "system", "developer" -> "system";
+            case "user", "assistant", "tool" -> r.asText();
+            default -> throw ApiException.invalid("messages", "'" + where + ".role' must be system, developer, user, assistant or tool");
+        };
+        JsonNode c = m.get("content");
+        String content;
+        if (c == null || c.isNull()) {
+            if (!role.equals("assistant")) {
+                throw ApiException.invalid("messages", "'" + where + ".content' is required");
+            }
+            content = "";
+        } else if (c.isTextual()) {
+            content = c.asText();
+        } else if (c.isArray()) {
+            StringBuilder sb = new StringBuilder();
+            for (JsonNode part : c) {
+                if (!part.isObject() || part.get("type") == null || !"text".equals(part.get("type").asText())
+                        || part.get("text") == null || !part.get("text").isTextual()) {
+                    throw ApiException.invalid("messages", "'" + where + ".content' parts must be {\"type\": \"text\", \"text\": ...}; "
+                            + "images and audio are not supported");
+                }
+                sb.append(part.get("text").asText());
+            }
+            content = sb.toString();
+        } else {
+            throw ApiException.invalid("messages", "'" + where + ".content' must be a string or an array of text parts");
+        }
+        return new ChatMessage(role, content);
+    }
+
+    private static int[] tokenIds(JsonNode arr, String param) {
+        if (arr.size() > 1 << 20) {
+            throw ApiException.invalid(param, "too many token ids");
+        }
+        int[] ids = new int[arr.size()];
+        for (int i = 0; i < ids.length; i++) {
+            JsonNode e = arr.get(i);
+            if (!e.isInt() || e.asInt() < 0) {
+                throw ApiException.invalid(param, "'" + param + "' token ids must be non-negative integers");
+            }
+            ids[i] = e.asInt();
+        }
+        return ids;
+    }
+
+    static Optional<String> string(JsonNode root, String field) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            return Optional.empty();
+        }
+        if (!n.isTextual()) {
+            throw ApiException.invalid(field, "'" + field + "' must be a string");
+        }
+        return Optional.of(n.asText());
+    }
+
+    private static boolean bool(JsonNode root, String field, boolean dflt) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            return dflt;
+        }
+        if (!n.isBoolean()) {
+            throw ApiException.invalid(field, "'" + field + "' must be true or false");
+        }
+        return n.asBoolean();
+    }
+
+    private static Optional<Double> number(JsonNode root, String field, double min, double max) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            return Optional.empty();
+        }
+        if (!n.isNumber() || !Double.isFinite(n.asDouble()) || n.asDouble() < min || n.asDouble() > max) {
+            throw ApiException.invalid(field, "'" + field + "' must be a number in [" + fmt(min) + ", " + fmt(max) + "]");
+        }
+        return Optional.of(n.asDouble());
+    }
+
+    static OptionalInt integer(JsonNode root, String field, int min, int max) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            return OptionalInt.empty();
+        }
+        if (!n.isInt() || n.asInt() < min || n.asInt() > max) {
+            throw ApiException.invalid(field, "'" + field + "' must be an integer in [" + min + ", " + max + "]");
+        }
+        return OptionalInt.of(n.asInt());
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+}

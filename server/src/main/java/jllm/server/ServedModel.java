@@ -1,0 +1,63 @@
+package jllm.server;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import jllm.chat.ChatTemplate;
+import jllm.chat.ChatTemplates;
+import jllm.model.LanguageModel;
+import jllm.model.LoadedModel;
+import jllm.tokenizer.Tokenizer;
+import jllm.tokenizer.Vocabulary;
+
+/**
+ * A model as clients see it: a name (only ever a key in the server's table, never a path), the forward
+ * pass, its tokenizer and chat template (ChatML when the model has none).
+ *
+ * @param name      the {@code model} clients send: letters, digits, '.', '_', '-', at most 64 characters
+ * @param model     the forward pass
+ * @param tokenizer its tokenizer
+ * @param template  its chat template
+ * @param created   seconds since the epoch, for {@code /v1/models}
+ */
+public record ServedModel(String name, LanguageModel model, Tokenizer tokenizer, ChatTemplate template, long created) {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    public ServedModel {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("a model name must be 1 to 64 letters, digits, '.', '_' or '-', got '" + name + "'");
+        }
+    }
+
+    /** A loaded model under {@code name}. */
+    public static ServedModel of(String name, LoadedModel m) {
+        ChatTemplate t = m.chatTemplate().map(ChatTemplate::of).orElseGet(ChatTemplates::fallback);
+        return new ServedModel(name, m.model(), m.tokenizer(), t, System.currentTimeMillis() / 1000);
+    }
+
+    /** The name a model file is served under: its file name without the extension, made safe. */
+    public static String nameOf(Path path) {
+        String f = Optional.ofNullable(path.toAbsolutePath().normalize().getFileName()).map(Path::toString).orElse("model");
+        for (String ext : new String[]{".gguf", ".bin", ".safetensors"}) {
+            if (f.endsWith(ext)) {
+                f = f.substring(0, f.length() - ext.length());
+            }
+        }
+        String safe = f.replaceAll("[^A-Za-z0-9._-]", "_");
+        safe = safe.length() > 64 ? safe.substring(0, 64) : safe;
+        return safe.isEmpty() ? "model" : safe;
+    }
+
+    /** BOS text for the template, or "". */
+    String bosText() {
+        Vocabulary v = tokenizer.vocabulary();
+        return v.bos() >= 0 ? v.token(v.bos()) : "";
+    }
+
+    /** EOS text for the template, or "". */
+    String eosText() {
+        Vocabulary v = tokenizer.vocabulary();
+        return v.eos() >= 0 ? v.token(v.eos()) : "";
+    }
+}

@@ -1,0 +1,160 @@
+package jllm.kernel;
+
+import java.util.function.IntConsumer;
+import jllm.kernel.scalar.DenseOps;
+
+/**
+ * The one driver of {@link Dense}: checks sizes, turns transposed products into plain ones (a
+ * transpose costs O(mk) against the product's O(mkn)), and splits the rows of the result over the
+ * worker pool. Backends differ only in the {@link DenseOps} they plug in.
+ */
+final class DenseDriver implements Dense {
+
+    /** Below this many multiply-adds a product runs on the calling thread: a hand-off costs more. */
+    private static final long MIN_PARALLEL_WORK = 1 << 16;
+
+    private final String name;
+    private final DenseOps ops;
+    private final WorkerPool pool;
+
+    private DenseDriver(String name, DenseOps ops, int threads) {
+        this.name = name;
+        this.ops = ops;
+        this.pool = new WorkerPool(threads);
+    }
+
+    static Dense scalar() {
+        return new DenseDriver("scalar", DenseOps.REFERENCE, 1);
+    }
+
+    static Dense vector(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, not " + threads);
+        }
+        String unit = threads == 1 ? " thread)" : " threads)";
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return new DenseDriver("vector(unavailable, scalar reference, " + threads + unit, DenseOps.REFERENCE, threads);
+        }
+        DenseOps fast = new jllm.kernel.vector.VectorDenseOps();
+        return new DenseDriver("vector(" + fast + ", " + threads + unit, fast, threads);
+    }
+
+    @Override
+    public void matmul(float[] c, float[] a, float[] b, int m, int k, int n, boolean accumulate) {
+        check(c, 0, m, n, "c");
+        check(a, 0, m, k, "a");
+        check(b, 0, k, n, "b");
+        run(c, a, k, 1, b, m, k, n, accumulate);
+    }
+
+    /** Splits the rows of c over the pool; a has the given strides. */
+    private void run(float[] c, float[] a, int aRowStride, int aColStride, float[] b, int m, int k, int n,
+                     boolean accumulate) {
+        long work = (long) m * k * n;
+        int parts = (int) Math.min(pool.threads(), Math.max(1, Math.min(m / 4, work / MIN_PARALLEL_WORK)));
+        if (parts <= 1) {
+            ops.multiply(c, 0, a, 0, aRowStride, aColStride, b, 0, m, k, n, accumulate);
+            return;
+        }
+        pool.run(parts, part -> {
+            // row ranges in multiples of 4 so the fast path's row blocks stay whole
+            int from = (int) ((long) (m / 4) * part / parts) * 4;
+            int to = part == parts - 1 ? m : (int) ((long) (m / 4) * (part + 1) / parts) * 4;
+            ops.multiply(c, from * n, a, from * aRowStride, aRowStride, aColStride, b, 0, to - from, k, n, accumulate);
+        });
+    }
+
+    @Override
+    public void matmulTransposedB(float[] c, float[] a, float[] b, int m, int k, int n, boolean accumulate) {
+        check(b, 0, n, k, "b");
+        float[] bt = new float[k * n]; // (k, n)
+        Dense.transpose(bt, b, 0, n, k);
+        matmul(c, a, bt, m, k, n, accumulate);
+    }
+
+    @Override
+    public void matmulTransposedA(float[] c, float[] a, float[] b, int m, int k, int n, boolean accumulate) {
+        check(c, 0, m, n, "c");
+        check(a, 0, k, m, "a");
+        check(b, 0, k, n, "b");
+        // a (k, m) read with strides (1, m): no copy
+        run(c, a, 1, m, b, m, k, n, accumulate);
+    }
+
+    @Override
+    public void matmulOnThisThread(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff, int m, int k, int n,
+                                   boolean accumulate) {
+        check(c, cOff, m, n, "c");
+        check(a, aOff, m, k, "a");
+        check(b, bOff, k, n, "b");
+        ops.multiply(c, cOff, a, aOff, k, 1, b, bOff, m, k, n, accumulate);
+    }
+
+    @Override
+    public void matmulTransposedAOnThisThread(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff, int m, int k,
+                                              int n, boolean accumulate) {
+        check(c, cOff, m, n, "c");
+        check(a, aOff, k, m, "a");
+        check(b, bOff, k, n, "b");
+        ops.multiply(c, cOff, a, aOff, 1, m, b, bOff, m, k, n, accumulate);
+    }
+
+    @Override
+    public void sigmoid(float[] dst, float[] x, int n) {
+        if (dst.length < n || x.length < n) {
+            throw new IllegalArgumentException("sigmoid of " + n + " values: arrays of " + x.length + " and " + dst.length);
+        }
+        int chunks = Math.max(1, Math.min(pool.threads(), n / (1 << 14)));
+        if (chunks == 1) {
+            ops.sigmoid(dst, 0, x, 0, n);
+            return;
+        }
+        pool.run(chunks, part -> {
+            int from = (int) ((long) n * part / chunks);
+            int to = (int) ((long) n * (part + 1) / chunks);
+            ops.sigmoid(dst, from, x, from, to - from);
+        });
+    }
+
+    @Override
+    public void parallelFor(int count, IntConsumer body) {
+        if (count <= 0) {
+            return;
+        }
+        int parts = Math.min(pool.threads(), count);
+        pool.run(parts, part -> {
+            int from = (int) ((long) count * part / parts);
+            int to = (int) ((long) count * (part + 1) / parts);
+            for (int i = from; i < to; i++) {
+                body.accept(i);
+            }
+        });
+    }
+
+    @Override
+    public int threads() {
+        return pool.threads();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    private static void check(float[] x, int off, int rows, int cols, String what) {
+        if (rows < 0 || cols < 0 || off < 0 || (long) off + (long) rows * cols > x.length) {
+            throw new IllegalArgumentException(what + ": a (" + rows + ", " + cols + ") matrix at offset " + off
+                    + " does not fit in " + x.length + " values");
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package jllm.kernel.vector;
+
+import static jllm.kernel.vector.Lanes.F;
+import static jllm.kernel.vector.Lanes.L;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jllm.kernel.scalar.DenseOps;
+import jllm.kernel.scalar.Exp;
+
+/**
+ * The Vector API {@link DenseOps}: register tiles of 4 rows by 2 vectors of c (8 accumulators), each
+ * step broadcasting one value of a (at any strides, so a transposed a costs nothing) and loading one
+ * row segment of b. Columns that do not fill a
+ * vector are done with a lane mask; each lane computes exactly the reference's fma chain.
+ */
+public final class VectorDenseOps implements DenseOps {
+
+    @Override
+    public void multiply(float[] c, int cOff, float[] a, int aOff, int aRowStride, int aColStride, float[] b, int bOff,
+                         int m, int k, int n, boolean accumulate) {
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            rows4(c, cOff + i * n, a, aOff + i * aRowStride, aRowStride, aColStride, b, bOff, k, n, accumulate);
+        }
+        for (; i < m; i++) {
+            row1(c, cOff + i * n, a, aOff + i * aRowStride, aColStride, b, bOff, k, n, accumulate);
+        }
+    }
+
+    /** Four rows of c starting at c[co], from four rows of a at a[ao]. */
+    private static void rows4(float[] c, int co, float[] a, int ao, int rs, int cs, float[] b, int bo, int k, int n,
+                              boolean acc) {
+        int j = 0;
+        for (; j + 2 * L <= n; j += 2 * L) {
+            FloatVector c00 = load(c, co + j, acc), c01 = load(c, co + j + L, acc);
+            FloatVector c10 = load(c, co + n + j, acc), c11 = load(c, co + n + j + L, acc);
+            FloatVector c20 = load(c, co + 2 * n + j, acc), c21 = load(c, co + 2 * n + j + L, acc);
+            FloatVector c30 = load(c, co + 3 * n + j, acc), c31 = load(c, co + 3 * n + j + L, acc);
+            for (int p = 0; p < k; p++) {
+                FloatVector b0 = FloatVector.fromArray(F, b, bo + p * n + j);
+                FloatVector b1 = FloatVector.fromArray(F, b, bo + p * n + j + L);
+                int ap = ao + p * cs;
+                FloatVector a0 = FloatVector.broadcast(F, a[ap]);
+                FloatVector a1 = FloatVector.broadcast(F, a[ap + rs]);
+                FloatVector a2 = FloatVector.broadcast(F, a[ap + 2 * rs]);
+                FloatVector a3 = FloatVector.broadcast(F, a[ap + 3 * rs]);
+                c00 = a0.fma(b0, c00);
+                c01 = a0.fma(b1, c01);
+                c10 = a1.fma(b0, c10);
+                c11 = a1.fma(b1, c11);
+                c20 = a2.fma(b0, c20);
+                c21 = a2.fma(b1, c21);
+                c30 = a3.fma(b0, c30);
+                c31 = a3.fma(b1, c31);
+            }
+            c00.intoArray(c, co + j);
+            c01.intoArray(c, co + j + L);
+            c10.intoArray(c, co + n + j);
+            c11.intoArray(c, co + n + j + L);
+            c20.intoArray(c, co + 2 * n + j);
+            c21.intoArray(c, co + 2 * n + j + L);
+            c30.intoArray(c, co + 3 * n + j);
+            c31.intoArray(c, co + 3 * n + j + L);
+        }
+        for (; j < n; j += L) {
+            // the last one or two column vectors, the final one masked when n is not a multiple of L
+            VectorMask<Float> mask = F.indexInRange(j, n);
+            FloatVector c0 = load(c, co + j, mask, acc);
+            FloatVector c1 = load(c, co + n + j, mask, acc);
+            FloatVector c2 = load(c, co + 2 * n + j, mask, acc);
+            FloatVector c3 = load(c, co + 3 * n + j, mask, acc);
+            for (int p = 0; p < k; p++) {
+                FloatVector b0 = FloatVector.fromArray(F, b, bo + p * n + j, mask);
+                int ap = ao + p * cs;
+                c0 = FloatVector.broadcast(F, a[ap]).fma(b0, c0);
+                c1 = FloatVector.broadcast(F, a[ap + rs]).fma(b0, c1);
+                c2 = FloatVector.broadcast(F, a[ap + 2 * rs]).fma(b0, c2);
+                c3 = FloatVector.broadcast(F, a[ap + 3 * rs]).fma(b0, c3);
+            }
+            c0.intoArray(c, co + j, mask);
+            c1.intoArray(c, co + n + j, mask);
+            c2.intoArray(c, co + 2 * n + j, mask);
+            c3.intoArray(c, co + 3 * n + j, mask);
+        }
+    }
+
+    /** One row of c at c[co] from one row of a at a[ao]. */
+    private static void row1(float[] c, int co, float[] a, int ao, int cs, float[] b, int bo, int k, int n, boolean acc) {
+        for (int j = 0; j < n; j += L) {
+            VectorMask<Float> mask = F.indexInRange(j, n);
+            FloatVector c0 = load(c, co + j, mask, acc);
+            for (int p = 0; p < k; p++) {
+                c0 = FloatVector.broadcast(F, a[ao + p * cs]).fma(FloatVector.fromArray(F, b, bo + p * n + j, mask), c0);
+            }
+            c0.intoArray(c, co + j, mask);
+        }
+    }
+
+    @Override
+    public void sigmoid(float[] dst, int dstOff, float[] x, int xOff, int n) {
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> mask = F.indexInRange(i, n);
+            FloatVector e = exp(FloatVector.fromArray(F, x, xOff + i, mask).neg());
+            one.div(one.add(e)).intoArray(dst, dstOff + i, mask);
+        }
+    }
+
+    /** {@link Exp#exp} in every lane, operation for operation (so the same bits). */
+    static FloatVector exp(FloatVector x) {
+        x = x.max(Exp.MIN).min(Exp.MAX);
+        FloatVector n = x.mul(Exp.LOG2E).add(Exp.ROUND).sub(Exp.ROUND);
+        FloatVector negN = n.neg();
+        FloatVector r = negN.fma(c(Exp.LN2_HI), x);
+        r = negN.fma(c(Exp.LN2_LO), r);
+        FloatVector p = c(Exp.P0).fma(r, c(Exp.P1));
+        p = p.fma(r, c(Exp.P2));
+        p = p.fma(r, c(Exp.P3));
+        p = p.fma(r, c(Exp.P4));
+        p = p.fma(r, c(Exp.P5));
+        FloatVector er = p.fma(r.mul(r), r).add(1.0f);
+        IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        return er.mul(bits.reinterpretAsFloats());
+    }
+
+    private static FloatVector c(float v) {
+        return FloatVector.broadcast(F, v);
+    }
+
+    private static FloatVector load(float[] c, int off, boolean accumulate) {
+        return accumulate ? FloatVector.fromArray(F, c, off) : FloatVector.zero(F);
+    }
+
+    private static FloatVector load(float[] c, int off, VectorMask<Float> mask, boolean accumulate) {
+        return accumulate ? FloatVector.fromArray(F, c, off, mask) : FloatVector.zero(F);
+    }
+
+    @Override
+    public String toString() {
+        return L + " lanes";
+    }
+}

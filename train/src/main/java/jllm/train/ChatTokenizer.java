@@ -1,0 +1,136 @@
+package jllm.train;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jllm.chat.ChatMessage;
+import jllm.chat.ChatTemplate;
+import jllm.train.bpe.BpeEncoder;
+import jllm.train.bpe.BpeVocabulary;
+
+/**
+ * Turns a conversation into token ids with the model's chat template, marking which tokens the loss
+ * covers: each assistant reply's tokens up to and including the end-of-turn token, nothing else. The
+ * template is rendered incrementally (the prefix before each reply with the generation prompt, then with
+ * the reply) so any template works; the difference is the reply.
+ */
+public final class ChatTokenizer {
+    /**
+     * A tokenized conversation.
+     *
+     * @param tokens  ids, BOS first when the vocabulary adds it
+     * @param trained whether the loss covers predicting {@code tokens[i]} from the tokens before it
+     */
+    public record Example(int[] tokens, boolean[] trained) {
+        /** Number of tokens the loss covers. */
+        public int trainedCount() {
+            int n = 0;
+            for (boolean t : trained) {
+                n += t ? 1 : 0;
+            }
+            return n;
+        }
+    }
+
+    private final ChatTemplate template;
+    private final BpeEncoder encoder;
+    private final BpeVocabulary vocab;
+    private final String endOfTurn;
+    private final int bos;
+
+    /**
+     * @param endOfTurn the text of the token that ends a reply (e.g. {@code <|im_end|>})
+     * @param bos       BOS id to prepend, or -1
+     */
+    public ChatTokenizer(String template, BpeVocabulary vocab, String endOfTurn, int bos) {
+        this.template = ChatTemplate.of(template);
+        this.vocab = vocab;
+        this.encoder = new BpeEncoder(vocab);
+        this.endOfTurn = endOfTurn;
+        this.bos = bos;
+    }
+
+    /** The prompt of a conversation ending with the generation prompt (for sampling and DPO). */
+    public int[] prompt(List<ChatMessage> messages) {
+        return withBos(encoder.encode(render(messages, true)));
+    }
+
+    /** The conversation's tokens and loss mask (every assistant reply trained). */
+    public Example encode(List<ChatMessage> messages) {
+        return encode(messages, false);
+    }
+
+    /** The conversation's tokens and loss mask; with {@code lastReplyOnly} only the final reply is trained (DPO). */
+    public Example encode(List<ChatMessage> messages, boolean lastReplyOnly) {
+        List<Integer> ids = new ArrayList<>();
+        List<Boolean> mask = new ArrayList<>();
+        if (bos >= 0) {
+            ids.add(bos);
+            mask.add(false);
+        }
+        String done = "";
+        for (int i = 0; i < messages.size(); i++) {
+            if (!messages.get(i).role().equals("assistant")) {
+                continue;
+            }
+            String prefix = render(messages.subList(0, i), true);
+            String full = render(messages.subList(0, i + 1), false);
+            if (!prefix.startsWith(done) || !full.startsWith(prefix)) {
+                throw new IllegalArgumentException("the chat template does not render conversations incrementally; "
+                        + "cannot tell the assistant's tokens apart");
+            }
+            add(ids, mask, prefix.substring(done.length()), false);
+            String reply = full.substring(prefix.length());
+            int end = reply.indexOf(endOfTurn);
+            if (end < 0) {
+                throw new IllegalArgumentException("the rendered reply does not end with " + endOfTurn);
+            }
+            end += endOfTurn.length();
+            add(ids, mask, reply.substring(0, end), !lastReplyOnly || i == messages.size() - 1);
+            add(ids, mask, reply.substring(end), false);
+            done = full;
+        }
+        String all = render(messages, false);
+        if (all.length() > done.length()) {
+            add(ids, mask, all.substring(done.length()), false);
+        }
+        int[] t = new int[ids.size()];
+        boolean[] m = new boolean[ids.size()];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = ids.get(i);
+            m[i] = mask.get(i);
+        }
+        return new Example(t, m);
+    }
+
+    /** The text of ids. */
+    public String decode(int[] ids) {
+        return encoder.decode(ids);
+    }
+
+    /** The vocabulary. */
+    public BpeVocabulary vocabulary() {
+        return vocab;
+    }
+
+    private String render(List<ChatMessage> messages, boolean generationPrompt) {
+        return messages.isEmpty() && !generationPrompt ? "" : template.render(messages, generationPrompt, "", endOfTurn);
+    }
+
+    private void add(List<Integer> ids, List<Boolean> mask, String text, boolean trained) {
+        for (int id : encoder.encode(text)) {
+            ids.add(id);
+            mask.add(trained);
+        }
+    }
+
+    private int[] withBos(int[] ids) {
+        if (bos < 0) {
+            return ids;
+        }
+        int[] out = new int[ids.length + 1];
+        out[0] = bos;
+        System.arraycopy(ids, 0, out, 1, ids.length);
+        return out;
+    }
+}

@@ -1,0 +1,209 @@
+package jllm.train;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import jllm.format.gguf.GgufFile;
+import jllm.format.gguf.GgufWriter;
+import jllm.format.json.Json;
+import jllm.kernel.Dense;
+import jllm.model.llama.LlamaConfig;
+import jllm.train.bpe.BpeEncoder;
+import jllm.train.bpe.BpeTrainer;
+import jllm.train.bpe.BpeVocabulary;
+
+/**
+ * Pretraining from text files or JSONL, end to end: documents are streamed, exact duplicates dropped
+ * (by SHA-256), a byte-level BPE is learned from the corpus head, the corpus is tokenized into a token
+ * file (each document preceded by the separator token) and split (the last {@code valFraction} for
+ * validation), the model is trained with checkpoints that resume exactly, and the results are written to
+ * {@code outDir}: {@code manifest.json} (inputs with sha256, counts, settings), {@code loss.csv},
+ * {@code loss.svg}, {@code checkpoint.bin} and {@code model.gguf}.
+ *
+ * <pre>{@code
+ * PretrainResult r = Pretrain.run(config, new ConsoleProgress(System.err));
+ * }</pre>
+ */
+public final class Pretrain {
+    private static final System.Logger LOG = System.getLogger(Pretrain.class.getName());
+
+    private Pretrain() {
+    }
+
+    /** Runs (or resumes) the pretraining described by {@code c}. */
+    public static PretrainResult run(PretrainConfig c, ProgressListener listener) {
+        try {
+            Files.createDirectories(c.outDir());
+            Path tokensPath = c.outDir().resolve("tokens.bin");
+            Path tokenizerPath = c.outDir().resolve("tokenizer.gguf");
+            Path manifestPath = c.outDir().resolve("manifest.json");
+            Path checkpointPath = c.outDir().resolve("checkpoint.bin");
+            boolean resuming = c.resume() && Files.exists(checkpointPath) && Files.exists(tokensPath)
+                    && Files.exists(tokenizerPath) && Files.exists(manifestPath);
+            BpeVocabulary vocab;
+            String manifestInputs;
+            if (resuming) {
+                // the prepared data of the interrupted run is reused as it is
+                try (GgufFile f = GgufFile.open(tokenizerPath)) {
+                    vocab = BpeVocabulary.from(GgufTokenizer.from(f.metadata()));
+                }
+                manifestInputs = null;
+            } else {
+                Prepared p = prepare(c, tokensPath);
+                vocab = p.vocab;
+                manifestInputs = p.manifestInputs;
+                GgufWriter.Builder b = GgufWriter.builder().putString("general.name", c.name() + " tokenizer");
+                tokenizer(vocab, c).putInto(b);
+                b.write(tokenizerPath);
+            }
+            LlamaConfig config = c.shape().config(vocab.size());
+            LlamaParams params = new LlamaParams(config, c.shape().tied()).initialize(c.settings().seed());
+            long t0 = System.nanoTime();
+            try (TokenFile tokens = TokenFile.open(tokensPath); Dense dense = Dense.vector(c.threads())) {
+                long valStart = (long) (tokens.length() * (1 - c.valFraction()));
+                TokenSequence train = tokens.slice(0, valStart);
+                TokenSequence val = tokens.slice(valStart, tokens.length());
+                if (manifestInputs != null) {
+                    writeManifest(manifestPath, c, manifestInputs, vocab, tokens.length(), valStart, config, params.count());
+                }
+                Trainer trainer = new Trainer(params, dense, c.settings());
+                int start = resuming ? Checkpoint.load(checkpointPath, params, trainer.optimizer()) : 0;
+                LossLog log = resuming ? LossLog.readCsv(c.outDir().resolve("loss.csv"), start) : new LossLog();
+                if (resuming) {
+                    LOG.log(System.Logger.Level.INFO, "resuming " + c.outDir() + " at step " + start);
+                }
+                List<ProgressListener.Eval> evals = new ArrayList<>();
+                ProgressListener all = new ProgressListener() {
+                    @Override
+                    public void onStep(Step s) {
+                        log.onStep(s);
+                        listener.onStep(s);
+                        if (c.checkpointEvery() > 0 && s.step() % c.checkpointEvery() == 0 && s.step() < s.steps()) {
+                            Checkpoint.save(checkpointPath, params, trainer.optimizer());
+                            log.writeCsv(c.outDir().resolve("loss.csv"));
+                        }
+                    }
+
+                    @Override
+                    public void onEval(Eval e) {
+                        log.onEval(e);
+                        evals.add(e);
+                        listener.onEval(e);
+                    }
+                };
+                trainer.run(train, val, all);
+                Checkpoint.save(checkpointPath, params, trainer.optimizer());
+                log.writeCsv(c.outDir().resolve("loss.csv"));
+                log.writeSvg(c.outDir().resolve("loss.svg"), c.name() + ": loss per step");
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double valLoss = trainer.evaluateAll(val);
+                Path gguf = c.outDir().resolve("model.gguf");
+                GgufExport.write(gguf, params, tokenizer(vocab, c), c.name(), c.outputType());
+                return new PretrainResult(gguf, params, vocab, log.rows(), evals, valLoss, start,
+                        trainer.step(), train.length(), val.length(), seconds);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /** The GGUF tokenizer of a pretrained model: BOS = EOS = the separator, BOS added. */
+    static GgufTokenizer tokenizer(BpeVocabulary vocab, PretrainConfig c) {
+        return vocab.toGguf(0, 0, true, c.chatTemplate());
+    }
+
+    private record Prepared(BpeVocabulary vocab, String manifestInputs) {
+    }
+
+    /** Streams the inputs twice: learns the BPE from the head, then tokenizes every unique document. */
+    private static Prepared prepare(PretrainConfig c, Path tokensPath) throws IOException {
+        BpeTrainer bpe = new BpeTrainer(c.specials());
+        long[] seen = {0};
+        for (Path in : c.inputs()) {
+            Documents.read(in, c.split(), doc -> {
+                if (c.tokenizerBytes() <= 0 || seen[0] < c.tokenizerBytes()) {
+                    bpe.add(doc);
+                    seen[0] += doc.length();
+                }
+            });
+        }
+        BpeVocabulary vocab = bpe.train(c.vocabSize());
+        BpeEncoder enc = new BpeEncoder(vocab);
+        Set<String> hashes = new HashSet<>();
+        StringBuilder manifest = new StringBuilder();
+        int[] separator = {0};
+        try (TokenFile.Writer w = new TokenFile.Writer(tokensPath)) {
+            for (Path in : c.inputs()) {
+                long[] docs = {0, 0, 0}; // documents kept, duplicates dropped, tokens
+                Documents.read(in, c.split(), doc -> {
+                    if (!hashes.add(sha256(doc.getBytes(StandardCharsets.UTF_8)))) {
+                        docs[1]++;
+                        return;
+                    }
+                    docs[0]++;
+                    try {
+                        int[] ids = enc.encode(doc);
+                        w.write(separator);
+                        w.write(ids);
+                        docs[2] += ids.length + 1;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                if (!manifest.isEmpty()) {
+                    manifest.append(",\n");
+                }
+                manifest.append(String.format(Locale.ROOT, "    {\"path\": %s, \"bytes\": %d, \"sha256\": \"%s\", "
+                                + "\"documents\": %d, \"duplicates_dropped\": %d, \"tokens\": %d}",
+                        Json.quote(in.toString()), Files.size(in), fileSha256(in), docs[0], docs[1], docs[2]));
+            }
+        }
+        return new Prepared(vocab, manifest.toString());
+    }
+
+    private static void writeManifest(Path path, PretrainConfig c, String inputs, BpeVocabulary vocab, long tokens,
+                                      long valStart, LlamaConfig config, long paramCount) throws IOException {
+        String json = "{\n  \"inputs\": [\n" + inputs + "\n  ],\n"
+                + String.format(Locale.ROOT, "  \"vocab_size\": %d,%n  \"tokens\": %d,%n  \"train_tokens\": %d,%n"
+                + "  \"val_tokens\": %d,%n  \"parameters\": %d,%n", vocab.size(), tokens, valStart, tokens - valStart, paramCount)
+                + "  \"model\": " + Json.quote(config.toString()) + ",\n"
+                + "  \"config\": " + Json.quote(c.toString()) + "\n}\n";
+        Files.writeString(path, json);
+    }
+
+    static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(digest().digest(bytes));
+    }
+
+    static String fileSha256(Path p) throws IOException {
+        MessageDigest md = digest();
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package jllm.train.ops;
+
+/**
+ * Cross-entropy of logits against target ids, weighted per position: {@code loss = Σ_i weight_i ·
+ * (−log softmax(logits_i)[target_i])}. A mean over tokens uses weight 1/count; SFT masks with weight 0;
+ * DPO uses per-sequence signs. Log-sum-exp is computed in double.
+ */
+public final class CrossEntropy {
+    private CrossEntropy() {
+    }
+
+    /** −log softmax(logits row i)[target], in double. */
+    public static double nll(float[] logits, int row, int vocab, int target) {
+        int o = row * vocab;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < vocab; j++) {
+            max = Math.max(max, logits[o + j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < vocab; j++) {
+            sum += Math.exp(logits[o + j] - max);
+        }
+        return Math.log(sum) + max - logits[o + target];
+    }
+
+    /** Σ weight[i] · nll(i) over the n rows whose weight is not 0. */
+    public static double forward(float[] logits, int[] targets, float[] weight, int n, int vocab) {
+        double loss = 0;
+        for (int i = 0; i < n; i++) {
+            if (weight[i] != 0f) {
+                loss += weight[i] * nll(logits, i, vocab, targets[i]);
+            }
+        }
+        return loss;
+    }
+
+    /** dlogits (n, vocab) = weight[i] · (softmax(logits_i) − onehot(target_i)); rows of weight 0 get 0. */
+    public static void backward(float[] dlogits, float[] logits, int[] targets, float[] weight, int n, int vocab) {
+        for (int i = 0; i < n; i++) {
+            int o = i * vocab;
+            if (weight[i] == 0f) {
+                java.util.Arrays.fill(dlogits, o, o + vocab, 0f);
+                continue;
+            }
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < vocab; j++) {
+                max = Math.max(max, logits[o + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < vocab; j++) {
+                sum += Math.exp(logits[o + j] - max);
+            }
+            float inv = (float) (1.0 / sum);
+            for (int j = 0; j < vocab; j++) {
+                dlogits[o + j] = weight[i] * (float) Math.exp(logits[o + j] - max) * inv;
+            }
+            dlogits[o + targets[i]] -= weight[i];
+        }
+    }
+}

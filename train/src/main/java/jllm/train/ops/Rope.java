@@ -1,0 +1,65 @@
+package jllm.train.ops;
+
+/**
+ * Rotary position embedding in the NORM pairing (values 2i and 2i+1 of each head rotate together), the
+ * convention of GGUF llama weights; angles are computed exactly as inference's
+ * {@link jllm.model.blocks.Rope} (float theta progression) so trained weights load bit-compatibly.
+ * The backward pass is the inverse rotation.
+ */
+public final class Rope {
+    private final int headDim;
+    private final int contextLength;
+    private final float[] cos; // (contextLength, headDim / 2)
+    private final float[] sin; // (contextLength, headDim / 2)
+
+    public Rope(int headDim, int contextLength, float base) {
+        if (headDim % 2 != 0) {
+            throw new IllegalArgumentException("head dimension " + headDim + " must be even for rope");
+        }
+        this.headDim = headDim;
+        this.contextLength = contextLength;
+        int half = headDim / 2;
+        cos = new float[contextLength * half];
+        sin = new float[contextLength * half];
+        float thetaScale = (float) Math.pow(base, -2.0f / headDim);
+        for (int pos = 0; pos < contextLength; pos++) {
+            float theta = pos;
+            for (int i = 0; i < half; i++) {
+                cos[pos * half + i] = (float) Math.cos(theta);
+                sin[pos * half + i] = (float) Math.sin(theta);
+                theta *= thetaScale;
+            }
+        }
+    }
+
+    /** Rotates x (n, numHeads * headDim) in place; row r is at position {@code r % seqLen}. */
+    public void forward(float[] x, int n, int seqLen, int numHeads) {
+        rotate(x, n, seqLen, numHeads, 1f);
+    }
+
+    /** Rotates the gradient dx back (the transpose of a rotation is the opposite rotation). */
+    public void backward(float[] dx, int n, int seqLen, int numHeads) {
+        rotate(dx, n, seqLen, numHeads, -1f);
+    }
+
+    private void rotate(float[] x, int n, int seqLen, int numHeads, float sign) {
+        if (seqLen > contextLength) {
+            throw new IllegalArgumentException("sequence length " + seqLen + " exceeds the rope table's " + contextLength);
+        }
+        int half = headDim / 2;
+        for (int r = 0; r < n; r++) {
+            int pos = r % seqLen;
+            for (int h = 0; h < numHeads; h++) {
+                int base = (r * numHeads + h) * headDim;
+                for (int i = 0; i < half; i++) {
+                    float c = cos[pos * half + i];
+                    float s = sign * sin[pos * half + i];
+                    float x0 = x[base + 2 * i];
+                    float x1 = x[base + 2 * i + 1];
+                    x[base + 2 * i] = x0 * c - x1 * s;
+                    x[base + 2 * i + 1] = x0 * s + x1 * c;
+                }
+            }
+        }
+    }
+}

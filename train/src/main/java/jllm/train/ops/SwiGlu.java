@@ -1,0 +1,30 @@
+package jllm.train.ops;
+
+import jllm.kernel.Dense;
+
+/**
+ * The gated activation {@code h = silu(g) · u}, silu(g) = g·σ(g), as inference's SwiGlu. The forward
+ * keeps σ(g) so the backward needs no exponentials.
+ */
+public final class SwiGlu {
+    private SwiGlu() {
+    }
+
+    /** h = g · σ(g) · u over n values; keeps σ(g) in {@code sig}. */
+    public static void forward(Dense dense, float[] h, float[] sig, float[] g, float[] u, int n) {
+        dense.sigmoid(sig, g, n);
+        for (int i = 0; i < n; i++) {
+            h[i] = g[i] * sig[i] * u[i];
+        }
+    }
+
+    /** dg = dh · u · silu'(g), du = dh · silu(g), with silu'(g) = σ(g)(1 + g(1 − σ(g))). Overwrites dg, du. */
+    public static void backward(float[] dg, float[] du, float[] dh, float[] g, float[] u, float[] sig, int n) {
+        for (int i = 0; i < n; i++) {
+            float x = g[i];
+            float s = sig[i];
+            dg[i] = dh[i] * u[i] * s * (1f + x * (1f - s));
+            du[i] = dh[i] * x * s;
+        }
+    }
+}

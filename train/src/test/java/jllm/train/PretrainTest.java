@@ -1,0 +1,87 @@
+package jllm.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import jllm.kernel.Kernels;
+import jllm.model.Architectures;
+import jllm.model.LanguageModel;
+import jllm.model.ModelSource;
+import jllm.model.ModelSources;
+import jllm.tensor.GgmlType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Seconds-long pretraining on a synthetic corpus: the loss falls below a stated value, duplicates are
+ * dropped and listed in the manifest with the inputs' sha256, the loss curve is written as CSV and SVG,
+ * the GGUF loads in jllm's LlamaModel, and a run interrupted after a checkpoint resumes to exactly the
+ * losses and weights of an uninterrupted run.
+ */
+class PretrainTest {
+
+    @TempDir
+    Path dir;
+
+    static PretrainConfig config(Path input, Path out, int steps, int checkpointEvery, boolean resume) {
+        TrainSettings s = new TrainSettings(8, 32, steps, 1, new LrSchedule(1e-2f, 1e-3f, 5, steps),
+                new AdamW.Settings(0.9f, 0.99f, 1e-8f, 0.1f), 1.0f, 20, 4, 7);
+        return new PretrainConfig(List.of(input), Documents.Split.PARAGRAPH, out, 300, PretrainConfig.CHATML_SPECIALS, 0,
+                new ModelShape(32, 64, 2, 4, 2, 32, 10000f, true), s, 0.1, checkpointEvery, resume, 1, GgmlType.F32,
+                "test", Optional.of(PretrainConfig.CHATML_TEMPLATE));
+    }
+
+    @Test
+    void lossFallsAndTheModelLoads() throws Exception {
+        Path input = TinyCorpus.write(dir.resolve("stories.txt"), 400, 1);
+        PretrainResult r = Pretrain.run(config(input, dir.resolve("run"), 150, 0, false), ProgressListener.NONE);
+        // a uniform guess over 300 tokens is ln 300 = 5.7; the stories are nearly deterministic
+        assertThat(r.curve().getFirst().trainLoss()).isGreaterThan(5.0);
+        assertThat(r.valLoss()).as("validation loss after 150 steps").isLessThan(1.0);
+        String manifest = Files.readString(dir.resolve("run/manifest.json"));
+        long distinct = java.util.Arrays.stream(Files.readString(input).split("\n\n")).distinct().count();
+        assertThat(distinct).isLessThan(400 - 40);
+        assertThat(manifest).contains("\"sha256\": \"" + Pretrain.fileSha256(input) + "\"")
+                .contains("\"duplicates_dropped\": " + (400 - distinct)).contains("\"documents\": " + distinct);
+        assertThat(Files.readString(dir.resolve("run/loss.csv"))).startsWith("step,lr,train_loss,val_loss").contains("\n150,");
+        assertThat(Files.readString(dir.resolve("run/loss.svg"))).startsWith("<svg").contains("validation loss");
+        try (ModelSource source = ModelSources.gguf(r.gguf()); Kernels k = Kernels.vector(1)) {
+            LanguageModel m = Architectures.forSource(source).load(source, k);
+            assertThat(m.info().vocabSize()).isEqualTo(300);
+            assertThat(source.metadata().string("tokenizer.chat_template")).contains(PretrainConfig.CHATML_TEMPLATE);
+            assertThat(source.metadata().stringArray("tokenizer.ggml.merges").orElseThrow()).hasSize(300 - 256 - 3);
+        }
+    }
+
+    @Test
+    void resumedRunTakesExactlyTheUninterruptedSteps() throws Exception {
+        Path input = TinyCorpus.write(dir.resolve("stories.txt"), 200, 2);
+        PretrainResult straight = Pretrain.run(config(input, dir.resolve("a"), 12, 4, false), ProgressListener.NONE);
+        // interrupted after step 6: the last checkpoint is step 4
+        ProgressListener crash = new ProgressListener() {
+            @Override
+            public void onStep(Step s) {
+                if (s.step() == 6) {
+                    throw new IllegalStateException("simulated crash");
+                }
+            }
+        };
+        assertThatThrownBy(() -> Pretrain.run(config(input, dir.resolve("b"), 12, 4, true), crash)).hasMessage("simulated crash");
+        PretrainResult resumed = Pretrain.run(config(input, dir.resolve("b"), 12, 4, true), ProgressListener.NONE);
+        assertThat(resumed.startStep()).isEqualTo(4);
+        assertThat(resumed.curve()).hasSize(12);
+        for (int i = 0; i < 12; i++) {
+            assertThat(resumed.curve().get(i).trainLoss()).as("step %d", i + 1)
+                    .isEqualTo(straight.curve().get(i).trainLoss(), org.assertj.core.data.Offset.offset(i < 4 ? 1e-5 : 0.0));
+        }
+        for (int i = 0; i < straight.params().all().size(); i++) {
+            assertThat(resumed.params().all().get(i).value()).containsExactly(straight.params().all().get(i).value());
+        }
+        assertThat(resumed.valLoss()).isEqualTo(straight.valLoss());
+    }
+}

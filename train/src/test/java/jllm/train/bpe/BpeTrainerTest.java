@@ -1,0 +1,75 @@
+package jllm.train.bpe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jllm.SharedData;
+import jllm.format.json.Json;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The BPE trainer against the CS336 reference (shared/data/tokenizers/bpe-training-fixtures): corpus.en
+ * at vocabulary 500 with the special token {@code <|endoftext|>} must give exactly the reference merges
+ * and vocabulary (same ids). Plus encode/decode round trips.
+ */
+class BpeTrainerTest {
+
+    @Test
+    void corpusEnAtVocab500GivesTheReferenceMergesAndVocabulary() throws IOException {
+        Path dir = SharedData.require("data/tokenizers/bpe-training-fixtures");
+        BpeTrainer trainer = new BpeTrainer(List.of("<|endoftext|>"));
+        trainer.add(Files.readString(dir.resolve("corpus.en")));
+        BpeVocabulary v = trainer.train(500);
+
+        List<String> expectedMerges = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("train-bpe-reference-merges.txt"))) {
+            if (!line.isEmpty()) {
+                expectedMerges.add(line);
+            }
+        }
+        assertThat(v.mergeStrings()).containsExactlyElementsOf(expectedMerges);
+
+        Map<String, Object> expectedVocab = Json.parseObject(Files.readString(dir.resolve("train-bpe-reference-vocab.json")), "train-bpe-reference-vocab.json");
+        assertThat(v.size()).isEqualTo(expectedVocab.size()).isEqualTo(500);
+        List<String> tokens = v.tokenStrings();
+        for (int id = 0; id < tokens.size(); id++) {
+            assertThat(((Number) expectedVocab.get(tokens.get(id))).intValue()).as("id of %s", tokens.get(id)).isEqualTo(id);
+        }
+    }
+
+    @Test
+    void encodeDecodeRoundTrips() throws IOException {
+        Path dir = SharedData.require("data/tokenizers/bpe-training-fixtures");
+        String sample = Files.readString(dir.resolve("tinystories_sample.txt"));
+        BpeTrainer trainer = new BpeTrainer(List.of("<|endoftext|>"));
+        trainer.add(sample);
+        BpeVocabulary v = trainer.train(400);
+        BpeEncoder enc = new BpeEncoder(v);
+        for (String f : List.of("tinystories_sample.txt", "address.txt", "german.txt")) {
+            String text = Files.readString(dir.resolve(f));
+            int[] ids = enc.encode(text);
+            assertThat(enc.decode(ids)).as(f).isEqualTo(text);
+        }
+        int[] ids = enc.encode(sample);
+        assertThat(ids.length).as("merges compress the text they were learned on").isLessThan(sample.length() / 2);
+        assertThat(ids).contains(v.specialId("<|endoftext|>"));
+    }
+
+    @Test
+    void byteAlphabetIsGpt2s() {
+        assertThat(ByteLevel.charOf(' ')).isEqualTo('Ġ');
+        assertThat(ByteLevel.charOf('\n')).isEqualTo('Ċ');
+        assertThat(ByteLevel.charOf('a')).isEqualTo('a');
+        byte[] all = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            all[i] = (byte) i;
+        }
+        assertThat(ByteLevel.decode(ByteLevel.encode(all))).containsExactly(all);
+    }
+}

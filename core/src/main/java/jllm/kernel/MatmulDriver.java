@@ -147,17 +147,7 @@ final class MatmulDriver implements Kernels {
 
     @Override
     public void parallelFor(int count, IntConsumer body) {
-        if (count <= 0) {
-            return;
-        }
-        int parts = Math.min(pool.threads(), count);
-        pool.run(parts, part -> {
-            int from = (int) ((long) count * part / parts);
-            int to = (int) ((long) count * (part + 1) / parts);
-            for (int i = from; i < to; i++) {
-                body.accept(i);
-            }
-        });
+        pool.forEach(count, body);
     }
 
     @Override

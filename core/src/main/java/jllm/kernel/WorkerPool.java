@@ -44,6 +44,24 @@ final class WorkerPool implements AutoCloseable {
     }
 
     /**
+     * Runs {@code body.accept(i)} for every i in {@code [0, count)}, split into contiguous ranges, one per
+     * thread (each i on exactly one thread).
+     */
+    void forEach(int count, IntConsumer body) {
+        if (count <= 0) {
+            return;
+        }
+        int parts = Math.min(threads(), count);
+        run(parts, part -> {
+            int from = (int) ((long) count * part / parts);
+            int to = (int) ((long) count * (part + 1) / parts);
+            for (int i = from; i < to; i++) {
+                body.accept(i);
+            }
+        });
+    }
+
+    /**
      * Runs {@code part.accept(i)} for i in {@code [0, parts)}, part 0 on the calling thread, and returns
      * when all have finished. The first exception thrown by a part is rethrown here.
      */

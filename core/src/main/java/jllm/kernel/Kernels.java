@@ -43,6 +43,15 @@ public interface Kernels extends AutoCloseable {
      */
     void parallelFor(int count, IntConsumer body);
 
+    /** Every value of {@code t} (at most 2^31 - 1 of them), decoded row by row with {@link #dequantizeRow}. */
+    default float[] dequantize(Tensor t) {
+        float[] v = new float[Math.toIntExact(t.size())];
+        for (long r = 0; r < t.rows(); r++) {
+            dequantizeRow(v, (int) (r * t.cols()), t, r);
+        }
+        return v;
+    }
+
     /** Whether these kernels can compute with tensors of this type. */
     boolean supports(GgmlType type);
 

@@ -84,10 +84,7 @@ class HfFolderTest {
             int i = 0;
             for (Tensor t : src.tensors().values()) {
                 String hf = hfName(t.name());
-                float[] v = new float[(int) t.size()];
-                for (long r = 0; r < t.rows(); r++) {
-                    kernels.dequantizeRow(v, (int) (r * t.cols()), t, r);
-                }
+                float[] v = kernels.dequantize(t);
                 if (unpermute && t.name().endsWith("attn_q.weight")) {
                     v = unpermute(v, heads, (int) t.cols());
                 } else if (unpermute && t.name().endsWith("attn_k.weight")) {

@@ -31,16 +31,16 @@ record LlamaWeights(
         var w = new LlamaWeights(s.tensor(TensorName.TOKEN_EMBD.global(), c.dim(), c.vocabSize()),
                 new float[n][], new Tensor[n], new Tensor[n], new Tensor[n], new Tensor[n], new float[n][],
                 new Tensor[n], new Tensor[n], new Tensor[n],
-                vector(s.tensor(TensorName.OUTPUT_NORM.global(), c.dim()), k),
+                k.dequantize(s.tensor(TensorName.OUTPUT_NORM.global(), c.dim())),
                 s.optionalTensor(TensorName.OUTPUT.global()).orElse(null),
-                s.optionalTensor(TensorName.ROPE_FREQS.global()).map(t -> vector(t, k)).orElse(null));
+                s.optionalTensor(TensorName.ROPE_FREQS.global()).map(k::dequantize).orElse(null));
         for (int l = 0; l < n; l++) {
-            w.attnNorm[l] = vector(s.tensor(TensorName.ATTN_NORM.layer(l), c.dim()), k);
+            w.attnNorm[l] = k.dequantize(s.tensor(TensorName.ATTN_NORM.layer(l), c.dim()));
             w.wq[l] = s.tensor(TensorName.ATTN_Q.layer(l), c.dim(), qDim);
             w.wk[l] = s.tensor(TensorName.ATTN_K.layer(l), c.dim(), kvDim);
             w.wv[l] = s.tensor(TensorName.ATTN_V.layer(l), c.dim(), kvDim);
             w.wo[l] = s.tensor(TensorName.ATTN_OUTPUT.layer(l), qDim, c.dim());
-            w.ffnNorm[l] = vector(s.tensor(TensorName.FFN_NORM.layer(l), c.dim()), k);
+            w.ffnNorm[l] = k.dequantize(s.tensor(TensorName.FFN_NORM.layer(l), c.dim()));
             w.wGate[l] = s.tensor(TensorName.FFN_GATE.layer(l), c.dim(), c.hiddenDim());
             w.wUp[l] = s.tensor(TensorName.FFN_UP.layer(l), c.dim(), c.hiddenDim());
             w.wDown[l] = s.tensor(TensorName.FFN_DOWN.layer(l), c.hiddenDim(), c.dim());
@@ -54,13 +54,5 @@ record LlamaWeights(
     /** The output projection: output.weight, or the embedding table when the model ties them. */
     Tensor classifier() {
         return output != null ? output : tokenEmbedding;
-    }
-
-    static float[] vector(Tensor t, Kernels k) {
-        float[] v = new float[(int) t.size()];
-        for (long r = 0; r < t.rows(); r++) {
-            k.dequantizeRow(v, (int) (r * t.cols()), t, r);
-        }
-        return v;
     }
 }

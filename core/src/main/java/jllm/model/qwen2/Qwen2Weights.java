@@ -29,19 +29,19 @@ record Qwen2Weights(
         var w = new Qwen2Weights(s.tensor(TensorName.TOKEN_EMBD.global(), c.dim(), c.vocabSize()),
                 new float[n][], new Tensor[n], new Tensor[n], new Tensor[n], new float[n][], new float[n][],
                 new float[n][], new Tensor[n], new float[n][], new Tensor[n], new Tensor[n], new Tensor[n],
-                vector(s.tensor(TensorName.OUTPUT_NORM.global(), c.dim()), k),
+                k.dequantize(s.tensor(TensorName.OUTPUT_NORM.global(), c.dim())),
                 s.optionalTensor(TensorName.OUTPUT.global()).isPresent()
                         ? s.tensor(TensorName.OUTPUT.global(), c.dim(), c.vocabSize()) : null);
         for (int l = 0; l < n; l++) {
-            w.attnNorm[l] = vector(s.tensor(TensorName.ATTN_NORM.layer(l), c.dim()), k);
+            w.attnNorm[l] = k.dequantize(s.tensor(TensorName.ATTN_NORM.layer(l), c.dim()));
             w.wq[l] = s.tensor(TensorName.ATTN_Q.layer(l), c.dim(), c.dim());
             w.wk[l] = s.tensor(TensorName.ATTN_K.layer(l), c.dim(), kvDim);
             w.wv[l] = s.tensor(TensorName.ATTN_V.layer(l), c.dim(), kvDim);
-            w.bq[l] = vector(s.tensor(TensorName.ATTN_Q_BIAS.layer(l), c.dim()), k);
-            w.bk[l] = vector(s.tensor(TensorName.ATTN_K_BIAS.layer(l), kvDim), k);
-            w.bv[l] = vector(s.tensor(TensorName.ATTN_V_BIAS.layer(l), kvDim), k);
+            w.bq[l] = k.dequantize(s.tensor(TensorName.ATTN_Q_BIAS.layer(l), c.dim()));
+            w.bk[l] = k.dequantize(s.tensor(TensorName.ATTN_K_BIAS.layer(l), kvDim));
+            w.bv[l] = k.dequantize(s.tensor(TensorName.ATTN_V_BIAS.layer(l), kvDim));
             w.wo[l] = s.tensor(TensorName.ATTN_OUTPUT.layer(l), c.dim(), c.dim());
-            w.ffnNorm[l] = vector(s.tensor(TensorName.FFN_NORM.layer(l), c.dim()), k);
+            w.ffnNorm[l] = k.dequantize(s.tensor(TensorName.FFN_NORM.layer(l), c.dim()));
             w.wGate[l] = s.tensor(TensorName.FFN_GATE.layer(l), c.dim(), c.hiddenDim());
             w.wUp[l] = s.tensor(TensorName.FFN_UP.layer(l), c.dim(), c.hiddenDim());
             w.wDown[l] = s.tensor(TensorName.FFN_DOWN.layer(l), c.hiddenDim(), c.dim());
@@ -51,13 +51,5 @@ record Qwen2Weights(
 
     Tensor classifier() {
         return output != null ? output : tokenEmbedding;
-    }
-
-    static float[] vector(Tensor t, Kernels k) {
-        float[] v = new float[(int) t.size()];
-        for (long r = 0; r < t.rows(); r++) {
-            k.dequantizeRow(v, (int) (r * t.cols()), t, r);
-        }
-        return v;
     }
 }

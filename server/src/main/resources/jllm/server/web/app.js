@@ -195,7 +195,8 @@
         const note = document.createElement('div');
         note.className = 'note';
         note.textContent = '(stopped)';
-        body.appendChild(note);
+        // beside the body, not in it: a render still queued for the body would replace its children
+        body.after(note);
         body.parentElement.dataset.state = 'stopped';
       } else {
         body.parentElement.classList.add('error');

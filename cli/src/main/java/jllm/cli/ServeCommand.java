@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import jllm.generate.WarmUp;
 import jllm.model.LoadedModel;
 import jllm.server.OpenAiServer;
 import jllm.server.ServedModel;
@@ -50,6 +51,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    /** How long each model's kernels run before the server opens, so the first request finds them compiled. */
+    static final long WARM_UP_MILLIS = 2000;
+
     @Override
     public Integer call() throws Exception {
         ServerOptions options = new ServerOptions(host, port, java.util.Optional.ofNullable(apiKey), parallel, ctx, queue,
@@ -61,6 +65,7 @@ final class ServeCommand implements Callable<Integer> {
             for (Path p : paths) {
                 LoadedModel m = modelOptions.load(p);
                 loaded.add(m);
+                WarmUp.run(m.model(), WARM_UP_MILLIS);
                 served.add(ServedModel.of(ServedModel.nameOf(p), m));
             }
             try (OpenAiServer server = OpenAiServer.start(served, options)) {
@@ -100,6 +105,7 @@ final class ServeCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             try (LoadedModel m = modelOptions.load(model)) {
+                WarmUp.run(m.model(), WARM_UP_MILLIS);
                 List<jllm.server.ServeBench.Result> results = jllm.server.ServeBench.run(
                         ServedModel.of(ServedModel.nameOf(model), m), maxTokens, streams, ctx);
                 double single = results.getFirst().tokensPerSecond();

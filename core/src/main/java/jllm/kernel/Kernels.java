@@ -30,7 +30,13 @@ public interface Kernels extends AutoCloseable {
      */
     void matmul(float[] out, Tensor w, float[] x);
 
-    /** Batched: x is {@code (n, w.cols())} row-major, out is {@code (n, w.rows())} row-major. */
+    /**
+     * Batched: x is {@code (n, w.cols())} row-major, out is {@code (n, w.rows())} row-major. Below 8 rows
+     * each row is exactly {@link #matmul(float[], Tensor, float[])} of that row. From 8 rows on, quantized
+     * weights (except Q4_1 and Q5_1) are multiplied as a matrix-matrix product over decoded weight panels:
+     * ggml's block arithmetic in another order of rounding, and each row's result still independent of
+     * the batch it came in and of the thread count.
+     */
     void matmul(float[] out, Tensor w, float[] x, int n);
 
     /** Dequantizes row {@code row} of w ({@code w.cols()} values) into {@code dst[dstOffset..]}. Exact. */
@@ -42,6 +48,20 @@ public interface Kernels extends AutoCloseable {
      * that is not a matmul, such as attention heads. The body must not call back into these kernels.
      */
     void parallelFor(int count, IntConsumer body);
+
+    /**
+     * Attention scores: {@code out[outOff + t] = Σ_i q[qOff + i] · k[kOff + t·stride + i]} over n values,
+     * for t in [0, count). Runs on the calling thread (it may be called inside {@link #parallelFor}); the
+     * order of the sum is fixed for a backend, so results never depend on timing or threads.
+     */
+    void dots(float[] out, int outOff, float[] q, int qOff, float[] k, int kOff, int stride, int count, int n);
+
+    /**
+     * Attention's mix of values: {@code out[outOff + i] = Σ_t w[wOff + t] · v[vOff + t·stride + i]}, t
+     * ascending, one fused multiply-add per term, for i in [0, n). Runs on the calling thread; every
+     * backend gives the same bits.
+     */
+    void weightedSum(float[] out, int outOff, float[] w, int wOff, float[] v, int vOff, int stride, int count, int n);
 
     /** Every value of {@code t} (at most 2^31 - 1 of them), decoded row by row with {@link #dequantizeRow}. */
     default float[] dequantize(Tensor t) {

@@ -8,6 +8,7 @@ import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.ActivationFormat;
 import jllm.kernel.scalar.BlockCodec;
 import jllm.kernel.scalar.Codecs;
+import jllm.kernel.scalar.DenseOps;
 import jllm.kernel.scalar.RowDot;
 import jllm.tensor.GgmlType;
 import jllm.tensor.Tensor;
@@ -24,13 +25,42 @@ final class MatmulDriver implements Kernels {
     /** Below this many weight values a matmul runs on the calling thread: a hand-off costs more. */
     private static final long MIN_PARALLEL_VALUES = 1 << 15;
 
+    /**
+     * From this many activation rows on, a matmul of quantized weights is a matrix-matrix product over
+     * decoded weight panels (see {@link #gemm}); below it, and for F32/F16/BF16 weights, each weight row
+     * is dotted with each activation row. (A plain-order GEMM for F16 moved the logits of the shared
+     * stories260K F16 file past the oracle's KL budget; llama.cpp sums F16 products in 16 strided lanes.)
+     */
+    static final int GEMM_MIN_ROWS = 8;
+    /** Weight rows per panel: the columns of the dense product's right-hand side. */
+    private static final int PANEL_ROWS = 64;
+    /** Columns of weights decoded per panel step (a multiple of every block size, 256). */
+    private static final int PANEL_COLS = 512;
+    /** Activation rows are padded to a multiple of this: two vectors of the widest float species. */
+    private static final int BATCH_PAD = 32;
+
+    /**
+     * Whether batches of {@code type} weights go through {@link #gemm}: quantized types, except Q4_1 and
+     * Q5_1, whose ggml dot adds each block's minimum times an F16-rounded activation sum (the GEMM's
+     * decoded weights would skip that rounding), and plain types (see GEMM_MIN_ROWS).
+     */
+    static boolean usesGemm(GgmlType type) {
+        return type.isQuantized() && type != GgmlType.Q4_1 && type != GgmlType.Q5_1;
+    }
+
+    /** Types whose blocks are 32 quants and one F16 scale d in front (value = d·q); see {@link #gemm}. */
+    private static final java.util.Set<GgmlType> BLOCK_SCALED = java.util.EnumSet.of(GgmlType.Q8_0, GgmlType.Q4_0,
+            GgmlType.Q5_0, GgmlType.IQ4_NL);
+
     private final String name;
     private final Map<GgmlType, RowDot> dots;
+    private final DenseOps dense;
     private final WorkerPool pool;
 
-    private MatmulDriver(String name, Map<GgmlType, RowDot> dots, int threads) {
+    private MatmulDriver(String name, Map<GgmlType, RowDot> dots, DenseOps dense, int threads) {
         this.name = name;
         this.dots = dots;
+        this.dense = dense;
         this.pool = new WorkerPool(threads);
     }
 
@@ -42,7 +72,7 @@ final class MatmulDriver implements Kernels {
                 dots.put(t, c);
             }
         }
-        return new MatmulDriver("scalar", dots, 1);
+        return new MatmulDriver("scalar", dots, DenseOps.REFERENCE, 1);
     }
 
     static Kernels vector(int threads) {
@@ -54,7 +84,7 @@ final class MatmulDriver implements Kernels {
             LOG.log(System.Logger.Level.WARNING, "jdk.incubator.vector is not available (run with "
                     + "--add-modules jdk.incubator.vector); using the scalar kernels on " + threads + unit);
             Map<GgmlType, RowDot> dots = ((MatmulDriver) scalar()).dots;
-            return new MatmulDriver("vector(unavailable, scalar codecs, " + threads + unit + ")", dots, threads);
+            return new MatmulDriver("vector(unavailable, scalar codecs, " + threads + unit + ")", dots, DenseOps.REFERENCE, threads);
         }
         Map<GgmlType, RowDot> dots = new EnumMap<>(GgmlType.class);
         for (GgmlType t : GgmlType.values()) {
@@ -64,7 +94,8 @@ final class MatmulDriver implements Kernels {
                 dots.put(t, fast != null ? fast : c);
             }
         }
-        return new MatmulDriver("vector(" + jllm.kernel.vector.VectorDots.isa() + ", " + threads + unit + ")", dots, threads);
+        return new MatmulDriver("vector(" + jllm.kernel.vector.VectorDots.isa() + ", " + threads + unit + ")", dots,
+                new jllm.kernel.vector.VectorDenseOps(), threads);
     }
 
     @Override
@@ -98,6 +129,10 @@ final class MatmulDriver implements Kernels {
         for (int i = 0; i < n; i++) {
             xs[i] = format.quantize(x, i * cols, cols);
         }
+        if (n >= GEMM_MIN_ROWS && usesGemm(w.type())) {
+            gemm(out, w, xs, rows, cols, n);
+            return;
+        }
         MemorySegment data = w.data();
         long rowBytes = w.rowBytes();
         int parts = (long) rows * cols * n < MIN_PARALLEL_VALUES ? 1 : Math.min(pool.threads(), rows);
@@ -124,6 +159,104 @@ final class MatmulDriver implements Kernels {
         });
     }
 
+    /**
+     * The batched product as dense matrix products, weight panel by weight panel (PANEL_ROWS rows,
+     * PANEL_COLS columns at a time, decoded to floats once and used for every activation row). The
+     * activation rows are transposed once into Xt (cols, n), padded to BATCH_PAD columns.
+     *
+     * <p>Weights with one scale per 32-value block and Q8_0 activations (Q8_0, Q4_0, Q5_0, IQ4_NL) keep
+     * ggml's block arithmetic: each block's sum of quant products is an exact integer, then scaled by
+     * both blocks' scales ({@link DenseOps#multiplyBlockScaled}). Other types multiply the decoded weights
+     * with the values the activation quants stand for, one fused multiply-add per term in ascending
+     * column order. Either way each output value is the same sum whatever the thread count, the batch
+     * size or the panel its row falls in; it differs from the row-dot path only in the order of rounding.
+     */
+    private void gemm(float[] out, Tensor w, Activation[] xs, int rows, int cols, int n) {
+        GgmlType type = w.type();
+        BlockCodec codec = Codecs.forType(type);
+        int block = type.blockSize;
+        long blockBytes = type.blockBytes;
+        boolean scaled = BLOCK_SCALED.contains(type) && codec.activationFormat() == ActivationFormat.Q8_0;
+        // Xt is padded with zero columns to a multiple of BATCH_PAD, so the dense products never need
+        // masked vector tails (C2 compiles masked tails poorly; they would run ~100x slower).
+        int np = (n + BATCH_PAD - 1) / BATCH_PAD * BATCH_PAD;
+        float[] xt = new float[cols * np];
+        float[] xd = scaled ? new float[cols / 32 * np] : null;
+        float[] x = new float[cols];
+        for (int i = 0; i < n; i++) {
+            Activation a = xs[i];
+            if (scaled) {
+                System.arraycopy(a.values, 0, x, 0, cols);
+                for (int b = 0; b < cols / 32; b++) {
+                    xd[b * np + i] = a.d[b];
+                }
+            } else {
+                a.dequantize(x, 0);
+            }
+            for (int c = 0; c < cols; c++) {
+                xt[c * np + i] = x[c];
+            }
+        }
+        MemorySegment data = w.data();
+        long rowBytes = w.rowBytes();
+        int panels = (rows + PANEL_ROWS - 1) / PANEL_ROWS;
+        int kc = Math.min(cols, PANEL_COLS);
+        int parts = Math.min(pool.threads(), panels);
+        pool.run(parts, part -> {
+            int from = (int) ((long) panels * part / parts);
+            int to = (int) ((long) panels * (part + 1) / parts);
+            float[] panel = new float[PANEL_ROWS * kc];
+            float[] scales = scaled ? new float[PANEL_ROWS * (kc / 32)] : null;
+            float[] tile = new float[PANEL_ROWS * np];
+            for (int p = from; p < to; p++) {
+                int r0 = p * PANEL_ROWS;
+                int height = Math.min(PANEL_ROWS, rows - r0);
+                int m = (height + 3) / 4 * 4; // whole register tiles; the padding rows are zero
+                for (int k0 = 0; k0 < cols; k0 += kc) {
+                    int len = Math.min(kc, cols - k0);
+                    java.util.Arrays.fill(panel, height * len, m * len, 0f);
+                    for (int j = 0; j < height; j++) {
+                        long offset = (r0 + j) * rowBytes + (long) (k0 / block) * blockBytes;
+                        for (int b = 0; b < len / block; b++) {
+                            codec.dequantizeBlock(panel, j * len + b * block, data, offset + b * blockBytes);
+                        }
+                        if (scaled) {
+                            quantsOf(panel, j * len, len, scales, j * (len / 32), data, offset, blockBytes);
+                        }
+                    }
+                    if (scaled) {
+                        java.util.Arrays.fill(scales, height * (len / 32), m * (len / 32), 0f);
+                        dense.multiplyBlockScaled(tile, panel, scales, xt, k0 * np, xd, k0 / 32 * np, m, len, np, 32, k0 > 0);
+                    } else {
+                        dense.multiply(tile, 0, panel, 0, len, 1, xt, k0 * np, m, len, np, k0 > 0);
+                    }
+                }
+                for (int j = 0; j < height; j++) {
+                    for (int i = 0; i < n; i++) {
+                        out[i * rows + r0 + j] = tile[j * np + i];
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Turns decoded blocks of a block-scaled type back into their quants: each block starts with its F16
+     * scale d, and a decoded value d·q is exact in float (11 by at most 8 significant bits), so d·q / d
+     * is exactly q. Writes the scales to {@code scales[scaleOff ..]}.
+     */
+    private static void quantsOf(float[] v, int off, int len, float[] scales, int scaleOff, MemorySegment data, long offset,
+                                 long blockBytes) {
+        for (int b = 0; b < len / 32; b++) {
+            float d = jllm.kernel.scalar.Numbers.f16(data, offset + b * blockBytes);
+            scales[scaleOff + b] = d;
+            int o = off + b * 32;
+            for (int i = 0; i < 32; i++) {
+                v[o + i] = d != 0 && Float.isFinite(d) ? v[o + i] / d : 0f;
+            }
+        }
+    }
+
     @Override
     public void dequantizeRow(float[] dst, int dstOffset, Tensor w, long row) {
         BlockCodec codec = Codecs.forType(w.type());
@@ -148,6 +281,16 @@ final class MatmulDriver implements Kernels {
     @Override
     public void parallelFor(int count, IntConsumer body) {
         pool.forEach(count, body);
+    }
+
+    @Override
+    public void dots(float[] out, int outOff, float[] q, int qOff, float[] k, int kOff, int stride, int count, int n) {
+        dense.dots(out, outOff, q, qOff, k, kOff, stride, count, n);
+    }
+
+    @Override
+    public void weightedSum(float[] out, int outOff, float[] w, int wOff, float[] v, int vOff, int stride, int count, int n) {
+        dense.weightedSum(out, outOff, w, wOff, v, vOff, stride, count, n);
     }
 
     @Override

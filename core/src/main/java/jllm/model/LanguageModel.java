@@ -53,7 +53,9 @@ public interface LanguageModel {
      * Several sequences in one forward call: appends {@code tokens.get(i)} (one or more tokens: a decode
      * step or a piece of a prompt) to {@code caches.get(i)} (distinct caches) and returns the logits after
      * each sequence's last token, (n, vocabSize) row-major. Architectures override this to read each
-     * weight once for all rows; the result equals calling {@link #forward} on each sequence in turn.
+     * weight once for all rows. The result equals calling {@link #forward} on each sequence in turn when
+     * both calls take the same kernel path for their rows ({@link jllm.kernel.Kernels#matmul}: row dots
+     * below 8 rows, a GEMM for quantized weights from 8 rows on); otherwise they differ in float rounding.
      */
     default float[] forwardBatch(List<KvCache> caches, List<int[]> tokens) {
         if (caches.size() != tokens.size()) {

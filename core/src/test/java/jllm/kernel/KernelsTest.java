@@ -116,7 +116,7 @@ class KernelsTest {
         // an odd number of blocks (even/odd accumulators) and, for plain types, a scalar tail
         int cols = 3 * Math.max(type.blockSize, 32) + (type.blockSize == 1 ? 5 : 0);
         Tensor w = RandomTensors.tensor(type, rows, cols, random, 0);
-        int n = 9; // two groups of four (the four-row fast paths) and one row on its own
+        int n = MatmulDriver.GEMM_MIN_ROWS - 1; // one group of four (the four-row fast paths) and three rows on their own
         float[] x = RandomTensors.gaussian(n * cols, random);
         for (Kernels k : new Kernels[] {SCALAR, VECTOR2}) {
             float[] batched = new float[n * rows];
@@ -127,6 +127,47 @@ class KernelsTest {
                 assertThat(java.util.Arrays.copyOfRange(batched, i * rows, (i + 1) * rows)).containsExactly(single);
             }
         }
+    }
+
+    /**
+     * From GEMM_MIN_ROWS rows on, quantized weights go through the panel GEMM: it agrees with the row
+     * dots (the reference arithmetic) within rounding, and a row's result does not depend on the batch
+     * it came in (size, companions) nor on the thread count: the same bits.
+     */
+    static GgmlType[] gemmTypes() {
+        return java.util.Arrays.stream(types()).filter(MatmulDriver::usesGemm).toArray(GgmlType[]::new);
+    }
+
+    @ParameterizedTest
+    @MethodSource("gemmTypes")
+    void gemmRowsAgreeWithRowDotsAndDoNotDependOnTheBatch(GgmlType type) {
+        Random random = new Random(5000 + type.ordinal());
+        int block = Math.max(type.blockSize, 32);
+        // more rows than one panel (64) with a ragged last panel; more columns than one panel step (512)
+        int rows = 131;
+        int cols = type.blockSize == 1 ? 37 * 16 : block * Math.max(3, 1024 / block + 1);
+        Tensor w = RandomTensors.tensor(type, rows, cols, random, 1);
+        int n = 41;
+        float[] x = RandomTensors.gaussian(n * cols, random);
+        float[] gemm = new float[n * rows];
+        VECTOR2.matmul(gemm, w, x, n);
+        float[] dots = new float[n * rows];
+        for (int i = 0; i < n; i++) {
+            float[] single = new float[rows];
+            SCALAR.matmul(single, w, java.util.Arrays.copyOfRange(x, i * cols, (i + 1) * cols));
+            System.arraycopy(single, 0, dots, i * rows, rows);
+        }
+        assertThat(nmse(gemm, dots, n * rows)).as("%s: GEMM vs row dots", type).isLessThan(BUDGET.get(type));
+        for (Kernels k : new Kernels[] {SCALAR, VECTOR1, VECTOR3}) {
+            float[] other = new float[n * rows];
+            k.matmul(other, w, x, n);
+            assertThat(other).as("%s on %s vs 2 threads", type, k.name()).containsExactly(gemm);
+        }
+        // rows 3..3+GEMM_MIN_ROWS on their own: the same bits as inside the batch of 41
+        int m = MatmulDriver.GEMM_MIN_ROWS;
+        float[] part = new float[m * rows];
+        VECTOR2.matmul(part, w, java.util.Arrays.copyOfRange(x, 3 * cols, (3 + m) * cols), m);
+        assertThat(part).containsExactly(java.util.Arrays.copyOfRange(gemm, 3 * rows, (3 + m) * rows));
     }
 
     @ParameterizedTest

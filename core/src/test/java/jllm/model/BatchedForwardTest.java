@@ -53,31 +53,43 @@ class BatchedForwardTest {
         }
     }
 
+    /**
+     * Each row's arithmetic depends on its path only: below Kernels' GEMM threshold (8 rows) every row is
+     * a row dot, from it on every row of a quantized matmul is a GEMM row. So a call mixing a decode step
+     * and prompt pieces (6 rows in all) equals one call per sequence, and so does a call of three prompt
+     * pieces of 8 tokens (24 rows; each sequence alone is 8 rows, also the GEMM).
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"stories260K/stories260K-Q8_0.gguf", "randqwen2-d256/randqwen2-d256-Q8_0.gguf"})
+    @ValueSource(strings = {"stories260K/stories260K-Q8_0.gguf", "randqwen2-d256/randqwen2-d256-Q8_0.gguf",
+            "stories260K/stories260K-Q4_0.gguf"})
     void promptPiecesAndDecodeStepsShareOneCall(String file) {
         Path p = SharedData.require("testdata/models/" + file);
         try (LoadedModel m = LoadedModel.open(p, new LoadedModel.Options(Optional.empty(), 2))) {
             LanguageModel model = m.model();
             // a sequence decoding, one starting its prompt, one continuing its prompt
             int[][] before = {{1, 5, 9}, {}, {1, 3, 4}};
-            int[][] now = {{13}, {1, 7, 8, 2, 6}, {5, 6, 8, 10}};
-            KvCache[] batched = new KvCache[3];
-            float[][] expected = new float[3][];
-            for (int s = 0; s < 3; s++) {
-                batched[s] = model.newCache(32);
-                KvCache single = model.newCache(32);
-                if (before[s].length > 0) {
-                    model.forward(batched[s], before[s], LanguageModel.Logits.LAST);
-                    model.forward(single, before[s], LanguageModel.Logits.LAST);
+            int[][][] cases = {
+                    {{13}, {1, 7, 8}, {5, 6}},
+                    {{13, 14, 15, 16, 17, 18, 19, 20}, {1, 7, 8, 2, 6, 9, 10, 11}, {5, 6, 8, 10, 12, 14, 16, 18}}};
+            for (int[][] now : cases) {
+                KvCache[] batched = new KvCache[3];
+                float[][] expected = new float[3][];
+                for (int s = 0; s < 3; s++) {
+                    batched[s] = model.newCache(32);
+                    KvCache single = model.newCache(32);
+                    if (before[s].length > 0) {
+                        model.forward(batched[s], before[s], LanguageModel.Logits.LAST);
+                        model.forward(single, before[s], LanguageModel.Logits.LAST);
+                    }
+                    expected[s] = model.forward(single, now[s], LanguageModel.Logits.LAST);
                 }
-                expected[s] = model.forward(single, now[s], LanguageModel.Logits.LAST);
-            }
-            float[] all = model.forwardBatch(List.of(batched), List.of(now));
-            int vocab = model.info().vocabSize();
-            for (int s = 0; s < 3; s++) {
-                assertThat(Arrays.copyOfRange(all, s * vocab, (s + 1) * vocab)).as("sequence %d", s).containsExactly(expected[s]);
-                assertThat(batched[s].length()).isEqualTo(before[s].length + now[s].length);
+                float[] all = model.forwardBatch(List.of(batched), List.of(now));
+                int vocab = model.info().vocabSize();
+                for (int s = 0; s < 3; s++) {
+                    assertThat(Arrays.copyOfRange(all, s * vocab, (s + 1) * vocab)).as("%d rows, sequence %d",
+                            now[0].length + now[1].length + now[2].length, s).containsExactly(expected[s]);
+                    assertThat(batched[s].length()).isEqualTo(before[s].length + now[s].length);
+                }
             }
         }
     }

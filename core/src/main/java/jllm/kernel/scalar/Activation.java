@@ -34,6 +34,22 @@ public final class Activation {
         this.bsums = bsums;
     }
 
+    /**
+     * The values these quants stand for, written to {@code dst[dstOffset ..]}: {@code d * q} per block for
+     * the Q8 formats (exact products of the stored scale and quant), the rounded values otherwise. A dot
+     * product with these is the same sum ggml's quantized dot computes, up to the order of rounding.
+     */
+    public void dequantize(float[] dst, int dstOffset) {
+        if (d == null) {
+            System.arraycopy(values, 0, dst, dstOffset, length);
+            return;
+        }
+        int bs = format.blockSize;
+        for (int i = 0; i < length; i++) {
+            dst[dstOffset + i] = values[i] * d[i / bs];
+        }
+    }
+
     static Activation of(ActivationFormat format, float[] x, int offset, int length) {
         if (length % format.blockSize != 0) {
             throw new IllegalArgumentException(format + " activations need a multiple of " + format.blockSize

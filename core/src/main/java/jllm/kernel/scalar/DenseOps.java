@@ -33,6 +33,49 @@ public interface DenseOps {
         }
 
         @Override
+        public void multiplyBlockScaled(float[] c, float[] a, float[] aScale, float[] b, int bOff, float[] bScale, int bScaleOff,
+                                        int m, int k, int n,
+                                        int block, boolean accumulate) {
+            int blocks = k / block;
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    float acc = accumulate ? c[i * n + j] : 0f;
+                    for (int q = 0; q < blocks; q++) {
+                        float sum = 0f;
+                        for (int p = q * block; p < (q + 1) * block; p++) {
+                            sum = Math.fma(a[i * k + p], b[bOff + p * n + j], sum);
+                        }
+                        acc = Math.fma(aScale[i * blocks + q] * bScale[bScaleOff + q * n + j], sum, acc);
+                    }
+                    c[i * n + j] = acc;
+                }
+            }
+        }
+
+        @Override
+        public void dots(float[] out, int outOff, float[] q, int qOff, float[] k, int kOff, int stride, int count, int n) {
+            for (int t = 0; t < count; t++) {
+                float dot = 0f;
+                for (int i = 0; i < n; i++) {
+                    dot = Math.fma(q[qOff + i], k[kOff + t * stride + i], dot);
+                }
+                out[outOff + t] = dot;
+            }
+        }
+
+        @Override
+        public void weightedSum(float[] out, int outOff, float[] w, int wOff, float[] v, int vOff, int stride, int count,
+                                int n) {
+            for (int i = 0; i < n; i++) {
+                float acc = 0f;
+                for (int t = 0; t < count; t++) {
+                    acc = Math.fma(w[wOff + t], v[vOff + t * stride + i], acc);
+                }
+                out[outOff + i] = acc;
+            }
+        }
+
+        @Override
         public String toString() {
             return "scalar";
         }
@@ -50,4 +93,33 @@ public interface DenseOps {
      * implementation; within 2 ulp of {@link Math#exp}).
      */
     void sigmoid(float[] dst, int dstOff, float[] x, int xOff, int n);
+
+    /**
+     * A product of two block-quantized matrices, in the arithmetic of ggml's quantized dot products: for
+     * each block of {@code block} values along k the plain sum of a·b (exact when a and b hold small
+     * integers, as quants do) is scaled by the two blocks' scales and added to c, blocks in ascending
+     * order, one fused multiply-add each:
+     * {@code c[i][j] (+)= Σ_q (aScale[i][q] · bScale[q][j]) · Σ_{p in block q} a[i][p] · b[p][j]}.
+     * a is (m, k) and aScale (m, k/block), row-major; b is (k, n) from bOff and bScale (k/block, n) from
+     * bScaleOff; c is (m, n).
+     * Every implementation gives the same bits.
+     */
+    void multiplyBlockScaled(float[] c, float[] a, float[] aScale, float[] b, int bOff, float[] bScale, int bScaleOff,
+                                        int m, int k, int n, int block,
+                             boolean accumulate);
+
+    /**
+     * {@code count} dot products of one vector with rows at a stride (attention scores):
+     * {@code out[outOff + t] = Σ_i q[qOff + i] · k[kOff + t·stride + i]} for i in [0, n). The order of
+     * the sum differs between implementations (the vector one sums lanes, then the lanes in a fixed
+     * order), but within one implementation it never depends on timing or threads.
+     */
+    void dots(float[] out, int outOff, float[] q, int qOff, float[] k, int kOff, int stride, int count, int n);
+
+    /**
+     * A weighted sum of rows at a stride (attention's mix of values):
+     * {@code out[outOff + i] = Σ_t w[wOff + t] · v[vOff + t·stride + i]}, t ascending, one fused
+     * multiply-add per term, for i in [0, n): every implementation gives the same bits.
+     */
+    void weightedSum(float[] out, int outOff, float[] w, int wOff, float[] v, int vOff, int stride, int count, int n);
 }

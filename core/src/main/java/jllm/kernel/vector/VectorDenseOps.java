@@ -100,6 +100,115 @@ public final class VectorDenseOps implements DenseOps {
     }
 
     @Override
+    public void multiplyBlockScaled(float[] c, float[] a, float[] aScale, float[] b, int bOff, float[] bScale, int bScaleOff,
+                                        int m, int k, int n,
+                                    int block, boolean accumulate) {
+        if (m % 4 != 0 || n % (2 * L) != 0) {
+            DenseOps.REFERENCE.multiplyBlockScaled(c, a, aScale, b, bOff, bScale, bScaleOff, m, k, n, block, accumulate);
+            return;
+        }
+        int blocks = k / block;
+        for (int i = 0; i < m; i += 4) {
+            for (int j = 0; j < n; j += 2 * L) {
+                int co = i * n + j;
+                FloatVector c00 = load(c, co, accumulate), c01 = load(c, co + L, accumulate);
+                FloatVector c10 = load(c, co + n, accumulate), c11 = load(c, co + n + L, accumulate);
+                FloatVector c20 = load(c, co + 2 * n, accumulate), c21 = load(c, co + 2 * n + L, accumulate);
+                FloatVector c30 = load(c, co + 3 * n, accumulate), c31 = load(c, co + 3 * n + L, accumulate);
+                for (int q = 0; q < blocks; q++) {
+                    FloatVector s00 = FloatVector.zero(F), s01 = s00, s10 = s00, s11 = s00;
+                    FloatVector s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+                    int ao = i * k + q * block;
+                    for (int p = 0; p < block; p++) {
+                        int bo = bOff + (q * block + p) * n + j;
+                        FloatVector b0 = FloatVector.fromArray(F, b, bo);
+                        FloatVector b1 = FloatVector.fromArray(F, b, bo + L);
+                        FloatVector a0 = FloatVector.broadcast(F, a[ao + p]);
+                        FloatVector a1 = FloatVector.broadcast(F, a[ao + k + p]);
+                        FloatVector a2 = FloatVector.broadcast(F, a[ao + 2 * k + p]);
+                        FloatVector a3 = FloatVector.broadcast(F, a[ao + 3 * k + p]);
+                        s00 = a0.fma(b0, s00);
+                        s01 = a0.fma(b1, s01);
+                        s10 = a1.fma(b0, s10);
+                        s11 = a1.fma(b1, s11);
+                        s20 = a2.fma(b0, s20);
+                        s21 = a2.fma(b1, s21);
+                        s30 = a3.fma(b0, s30);
+                        s31 = a3.fma(b1, s31);
+                    }
+                    FloatVector d0 = FloatVector.fromArray(F, bScale, bScaleOff + q * n + j);
+                    FloatVector d1 = FloatVector.fromArray(F, bScale, bScaleOff + q * n + j + L);
+                    int as = i * blocks + q;
+                    c00 = d0.mul(aScale[as]).fma(s00, c00);
+                    c01 = d1.mul(aScale[as]).fma(s01, c01);
+                    c10 = d0.mul(aScale[as + blocks]).fma(s10, c10);
+                    c11 = d1.mul(aScale[as + blocks]).fma(s11, c11);
+                    c20 = d0.mul(aScale[as + 2 * blocks]).fma(s20, c20);
+                    c21 = d1.mul(aScale[as + 2 * blocks]).fma(s21, c21);
+                    c30 = d0.mul(aScale[as + 3 * blocks]).fma(s30, c30);
+                    c31 = d1.mul(aScale[as + 3 * blocks]).fma(s31, c31);
+                }
+                c00.intoArray(c, co);
+                c01.intoArray(c, co + L);
+                c10.intoArray(c, co + n);
+                c11.intoArray(c, co + n + L);
+                c20.intoArray(c, co + 2 * n);
+                c21.intoArray(c, co + 2 * n + L);
+                c30.intoArray(c, co + 3 * n);
+                c31.intoArray(c, co + 3 * n + L);
+            }
+        }
+    }
+
+    @Override
+    public void dots(float[] out, int outOff, float[] q, int qOff, float[] k, int kOff, int stride, int count, int n) {
+        int full = n - n % L;
+        for (int t = 0; t < count; t++) {
+            int row = kOff + t * stride;
+            FloatVector acc = FloatVector.zero(F);
+            for (int i = 0; i < full; i += L) {
+                acc = FloatVector.fromArray(F, q, qOff + i).fma(FloatVector.fromArray(F, k, row + i), acc);
+            }
+            float dot = Lanes.sum(acc);
+            for (int i = full; i < n; i++) {
+                dot = Math.fma(q[qOff + i], k[row + i], dot);
+            }
+            out[outOff + t] = dot;
+        }
+    }
+
+    @Override
+    public void weightedSum(float[] out, int outOff, float[] w, int wOff, float[] v, int vOff, int stride, int count,
+                            int n) {
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0;
+            for (int t = 0; t < count; t++) {
+                FloatVector wt = FloatVector.broadcast(F, w[wOff + t]);
+                int row = vOff + t * stride + i;
+                a0 = wt.fma(FloatVector.fromArray(F, v, row), a0);
+                a1 = wt.fma(FloatVector.fromArray(F, v, row + L), a1);
+            }
+            a0.intoArray(out, outOff + i);
+            a1.intoArray(out, outOff + i + L);
+        }
+        for (; i + L <= n; i += L) {
+            FloatVector a0 = FloatVector.zero(F);
+            for (int t = 0; t < count; t++) {
+                a0 = FloatVector.broadcast(F, w[wOff + t]).fma(FloatVector.fromArray(F, v, vOff + t * stride + i), a0);
+            }
+            a0.intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            float acc = 0f;
+            for (int t = 0; t < count; t++) {
+                acc = Math.fma(w[wOff + t], v[vOff + t * stride + i], acc);
+            }
+            out[outOff + i] = acc;
+        }
+    }
+
+    @Override
     public void sigmoid(float[] dst, int dstOff, float[] x, int xOff, int n) {
         FloatVector one = FloatVector.broadcast(F, 1f);
         for (int i = 0; i < n; i += L) {

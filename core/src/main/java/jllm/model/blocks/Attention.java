@@ -1,7 +1,6 @@
 package jllm.model.blocks;
 
-import java.util.Arrays;
-
+import jllm.kernel.Kernels;
 import jllm.model.KvCache;
 
 /**
@@ -14,7 +13,9 @@ public final class Attention {
     private final int headDim;
     private final float scale;
 
-    public Attention(int numHeads, int numKvHeads, int headDim) {
+    private final Kernels kernels;
+
+    public Attention(int numHeads, int numKvHeads, int headDim, Kernels kernels) {
         if (numKvHeads <= 0 || numHeads % numKvHeads != 0) {
             throw new IllegalArgumentException(numHeads + " query heads cannot be grouped over " + numKvHeads + " KV heads");
         }
@@ -22,6 +23,7 @@ public final class Attention {
         this.numKvHeads = numKvHeads;
         this.headDim = headDim;
         this.scale = (float) (1.0 / Math.sqrt(headDim));
+        this.kernels = kernels;
     }
 
     /**
@@ -41,25 +43,16 @@ public final class Attention {
             qh[i] = cache.round(q[qOff + h * headDim + i]);
         }
         // scores: scaled dot products with every cached key of this head's KV group
+        kernels.dots(scores, 0, qh, 0, keys, kvOff, kvDim, pos + 1, headDim);
         for (int t = 0; t <= pos; t++) {
-            int k = t * kvDim + kvOff;
-            float dot = 0f;
-            for (int i = 0; i < headDim; i++) {
-                dot += qh[i] * keys[k + i];
-            }
-            scores[t] = dot * scale;
+            scores[t] *= scale;
         }
         Softmax.apply(scores, 0, pos + 1);
         // weighted sum of the values; softmax weights are rounded like the cache too (F16 product with V)
-        int o = outOff + h * headDim;
-        Arrays.fill(out, o, o + headDim, 0f);
         for (int t = 0; t <= pos; t++) {
-            float w = cache.round(scores[t]);
-            int v = t * kvDim + kvOff;
-            for (int i = 0; i < headDim; i++) {
-                out[o + i] += w * values[v + i];
-            }
+            scores[t] = cache.round(scores[t]);
         }
+        kernels.weightedSum(out, outOff + h * headDim, scores, 0, values, kvOff, kvDim, pos + 1, headDim);
     }
 
     /** Number of query heads. */

@@ -29,7 +29,7 @@ public final class LlamaModel implements LanguageModel {
         this.w = weights;
         this.kernels = kernels;
         this.rope = new Rope(config.ropeStyle(), config.headDim(), config.ropeDim(), config.ropeTheta(), weights.ropeFreqs());
-        this.attention = new Attention(config.numHeads(), config.numKvHeads(), config.headDim());
+        this.attention = new Attention(config.numHeads(), config.numKvHeads(), config.headDim(), kernels);
     }
 
     @Override

@@ -29,7 +29,7 @@ public final class Qwen2Model implements LanguageModel {
         this.w = weights;
         this.kernels = kernels;
         this.rope = new Rope(Rope.Style.NEOX, config.headDim(), config.headDim(), config.ropeTheta(), null);
-        this.attention = new Attention(config.numHeads(), config.numKvHeads(), config.headDim());
+        this.attention = new Attention(config.numHeads(), config.numKvHeads(), config.headDim(), kernels);
     }
 
     @Override

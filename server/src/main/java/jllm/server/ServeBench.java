@@ -61,7 +61,16 @@ public final class ServeBench {
              HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
              ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             URI uri = server.baseUri().resolve("/v1/chat/completions");
-            stream(client, uri, model.name(), "warm up", 16, () -> { }); // JIT warm-up
+            // JIT warm-up of the whole path (HTTP, JSON, SSE, sampling, batched and single decoding): code
+            // that ran only a few times is still interpreted, and one cold request costs tens of ms a token
+            for (int round = 0; round < 2; round++) {
+                List<CompletableFuture<Stream>> warm = new ArrayList<>();
+                for (int i = 0; i < most; i++) {
+                    warm.add(CompletableFuture.supplyAsync(() -> stream(client, uri, model.name(), "warm up", 64, () -> { }), pool));
+                }
+                warm.forEach(CompletableFuture::join);
+                stream(client, uri, model.name(), "warm up alone", 64, () -> { });
+            }
             for (int c : concurrencies) {
                 long t0 = System.nanoTime();
                 List<CompletableFuture<Stream>> all = new ArrayList<>();

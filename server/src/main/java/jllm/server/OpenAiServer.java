@@ -210,7 +210,7 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     private void getModel(Context ctx) {
-        json(ctx, 200, modelObject(model(Optional.of(ctx.pathParam("name")))));
+        json(ctx, 200, modelObject(model(Optional.of(ctx.pathParam("name")), 404)));
     }
 
     private ObjectNode modelObject(ServedModel m) {
@@ -219,7 +219,18 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     /** The model a request names (the only one when it names none); a name is only ever a key here. */
+    /** The model a request names: an unknown name in a request body is a bad request (400). */
     private ServedModel model(Optional<String> name) {
+        return model(name, 400);
+    }
+
+    /**
+     * The named model, or the only one when none is named.
+     *
+     * @param unknownStatus the status for a name that is not served: 400 for a request body's field, 404
+     *                      for {@code GET /v1/models/{name}}, a lookup of a resource that does not exist
+     */
+    private ServedModel model(Optional<String> name, int unknownStatus) {
         if (name.isEmpty()) {
             if (models.size() == 1) {
                 return models.values().iterator().next();
@@ -229,7 +240,7 @@ public final class OpenAiServer implements AutoCloseable {
         ServedModel m = models.get(name.get());
         if (m == null) {
             String shown = name.get().length() > 64 ? name.get().substring(0, 64) + "..." : name.get();
-            throw new ApiException(404, "invalid_request_error", "model", "model_not_found",
+            throw new ApiException(unknownStatus, "invalid_request_error", "model", "model_not_found",
                     "The model '" + shown + "' does not exist; this server has " + models.keySet());
         }
         return m;

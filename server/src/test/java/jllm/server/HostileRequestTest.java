@@ -104,11 +104,11 @@ class HostileRequestTest {
     }
 
     @Test
-    void unknownModelIs404ModelNotFoundAndNeverAPath() {
+    void unknownModelIs400ModelNotFoundAndNeverAPath() {
         for (String name : List.of("gpt-4", "../../etc/passwd", "/work/shared/testdata/models/stories260K/stories260K-Q8_0.gguf",
                 "stories\u0000", "x".repeat(10_000))) {
             Http.Reply r = http.post("/v1/chat/completions", "{\"model\":" + quote(name) + "," + OK_MESSAGES + "}");
-            assertError(r, 404, "model");
+            assertError(r, 400, "model");
             assertThat(r.json().get("error").get("code").asText()).isEqualTo("model_not_found");
             assertThat(r.body().length()).isLessThan(1000);
         }

@@ -14,7 +14,6 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
-import com.openai.errors.NotFoundException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -140,8 +139,8 @@ class OpenAiSdkTest {
     @Test
     void errorsAreOpenAiErrors() {
         assertThatThrownBy(() -> client.chat().completions().create(greedy("x", 4).model("no-such-model").build()))
-                .isInstanceOfSatisfying(NotFoundException.class, e -> {
-                    assertThat(e.statusCode()).isEqualTo(404);
+                .isInstanceOfSatisfying(BadRequestException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
                     assertThat(e.code()).contains("model_not_found");
                 });
         assertThatThrownBy(() -> client.chat().completions().create(greedy("x", 1L << 31).build()))

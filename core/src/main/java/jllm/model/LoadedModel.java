@@ -62,6 +62,7 @@ public final class LoadedModel implements AutoCloseable {
                 throw new ModelFormatException(path.toString(), "tokenizer", "the tokenizer has "
                         + tok.vocabulary().size() + " tokens but the model only " + model.info().vocabSize(), null);
             }
+            KernelWarmUp.run(source, kernels);
             return new LoadedModel(source, kernels, model, tok, chatTemplate(source));
         } catch (RuntimeException e) {
             kernels.close();

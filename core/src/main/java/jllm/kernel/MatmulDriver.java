@@ -140,20 +140,14 @@ final class MatmulDriver implements Kernels {
             int from = (int) ((long) rows * part / parts);
             int to = (int) ((long) rows * (part + 1) / parts);
             // Row-outer: a weight row is read once from memory and reused for every batch row,
-            // decoded once per four batch rows where the type has a fast path for that.
-            float[] four = new float[4];
+            // decoded once for all of them where the type has a fast path for that.
+            float[] scratch = n > 1 ? new float[cols] : null;
             for (int r = from; r < to; r++) {
                 long offset = r * rowBytes;
-                int i = 0;
-                for (; i + 4 <= n; i += 4) {
-                    dot.dot4(data, offset, xs[i], xs[i + 1], xs[i + 2], xs[i + 3], cols, four);
-                    out[i * rows + r] = four[0];
-                    out[(i + 1) * rows + r] = four[1];
-                    out[(i + 2) * rows + r] = four[2];
-                    out[(i + 3) * rows + r] = four[3];
-                }
-                for (; i < n; i++) {
-                    out[i * rows + r] = dot.dot(data, offset, xs[i], cols);
+                if (n == 1) {
+                    out[r] = dot.dot(data, offset, xs[0], cols);
+                } else {
+                    dot.dotMany(data, offset, xs, n, cols, out, r, rows, scratch);
                 }
             }
         });

@@ -25,4 +25,25 @@ public interface RowDot {
         out[2] = dot(w, offset, x2, cols);
         out[3] = dot(w, offset, x3, cols);
     }
+
+    /**
+     * The dots of one weight row with n activation rows: {@code out[outOffset + i * outStride]} for i in
+     * [0, n). Each result equals {@link #dot} bit for bit. The default takes the activations four at a
+     * time with {@link #dot4}; fast paths whose weights are costly to decode override it to decode the
+     * row once into {@code scratch} (room for cols floats) for all n.
+     */
+    default void dotMany(MemorySegment w, long offset, Activation[] xs, int n, int cols, float[] out, int outOffset,
+                         int outStride, float[] scratch) {
+        float[] four = new float[4];
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            dot4(w, offset, xs[i], xs[i + 1], xs[i + 2], xs[i + 3], cols, four);
+            for (int j = 0; j < 4; j++) {
+                out[outOffset + (i + j) * outStride] = four[j];
+            }
+        }
+        for (; i < n; i++) {
+            out[outOffset + i * outStride] = dot(w, offset, xs[i], cols);
+        }
+    }
 }

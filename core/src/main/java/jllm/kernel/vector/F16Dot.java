@@ -9,60 +9,44 @@ import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.Numbers;
 import jllm.kernel.scalar.RowDot;
 
-/** F16 rows: weights widened to float lanes, FMA with the F16-rounded activation, as ggml's F16C path. */
+/**
+ * F16 rows: weights widened to float lanes, FMA with the F16-rounded activation, as llama.cpp computes
+ * F16 products on AVX-512 (tinyBLAS: one accumulator of L lanes, k ascending, then the lanes summed
+ * pairwise, which is {@link Lanes#sum}); a row length that is not a multiple of L ends with a scalar
+ * tail. One, four and many activations give the same bits.
+ */
 final class F16Dot implements RowDot {
 
     @Override
     public float dot(MemorySegment w, long offset, Activation x, int cols) {
         float[] xv = x.values;
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a = FloatVector.zero(F);
         int i = 0;
-        for (; i + 2 * L <= cols; i += 2 * L) {
-            a0 = Lanes.f16(w, offset + 2L * i).fma(FloatVector.fromArray(F, xv, i), a0);
-            a1 = Lanes.f16(w, offset + 2L * (i + L)).fma(FloatVector.fromArray(F, xv, i + L), a1);
-        }
         for (; i + L <= cols; i += L) {
-            a0 = Lanes.f16(w, offset + 2L * i).fma(FloatVector.fromArray(F, xv, i), a0);
+            a = Lanes.f16(w, offset + 2L * i).fma(FloatVector.fromArray(F, xv, i), a);
         }
-        float sum = Lanes.sum(a0.add(a1));
+        float sum = Lanes.sum(a);
         for (; i < cols; i++) {
             sum += Numbers.f16(w, offset + 2L * i) * xv[i];
         }
         return sum;
     }
 
-    /**
-     * As {@link #dot} for four activations, each F16 chunk widened once; per activation the same two
-     * alternating accumulators and the same tail as {@link #dot}, so the results are bit-identical.
-     */
+    /** As {@link #dot} for four activations, each F16 chunk widened once. */
     @Override
     public void dot4(MemorySegment w, long offset, Activation x0, Activation x1, Activation x2, Activation x3,
                      int cols, float[] out) {
         float[] v0 = x0.values, v1 = x1.values, v2 = x2.values, v3 = x3.values;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         int i = 0;
-        for (; i + 2 * L <= cols; i += 2 * L) {
-            FloatVector wa = Lanes.f16(w, offset + 2L * i);
-            FloatVector wb = Lanes.f16(w, offset + 2L * (i + L));
-            a0 = wa.fma(FloatVector.fromArray(F, v0, i), a0);
-            a1 = wa.fma(FloatVector.fromArray(F, v1, i), a1);
-            a2 = wa.fma(FloatVector.fromArray(F, v2, i), a2);
-            a3 = wa.fma(FloatVector.fromArray(F, v3, i), a3);
-            b0 = wb.fma(FloatVector.fromArray(F, v0, i + L), b0);
-            b1 = wb.fma(FloatVector.fromArray(F, v1, i + L), b1);
-            b2 = wb.fma(FloatVector.fromArray(F, v2, i + L), b2);
-            b3 = wb.fma(FloatVector.fromArray(F, v3, i + L), b3);
-        }
         for (; i + L <= cols; i += L) {
-            FloatVector wa = Lanes.f16(w, offset + 2L * i);
-            a0 = wa.fma(FloatVector.fromArray(F, v0, i), a0);
-            a1 = wa.fma(FloatVector.fromArray(F, v1, i), a1);
-            a2 = wa.fma(FloatVector.fromArray(F, v2, i), a2);
-            a3 = wa.fma(FloatVector.fromArray(F, v3, i), a3);
+            FloatVector wv = Lanes.f16(w, offset + 2L * i);
+            a0 = wv.fma(FloatVector.fromArray(F, v0, i), a0);
+            a1 = wv.fma(FloatVector.fromArray(F, v1, i), a1);
+            a2 = wv.fma(FloatVector.fromArray(F, v2, i), a2);
+            a3 = wv.fma(FloatVector.fromArray(F, v3, i), a3);
         }
-        float s0 = Lanes.sum(a0.add(b0)), s1 = Lanes.sum(a1.add(b1)), s2 = Lanes.sum(a2.add(b2)), s3 = Lanes.sum(a3.add(b3));
+        float s0 = Lanes.sum(a0), s1 = Lanes.sum(a1), s2 = Lanes.sum(a2), s3 = Lanes.sum(a3);
         for (; i < cols; i++) {
             float wi = Numbers.f16(w, offset + 2L * i);
             s0 += wi * v0[i];
@@ -74,5 +58,57 @@ final class F16Dot implements RowDot {
         out[1] = s1;
         out[2] = s2;
         out[3] = s3;
+    }
+
+    /**
+     * As {@link #dot} for n activations: the row is widened once into {@code scratch}, then read as
+     * floats for every activation, four at a time. For a prompt batch this removes the F16 widening,
+     * which costs more than the products, from all but one pass over the row.
+     */
+    @Override
+    public void dotMany(MemorySegment w, long offset, Activation[] xs, int n, int cols, float[] out, int outOffset,
+                        int outStride, float[] scratch) {
+        int full = cols - cols % L;
+        for (int i = 0; i < full; i += L) {
+            Lanes.f16(w, offset + 2L * i).intoArray(scratch, i);
+        }
+        for (int i = full; i < cols; i++) {
+            scratch[i] = Numbers.f16(w, offset + 2L * i);
+        }
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            float[] v0 = xs[j].values, v1 = xs[j + 1].values, v2 = xs[j + 2].values, v3 = xs[j + 3].values;
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            for (int i = 0; i < full; i += L) {
+                FloatVector wv = FloatVector.fromArray(F, scratch, i);
+                a0 = wv.fma(FloatVector.fromArray(F, v0, i), a0);
+                a1 = wv.fma(FloatVector.fromArray(F, v1, i), a1);
+                a2 = wv.fma(FloatVector.fromArray(F, v2, i), a2);
+                a3 = wv.fma(FloatVector.fromArray(F, v3, i), a3);
+            }
+            float s0 = Lanes.sum(a0), s1 = Lanes.sum(a1), s2 = Lanes.sum(a2), s3 = Lanes.sum(a3);
+            for (int i = full; i < cols; i++) {
+                s0 += scratch[i] * v0[i];
+                s1 += scratch[i] * v1[i];
+                s2 += scratch[i] * v2[i];
+                s3 += scratch[i] * v3[i];
+            }
+            out[outOffset + j * outStride] = s0;
+            out[outOffset + (j + 1) * outStride] = s1;
+            out[outOffset + (j + 2) * outStride] = s2;
+            out[outOffset + (j + 3) * outStride] = s3;
+        }
+        for (; j < n; j++) {
+            float[] v = xs[j].values;
+            FloatVector a = FloatVector.zero(F);
+            for (int i = 0; i < full; i += L) {
+                a = FloatVector.fromArray(F, scratch, i).fma(FloatVector.fromArray(F, v, i), a);
+            }
+            float sum = Lanes.sum(a);
+            for (int i = full; i < cols; i++) {
+                sum += scratch[i] * v[i];
+            }
+            out[outOffset + j * outStride] = sum;
+        }
     }
 }

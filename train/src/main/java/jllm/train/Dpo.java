@@ -12,7 +12,6 @@ import java.util.Random;
 
 import jllm.chat.ChatMessage;
 import jllm.kernel.Dense;
-import jllm.train.bpe.BpeVocabulary;
 import jllm.train.ops.CrossEntropy;
 
 /**
@@ -48,12 +47,11 @@ public final class Dpo {
     /** Tunes {@code c.policyModel()} on the pairs and writes {@code c.outDir()/model.gguf}. */
     public static DpoResult run(DpoConfig c, ProgressListener listener) {
         GgufImport.Loaded policy = GgufImport.load(c.policyModel());
-        BpeVocabulary vocab = BpeVocabulary.from(policy.tokenizer());
         String template = policy.tokenizer().chatTemplate().orElseThrow(() ->
                 new IllegalArgumentException(c.policyModel() + " has no chat template"));
-        int eot = vocab.specialId(c.endOfTurn());
         int bos = policy.tokenizer().addBos() ? policy.tokenizer().bos() : -1;
-        ChatTokenizer chat = new ChatTokenizer(template, vocab, c.endOfTurn(), bos);
+        ChatTokenizer chat = new ChatTokenizer(template, policy.tokenizer().toTokenizer(), c.endOfTurn(), bos);
+        int eot = chat.endOfTurnId();
         int maxLen = Math.min(c.maxLen(), policy.params().config.contextLength() + 1);
         List<PreferencePair> pairs = new ArrayList<>();
         for (Path p : c.data()) {

@@ -11,7 +11,6 @@ import java.util.Random;
 
 import jllm.chat.ChatMessage;
 import jllm.kernel.Dense;
-import jllm.train.bpe.BpeVocabulary;
 import jllm.train.ops.CrossEntropy;
 
 /**
@@ -31,11 +30,10 @@ public final class Sft {
     /** Fine-tunes {@code c.baseModel()} and writes {@code c.outDir()/model.gguf}. */
     public static SftResult run(SftConfig c, ProgressListener listener) {
         GgufImport.Loaded base = GgufImport.load(c.baseModel());
-        BpeVocabulary vocab = BpeVocabulary.from(base.tokenizer());
         String template = c.chatTemplate().or(() -> base.tokenizer().chatTemplate()).orElseThrow(() ->
                 new IllegalArgumentException(c.baseModel() + " has no chat template; give one"));
-        int eot = vocab.specialId(c.endOfTurn());
-        ChatTokenizer chat = new ChatTokenizer(template, vocab, c.endOfTurn(), base.tokenizer().addBos() ? base.tokenizer().bos() : -1);
+        ChatTokenizer chat = new ChatTokenizer(template, base.tokenizer().toTokenizer(), c.endOfTurn(), base.tokenizer().addBos() ? base.tokenizer().bos() : -1);
+        int eot = chat.endOfTurnId();
         List<ChatTokenizer.Example> all = new ArrayList<>();
         for (Path p : c.data()) {
             for (List<ChatMessage> conv : ChatExamples.load(p, c.placeholders())) {

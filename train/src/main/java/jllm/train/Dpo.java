@@ -159,7 +159,7 @@ public final class Dpo {
             log.writeCsv(c.outDir().resolve("loss.csv"));
             log.writeSvg(c.outDir().resolve("loss.svg"), c.name() + ": DPO loss");
             Path gguf = c.outDir().resolve("model.gguf");
-            GgufExport.write(gguf, params, policy.tokenizer().with(eot, Optional.of(template)), c.name(), c.outputType());
+            params.writeGguf(gguf, policy.tokenizer().with(eot, Optional.of(template)), c.name(), c.outputType());
             return new DpoResult(gguf, params, step0, before, after, log.rows(), evals, steps, train.size(), nVal, skipped, seconds);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);

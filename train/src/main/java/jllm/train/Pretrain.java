@@ -110,7 +110,7 @@ public final class Pretrain {
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 double valLoss = trainer.evaluateAll(val);
                 Path gguf = c.outDir().resolve("model.gguf");
-                GgufExport.write(gguf, params, tokenizer(vocab, c), c.name(), c.outputType());
+                params.writeGguf(gguf, tokenizer(vocab, c), c.name(), c.outputType());
                 return new PretrainResult(gguf, params, vocab, log.rows(), evals, valLoss, start,
                         trainer.step(), train.length(), val.length(), seconds);
             }

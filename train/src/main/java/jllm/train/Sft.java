@@ -114,7 +114,7 @@ public final class Sft {
             log.writeCsv(c.outDir().resolve("loss.csv"));
             log.writeSvg(c.outDir().resolve("loss.svg"), c.name() + ": SFT loss (assistant tokens)");
             Path gguf = c.outDir().resolve("model.gguf");
-            GgufExport.write(gguf, params, base.tokenizer().with(eot, java.util.Optional.of(template)), c.name(), c.outputType());
+            params.writeGguf(gguf, base.tokenizer().with(eot, java.util.Optional.of(template)), c.name(), c.outputType());
             return new SftResult(gguf, params, chat, log.rows(), evals, valBefore, valAfter, steps, train.size(), nVal,
                     lora != null ? lora.count() : params.count(), seconds);
         } catch (IOException e) {

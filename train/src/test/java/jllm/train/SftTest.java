@@ -40,7 +40,7 @@ class SftTest {
         BpeVocabulary v = bpe.train(320);
         LlamaParams p = new LlamaParams(new ModelShape(32, 64, 2, 4, 2, 64, 10000f, true).config(v.size()), true).initialize(1);
         Path f = dir.resolve("base.gguf");
-        GgufExport.write(f, p, v.toGguf(0, 0, true, Optional.of(PretrainConfig.CHATML_TEMPLATE)), "base", GgmlType.F32);
+        p.writeGguf(f, v.toGguf(0, 0, true, Optional.of(PretrainConfig.CHATML_TEMPLATE)), "base", GgmlType.F32);
         return f;
     }
 

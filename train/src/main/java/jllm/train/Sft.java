@@ -91,8 +91,8 @@ public final class Sft {
                 float lr = schedule.rate(step);
                 opt.step(lr);
                 long s1 = System.nanoTime();
-                ProgressListener.Step st = new ProgressListener.Step(step + 1, steps, loss, lr, norm,
-                        b.tokens().length / ((s1 - s0) / 1e9), (s1 - t0) / 1e9 / (step + 1) * (steps - step - 1));
+                ProgressListener.Step st = ProgressListener.Step.timed(step + 1, steps, loss, lr, norm, b.tokens().length,
+                        step + 1, t0, s0, s1);
                 log.onStep(st);
                 listener.onStep(st);
                 if ((step + 1) % stepsPerEpoch == 0 && nVal > 0) {

@@ -5,8 +5,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * GPT-2's reversible map between bytes and printable code points: printable Latin-1 bytes map to
  * themselves, the other 68 bytes to U+0100 onwards (so the space 0x20 becomes {@code Ġ}, U+0120).
+ * GGUF {@code gpt2} vocabularies and merges are written in it (the BPE trainer writes them too).
  */
-final class ByteLevel {
+public final class ByteLevel {
     private static final char[] BYTE_TO_CHAR = new char[256];
     private static final int[] CHAR_TO_BYTE = new int[0x200];
 
@@ -25,8 +26,12 @@ final class ByteLevel {
     }
 
     /** The UTF-8 bytes of {@code text}, each written as its GPT-2 character. */
-    static String encode(String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    public static String encode(String text) {
+        return encode(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The bytes, each written as its GPT-2 character. */
+    public static String encode(byte[] bytes) {
         char[] out = new char[bytes.length];
         for (int i = 0; i < bytes.length; i++) {
             out[i] = BYTE_TO_CHAR[bytes[i] & 0xFF];
@@ -35,7 +40,7 @@ final class ByteLevel {
     }
 
     /** The character for one byte. */
-    static char charOf(int b) {
+    public static char charOf(int b) {
         return BYTE_TO_CHAR[b & 0xFF];
     }
 
@@ -43,7 +48,7 @@ final class ByteLevel {
      * Maps GPT-2 characters back to bytes. Characters outside the alphabet (which a well-formed
      * byte-level token never has) are kept as their UTF-8 bytes.
      */
-    static byte[] decode(String token) {
+    public static byte[] decode(String token) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(token.length());
         for (int i = 0; i < token.length(); i++) {
             char c = token.charAt(i);

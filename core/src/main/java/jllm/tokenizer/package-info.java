@@ -2,8 +2,8 @@
  * Tokenizers: text to token ids and back, reproducing llama.cpp and Hugging Face tokenizers exactly.
  *
  * <p>Public API: {@link jllm.tokenizer.Tokenizer}, {@link jllm.tokenizer.Vocabulary},
- * {@link jllm.tokenizer.TokenType}, {@link jllm.tokenizer.TokenDecoder} and the factories in
- * {@link jllm.tokenizer.Tokenizers}. The two algorithm families live in one class each and stay
+ * {@link jllm.tokenizer.TokenType}, {@link jllm.tokenizer.TokenDecoder}, the factories in
+ * {@link jllm.tokenizer.Tokenizers} and GPT-2's byte alphabet {@link jllm.tokenizer.ByteLevel}. The two algorithm families live in one class each and stay
  * package-private: {@code SpmTokenizer} (SentencePiece BPE by scores, llama.cpp {@code llm_tokenizer_spm})
  * and {@code BpeTokenizer} (BPE by merge rank, byte-level or SentencePiece-style). Loaders per file
  * format ({@code GgufVocabLoader}, {@code HuggingFaceLoader}, {@code Llama2cVocabLoader}) parse

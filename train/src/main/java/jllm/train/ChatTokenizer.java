@@ -5,8 +5,8 @@ import java.util.List;
 
 import jllm.chat.ChatMessage;
 import jllm.chat.ChatTemplate;
-import jllm.train.bpe.BpeEncoder;
-import jllm.train.bpe.BpeVocabulary;
+import jllm.tokenizer.TokenType;
+import jllm.tokenizer.Tokenizer;
 
 /**
  * Turns a conversation into token ids with the model's chat template, marking which tokens the loss
@@ -33,26 +33,36 @@ public final class ChatTokenizer {
     }
 
     private final ChatTemplate template;
-    private final BpeEncoder encoder;
-    private final BpeVocabulary vocab;
+    private final Tokenizer tokenizer;
     private final String endOfTurn;
+    private final int endOfTurnId;
     private final int bos;
 
     /**
-     * @param endOfTurn the text of the token that ends a reply (e.g. {@code <|im_end|>})
+     * @param tokenizer the model's tokenizer (special-token texts in the rendered template become their ids)
+     * @param endOfTurn the text of the special token that ends a reply (e.g. {@code <|im_end|>})
      * @param bos       BOS id to prepend, or -1
      */
-    public ChatTokenizer(String template, BpeVocabulary vocab, String endOfTurn, int bos) {
+    public ChatTokenizer(String template, Tokenizer tokenizer, String endOfTurn, int bos) {
         this.template = ChatTemplate.of(template);
-        this.vocab = vocab;
-        this.encoder = new BpeEncoder(vocab);
+        this.tokenizer = tokenizer;
         this.endOfTurn = endOfTurn;
+        this.endOfTurnId = endOfTurnId(tokenizer, endOfTurn);
         this.bos = bos;
+    }
+
+    /** The id of the special token {@code text}; an error naming it when the vocabulary has no such special token. */
+    public static int endOfTurnId(Tokenizer tokenizer, String text) {
+        int id = tokenizer.vocabulary().id(text).orElse(-1);
+        if (id < 0 || tokenizer.vocabulary().type(id) != TokenType.CONTROL) {
+            throw new IllegalArgumentException(text + " is not a special token of the model's vocabulary");
+        }
+        return id;
     }
 
     /** The prompt of a conversation ending with the generation prompt (for sampling and DPO). */
     public int[] prompt(List<ChatMessage> messages) {
-        return withBos(encoder.encode(render(messages, true)));
+        return withBos(encode(render(messages, true)));
     }
 
     /** The conversation's tokens and loss mask (every assistant reply trained). */
@@ -103,14 +113,14 @@ public final class ChatTokenizer {
         return new Example(t, m);
     }
 
-    /** The text of ids. */
+    /** The text of ids (special tokens as their text). */
     public String decode(int[] ids) {
-        return encoder.decode(ids);
+        return tokenizer.decode(ids, true);
     }
 
-    /** The vocabulary. */
-    public BpeVocabulary vocabulary() {
-        return vocab;
+    /** The id of the end-of-turn token. */
+    public int endOfTurnId() {
+        return endOfTurnId;
     }
 
     private String render(List<ChatMessage> messages, boolean generationPrompt) {
@@ -118,10 +128,15 @@ public final class ChatTokenizer {
     }
 
     private void add(List<Integer> ids, List<Boolean> mask, String text, boolean trained) {
-        for (int id : encoder.encode(text)) {
+        for (int id : encode(text)) {
             ids.add(id);
             mask.add(trained);
         }
+    }
+
+    /** The ids of rendered text: no BOS added, special-token texts parsed. */
+    private int[] encode(String text) {
+        return tokenizer.encode(text, false, true);
     }
 
     private int[] withBos(int[] ids) {

@@ -12,7 +12,6 @@ import java.util.Random;
 
 import jllm.chat.ChatMessage;
 import jllm.kernel.Dense;
-import jllm.train.bpe.BpeVocabulary;
 import jllm.train.ops.CrossEntropy;
 
 /**
@@ -48,12 +47,11 @@ public final class Dpo {
     /** Tunes {@code c.policyModel()} on the pairs and writes {@code c.outDir()/model.gguf}. */
     public static DpoResult run(DpoConfig c, ProgressListener listener) {
         GgufImport.Loaded policy = GgufImport.load(c.policyModel());
-        BpeVocabulary vocab = BpeVocabulary.from(policy.tokenizer());
         String template = policy.tokenizer().chatTemplate().orElseThrow(() ->
                 new IllegalArgumentException(c.policyModel() + " has no chat template"));
-        int eot = vocab.specialId(c.endOfTurn());
         int bos = policy.tokenizer().addBos() ? policy.tokenizer().bos() : -1;
-        ChatTokenizer chat = new ChatTokenizer(template, vocab, c.endOfTurn(), bos);
+        ChatTokenizer chat = new ChatTokenizer(template, policy.tokenizer().toTokenizer(), c.endOfTurn(), bos);
+        int eot = chat.endOfTurnId();
         int maxLen = Math.min(c.maxLen(), policy.params().config.contextLength() + 1);
         List<PreferencePair> pairs = new ArrayList<>();
         for (Path p : c.data()) {
@@ -145,8 +143,8 @@ public final class Dpo {
                 float lr = schedule.rate(step);
                 opt.step(lr);
                 long s1 = System.nanoTime();
-                ProgressListener.Step st = new ProgressListener.Step(step + 1, steps, loss, lr, norm,
-                        b.tokens().length / ((s1 - s0) / 1e9), (s1 - t0) / 1e9 / (step + 1) * (steps - step - 1));
+                ProgressListener.Step st = ProgressListener.Step.timed(step + 1, steps, loss, lr, norm, b.tokens().length,
+                        step + 1, t0, s0, s1);
                 log.onStep(st);
                 listener.onStep(st);
                 if ((step + 1) % stepsPerEpoch == 0 && nVal > 0) {
@@ -161,7 +159,7 @@ public final class Dpo {
             log.writeCsv(c.outDir().resolve("loss.csv"));
             log.writeSvg(c.outDir().resolve("loss.svg"), c.name() + ": DPO loss");
             Path gguf = c.outDir().resolve("model.gguf");
-            GgufExport.write(gguf, params, policy.tokenizer().with(eot, Optional.of(template)), c.name(), c.outputType());
+            params.writeGguf(gguf, policy.tokenizer().with(eot, Optional.of(template)), c.name(), c.outputType());
             return new DpoResult(gguf, params, step0, before, after, log.rows(), evals, steps, train.size(), nVal, skipped, seconds);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);

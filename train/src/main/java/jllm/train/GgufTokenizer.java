@@ -7,7 +7,9 @@ import java.util.Optional;
 
 import jllm.format.gguf.GgufMetadata;
 import jllm.format.gguf.GgufWriter;
-import jllm.train.bpe.ByteLevel;
+import jllm.tokenizer.ByteLevel;
+import jllm.tokenizer.Tokenizer;
+import jllm.tokenizer.Tokenizers;
 
 /**
  * The tokenizer as a trained GGUF stores it ({@code tokenizer.ggml.*} keys, GPT-2 style byte-level BPE):
@@ -72,6 +74,17 @@ public record GgufTokenizer(String pre, List<String> tokens, int[] tokenTypes, L
     /** A copy with other end-of-sequence id and chat template. */
     public GgufTokenizer with(int eos, Optional<String> chatTemplate) {
         return new GgufTokenizer(pre, tokens, tokenTypes, merges, bos, eos, addBos, chatTemplate);
+    }
+
+    /**
+     * jllm's tokenizer for these keys, built exactly as when a GGUF file holding them is loaded
+     * ({@link Tokenizers#fromGguf}); training encodes its data with it, so a trained model's file
+     * tokenizes text into the ids it was trained on.
+     */
+    public Tokenizer toTokenizer() {
+        GgufWriter.Builder b = GgufWriter.builder();
+        putInto(b);
+        return Tokenizers.fromGguf(b.metadata());
     }
 
     /** Writes the {@code tokenizer.*} keys. */

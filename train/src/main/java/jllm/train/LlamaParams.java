@@ -1,16 +1,30 @@
 package jllm.train;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
+import jllm.format.gguf.GgufWriter;
+import jllm.model.GgufExport;
+import jllm.model.ModelSource;
 import jllm.model.TensorName;
 import jllm.model.llama.LlamaConfig;
+import jllm.tensor.GgmlType;
+import jllm.tensor.Shape;
+import jllm.tensor.Tensor;
 
 /**
  * The trainable weights of a llama model, named and shaped as in GGUF: matrices are (out, in) row-major.
  * With {@code tied} the classifier is the embedding table (no {@code output.weight}).
+ *
+ * <pre>{@code
+ * params.writeGguf(Path.of("model.gguf"), tokenizer, "jllm-tiny", GgmlType.F16);
+ * }</pre>
  */
 public final class LlamaParams {
     public final LlamaConfig config;
@@ -106,5 +120,47 @@ public final class LlamaParams {
         for (Param p : all) {
             java.util.Arrays.fill(p.grad(), 0f);
         }
+    }
+
+    /**
+     * Writes these weights as a standard llama GGUF that jllm and llama.cpp load, through core's
+     * {@link GgufExport}: the {@code llama.*} hyperparameter keys, the tokenizer, and the tensors with
+     * ggml shapes (ne[0] = input dimension). Matrices are stored as {@code type} (F32, F16 or Q8_0); norm
+     * gains stay F32.
+     */
+    public void writeGguf(Path path, GgufTokenizer tokenizer, String name, GgmlType type) {
+        LlamaConfig c = config;
+        GgufWriter.Builder b = GgufWriter.builder()
+                .putString("general.architecture", "llama")
+                .putString("general.name", name)
+                .putUInt32("general.file_type", fileType(type))
+                .putUInt32("llama.context_length", c.contextLength())
+                .putUInt32("llama.embedding_length", c.dim())
+                .putUInt32("llama.block_count", c.numLayers())
+                .putUInt32("llama.feed_forward_length", c.hiddenDim())
+                .putUInt32("llama.attention.head_count", c.numHeads())
+                .putUInt32("llama.attention.head_count_kv", c.numKvHeads())
+                .putFloat32("llama.rope.freq_base", c.ropeTheta())
+                .putFloat32("llama.attention.layer_norm_rms_epsilon", c.normEps())
+                .putUInt32("llama.vocab_size", c.vocabSize())
+                .putUInt32("llama.rope.dimension_count", c.ropeDim());
+        tokenizer.putInto(b);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Param p : all) {
+            Shape shape = p.rows() == 1 ? Shape.of(p.cols()) : Shape.of(p.cols(), p.rows());
+            tensors.put(p.name(), Tensor.ofFloats(p.name(), shape, p.value()));
+        }
+        ModelSource source = new ModelSource("trained", path, b.metadata(), tensors, Optional.empty(), () -> { });
+        GgufExport.write(source, Optional.empty(), type == GgmlType.F32 ? Optional.empty() : Optional.of(type), path);
+    }
+
+    /** ggml's {@code general.file_type} (llama_ftype) of a model whose matrices are {@code type}. */
+    static int fileType(GgmlType type) {
+        return switch (type) {
+            case F32 -> 0;
+            case F16 -> 1;
+            case Q8_0 -> 7;
+            default -> throw new IllegalArgumentException("export writes F32, F16 or Q8_0 matrices, not " + type);
+        };
     }
 }

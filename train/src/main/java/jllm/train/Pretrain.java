@@ -20,7 +20,7 @@ import jllm.format.gguf.GgufWriter;
 import jllm.format.json.Json;
 import jllm.kernel.Dense;
 import jllm.model.llama.LlamaConfig;
-import jllm.train.bpe.BpeEncoder;
+import jllm.tokenizer.Tokenizer;
 import jllm.train.bpe.BpeTrainer;
 import jllm.train.bpe.BpeVocabulary;
 
@@ -110,7 +110,7 @@ public final class Pretrain {
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 double valLoss = trainer.evaluateAll(val);
                 Path gguf = c.outDir().resolve("model.gguf");
-                GgufExport.write(gguf, params, tokenizer(vocab, c), c.name(), c.outputType());
+                params.writeGguf(gguf, tokenizer(vocab, c), c.name(), c.outputType());
                 return new PretrainResult(gguf, params, vocab, log.rows(), evals, valLoss, start,
                         trainer.step(), train.length(), val.length(), seconds);
             }
@@ -140,7 +140,8 @@ public final class Pretrain {
             });
         }
         BpeVocabulary vocab = bpe.train(c.vocabSize());
-        BpeEncoder enc = new BpeEncoder(vocab);
+        // the tokenizer the GGUF will hold, so inference reads text exactly as training did
+        Tokenizer tok = tokenizer(vocab, c).toTokenizer();
         Set<String> hashes = new HashSet<>();
         StringBuilder manifest = new StringBuilder();
         int[] separator = {0};
@@ -154,7 +155,7 @@ public final class Pretrain {
                     }
                     docs[0]++;
                     try {
-                        int[] ids = enc.encode(doc);
+                        int[] ids = tok.encode(doc, false, true);
                         w.write(separator);
                         w.write(ids);
                         docs[2] += ids.length + 1;

@@ -15,6 +15,15 @@ public interface ProgressListener {
      * @param etaSeconds estimated seconds to the end
      */
     record Step(int step, int steps, double loss, float lr, float gradNorm, double tokensPerSecond, double etaSeconds) {
+        /**
+         * Step {@code step} of {@code steps} that trained {@code tokens} tokens from {@code stepStart} to
+         * {@code now} ({@link System#nanoTime}), the {@code done}-th step since this run started at {@code runStart}.
+         */
+        public static Step timed(int step, int steps, double loss, float lr, float gradNorm, long tokens, int done,
+                                 long runStart, long stepStart, long now) {
+            double eta = (now - runStart) / 1e9 / done * (steps - step);
+            return new Step(step, steps, loss, lr, gradNorm, tokens / ((now - stepStart) / 1e9), eta);
+        }
     }
 
     /** A validation loss after {@code step} steps. */

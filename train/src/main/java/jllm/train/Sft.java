@@ -11,7 +11,6 @@ import java.util.Random;
 
 import jllm.chat.ChatMessage;
 import jllm.kernel.Dense;
-import jllm.train.bpe.BpeVocabulary;
 import jllm.train.ops.CrossEntropy;
 
 /**
@@ -31,11 +30,10 @@ public final class Sft {
     /** Fine-tunes {@code c.baseModel()} and writes {@code c.outDir()/model.gguf}. */
     public static SftResult run(SftConfig c, ProgressListener listener) {
         GgufImport.Loaded base = GgufImport.load(c.baseModel());
-        BpeVocabulary vocab = BpeVocabulary.from(base.tokenizer());
         String template = c.chatTemplate().or(() -> base.tokenizer().chatTemplate()).orElseThrow(() ->
                 new IllegalArgumentException(c.baseModel() + " has no chat template; give one"));
-        int eot = vocab.specialId(c.endOfTurn());
-        ChatTokenizer chat = new ChatTokenizer(template, vocab, c.endOfTurn(), base.tokenizer().addBos() ? base.tokenizer().bos() : -1);
+        ChatTokenizer chat = new ChatTokenizer(template, base.tokenizer().toTokenizer(), c.endOfTurn(), base.tokenizer().addBos() ? base.tokenizer().bos() : -1);
+        int eot = chat.endOfTurnId();
         List<ChatTokenizer.Example> all = new ArrayList<>();
         for (Path p : c.data()) {
             for (List<ChatMessage> conv : ChatExamples.load(p, c.placeholders())) {
@@ -93,8 +91,8 @@ public final class Sft {
                 float lr = schedule.rate(step);
                 opt.step(lr);
                 long s1 = System.nanoTime();
-                ProgressListener.Step st = new ProgressListener.Step(step + 1, steps, loss, lr, norm,
-                        b.tokens().length / ((s1 - s0) / 1e9), (s1 - t0) / 1e9 / (step + 1) * (steps - step - 1));
+                ProgressListener.Step st = ProgressListener.Step.timed(step + 1, steps, loss, lr, norm, b.tokens().length,
+                        step + 1, t0, s0, s1);
                 log.onStep(st);
                 listener.onStep(st);
                 if ((step + 1) % stepsPerEpoch == 0 && nVal > 0) {
@@ -116,7 +114,7 @@ public final class Sft {
             log.writeCsv(c.outDir().resolve("loss.csv"));
             log.writeSvg(c.outDir().resolve("loss.svg"), c.name() + ": SFT loss (assistant tokens)");
             Path gguf = c.outDir().resolve("model.gguf");
-            GgufExport.write(gguf, params, base.tokenizer().with(eot, java.util.Optional.of(template)), c.name(), c.outputType());
+            params.writeGguf(gguf, base.tokenizer().with(eot, java.util.Optional.of(template)), c.name(), c.outputType());
             return new SftResult(gguf, params, chat, log.rows(), evals, valBefore, valAfter, steps, train.size(), nVal,
                     lora != null ? lora.count() : params.count(), seconds);
         } catch (IOException e) {

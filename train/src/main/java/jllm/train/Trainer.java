@@ -69,10 +69,8 @@ public final class Trainer {
             double loss = trainStep(train);
             long t1 = System.nanoTime();
             int done = step();
-            double elapsed = (t1 - start) / 1e9;
-            double eta = elapsed / (done - first) * (s.steps() - done);
-            listener.onStep(new ProgressListener.Step(done, s.steps(), loss, lastLr, lastNorm,
-                    tokensPerStep / ((t1 - t0) / 1e9), eta));
+            listener.onStep(ProgressListener.Step.timed(done, s.steps(), loss, lastLr, lastNorm, tokensPerStep,
+                    done - first, start, t0, t1));
             if ((s.evalEvery() > 0 && done % s.evalEvery() == 0) || done == s.steps()) {
                 listener.onEval(new ProgressListener.Eval(done, evaluate(train, s.evalBatches(), s.seed() + 1),
                         evaluate(val, s.evalBatches(), s.seed() + 2)));

@@ -52,7 +52,7 @@ class PerplexityAgreementTest {
         for (int i = 0; i < chars.length; i++) {
             chars[i] = (char) ('0' + i);
         }
-        GgufExport.write(file, params, GgufTokenizer.ofChars(new CharVocabulary(chars)), "ppl", GgmlType.F32);
+        params.writeGguf(file, GgufTokenizer.ofChars(new CharVocabulary(chars)), "ppl", GgmlType.F32);
         try (ModelSource src = ModelSources.gguf(file); Kernels k = Kernels.vector(2)) {
             LanguageModel m = Architectures.forSource(src).load(src, k);
             Perplexity.Result r = Perplexity.compute(m, tokens, 32, OptionalInt.of(0), chunk -> { });

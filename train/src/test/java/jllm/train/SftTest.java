@@ -40,7 +40,7 @@ class SftTest {
         BpeVocabulary v = bpe.train(320);
         LlamaParams p = new LlamaParams(new ModelShape(32, 64, 2, 4, 2, 64, 10000f, true).config(v.size()), true).initialize(1);
         Path f = dir.resolve("base.gguf");
-        GgufExport.write(f, p, v.toGguf(0, 0, true, Optional.of(PretrainConfig.CHATML_TEMPLATE)), "base", GgmlType.F32);
+        p.writeGguf(f, v.toGguf(0, 0, true, Optional.of(PretrainConfig.CHATML_TEMPLATE)), "base", GgmlType.F32);
         return f;
     }
 
@@ -72,8 +72,7 @@ class SftTest {
     @Test
     void theMaskCoversOnlyAssistantRepliesAndEndOfTurn() throws Exception {
         GgufImport.Loaded base = GgufImport.load(baseModel(dir));
-        BpeVocabulary v = BpeVocabulary.from(base.tokenizer());
-        ChatTokenizer chat = new ChatTokenizer(PretrainConfig.CHATML_TEMPLATE, v, "<|im_end|>", 0);
+        ChatTokenizer chat = new ChatTokenizer(PretrainConfig.CHATML_TEMPLATE, base.tokenizer().toTokenizer(), "<|im_end|>", 0);
         ChatTokenizer.Example e = chat.encode(List.of(ChatMessage.user("What color is the cat?"),
                 ChatMessage.assistant("The cat is blue."), ChatMessage.user("And the dog?"), ChatMessage.assistant("Red.")));
         StringBuilder trained = new StringBuilder();
@@ -99,7 +98,7 @@ class SftTest {
         assertThat(r.valBefore()).isGreaterThan(4.0);
         assertThat(r.valAfter()).as("held-out assistant-token loss after 8 epochs").isLessThan(0.6);
         assertThat(r.gguf()).exists();
-        assertThat(GgufImport.load(r.gguf()).tokenizer().eos()).isEqualTo(BpeVocabulary.from(GgufImport.load(base).tokenizer()).specialId("<|im_end|>"));
+        assertThat(GgufImport.load(r.gguf()).tokenizer().eos()).isEqualTo(GgufImport.load(base).tokenizer().tokens().indexOf("<|im_end|>"));
     }
 
     @Test

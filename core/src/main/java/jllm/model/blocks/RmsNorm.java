@@ -10,16 +10,21 @@ public final class RmsNorm {
      * The sum of squares is accumulated in double, the scale computed in float, as ggml does.
      */
     public static void apply(float[] out, int outOff, float[] x, int xOff, float[] weight, int dim, float eps) {
+        float scale = scale(x, xOff, dim, eps);
+        for (int i = 0; i < dim; i++) {
+            out[outOff + i] = (x[xOff + i] * scale) * weight[i];
+        }
+    }
+
+    /** 1 / rms of x[xOff, xOff + dim): the sum of squares in double, the scale in float, as ggml does. */
+    public static float scale(float[] x, int xOff, int dim, float eps) {
         double sum = 0;
         for (int i = 0; i < dim; i++) {
             float v = x[xOff + i];
             sum += (double) (v * v);
         }
         float mean = (float) (sum / dim);
-        float scale = (float) (1.0 / Math.sqrt(mean + eps));
-        for (int i = 0; i < dim; i++) {
-            out[outOff + i] = (x[xOff + i] * scale) * weight[i];
-        }
+        return (float) (1.0 / Math.sqrt(mean + eps));
     }
 
     /** Normalizes {@code n} consecutive rows of {@code dim} values. */

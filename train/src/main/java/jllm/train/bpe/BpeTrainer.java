@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import jllm.tokenizer.ByteLevel;
+
 /**
  * Learns a byte-level BPE from text, as the CS336 reference (and GPT-2) does: text is pre-tokenized
  * with GPT-2's regex (special tokens removed first, never merged), every piece starts as its UTF-8

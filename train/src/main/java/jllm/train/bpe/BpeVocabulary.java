@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import jllm.tokenizer.ByteLevel;
 import jllm.train.GgufTokenizer;
 
 /**

@@ -1,6 +1,7 @@
 package jllm.train.ops;
 
 import jllm.kernel.Dense;
+import jllm.model.blocks.Softmax;
 
 /**
  * Causal grouped-query attention over a batch of sequences: query head h reads KV head
@@ -107,23 +108,12 @@ public final class CausalAttention {
         });
     }
 
-    /** Scales row [0, len) of scores, softmaxes it and zeroes [len, T). */
+    /** Scales row [0, len) of scores, softmaxes it (as inference does) and zeroes [len, T). */
     private void softmaxRow(float[] s, int off, int len, int T) {
-        float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < len; j++) {
             s[off + j] *= scale;
-            max = Math.max(max, s[off + j]);
         }
-        double sum = 0;
-        for (int j = 0; j < len; j++) {
-            float e = (float) Math.exp(s[off + j] - max);
-            s[off + j] = e;
-            sum += e;
-        }
-        float inv = (float) (1.0 / sum);
-        for (int j = 0; j < len; j++) {
-            s[off + j] *= inv;
-        }
+        Softmax.apply(s, off, len);
         java.util.Arrays.fill(s, off + len, off + T, 0f);
     }
 

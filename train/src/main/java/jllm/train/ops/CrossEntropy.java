@@ -12,15 +12,8 @@ public final class CrossEntropy {
     /** −log softmax(logits row i)[target], in double. */
     public static double nll(float[] logits, int row, int vocab, int target) {
         int o = row * vocab;
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < vocab; j++) {
-            max = Math.max(max, logits[o + j]);
-        }
-        double sum = 0;
-        for (int j = 0; j < vocab; j++) {
-            sum += Math.exp(logits[o + j] - max);
-        }
-        return Math.log(sum) + max - logits[o + target];
+        float max = max(logits, o, vocab);
+        return Math.log(sumExp(logits, o, vocab, max)) + max - logits[o + target];
     }
 
     /** Σ weight[i] · nll(i) over the n rows whose weight is not 0. */
@@ -42,19 +35,29 @@ public final class CrossEntropy {
                 java.util.Arrays.fill(dlogits, o, o + vocab, 0f);
                 continue;
             }
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < vocab; j++) {
-                max = Math.max(max, logits[o + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < vocab; j++) {
-                sum += Math.exp(logits[o + j] - max);
-            }
-            float inv = (float) (1.0 / sum);
+            float max = max(logits, o, vocab);
+            float inv = (float) (1.0 / sumExp(logits, o, vocab, max));
             for (int j = 0; j < vocab; j++) {
                 dlogits[o + j] = weight[i] * (float) Math.exp(logits[o + j] - max) * inv;
             }
             dlogits[o + targets[i]] -= weight[i];
         }
+    }
+
+    private static float max(float[] x, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            max = Math.max(max, x[off + j]);
+        }
+        return max;
+    }
+
+    /** Σ e^(x − max) over the row, in double. */
+    private static double sumExp(float[] x, int off, int n, float max) {
+        double sum = 0;
+        for (int j = 0; j < n; j++) {
+            sum += Math.exp(x[off + j] - max);
+        }
+        return sum;
     }
 }

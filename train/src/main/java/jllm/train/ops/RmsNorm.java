@@ -15,13 +15,7 @@ public final class RmsNorm {
     public static void forward(Dense dense, float[] y, float[] rstd, float[] x, float[] w, int n, int dim, float eps) {
         dense.parallelFor(n, r -> {
             int o = r * dim;
-            double sum = 0;
-            for (int i = 0; i < dim; i++) {
-                float v = x[o + i];
-                sum += (double) (v * v);
-            }
-            float mean = (float) (sum / dim);
-            float scale = (float) (1.0 / Math.sqrt(mean + eps));
+            float scale = jllm.model.blocks.RmsNorm.scale(x, o, dim, eps); // as inference computes it
             rstd[r] = scale;
             for (int i = 0; i < dim; i++) {
                 y[o + i] = (x[o + i] * scale) * w[i];

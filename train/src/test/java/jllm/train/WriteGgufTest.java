@@ -20,9 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Trained weights written as GGUF load in jllm's inference LlamaModel (via ModelSources.gguf and
  * Architectures) and give the training forward pass's logits, for every position, with grouped-query
- * heads, tied and untied classifiers.
+ * heads, tied and untied classifiers. Matrices are written in the type asked for, with ggml's file type.
  */
-class GgufExportTest {
+class WriteGgufTest {
 
     @TempDir
     Path dir;
@@ -49,7 +49,7 @@ class GgufExportTest {
                 expected = new TrainableLlama(params, dense).forward(tokens, 1, seqLen).clone();
             }
             Path file = dir.resolve("tiny-" + tied + ".gguf");
-            GgufExport.write(file, params, charTokenizer(c.vocabSize()), "test", GgmlType.F32);
+            params.writeGguf(file, charTokenizer(c.vocabSize()), "test", GgmlType.F32);
             try (ModelSource source = ModelSources.gguf(file); Kernels kernels = Kernels.vector(2)) {
                 assertThat(source.metadata().string("general.architecture")).contains("llama");
                 assertThat(source.optionalTensor("output.weight").isPresent()).isEqualTo(!tied);
@@ -66,6 +66,22 @@ class GgufExportTest {
                 // only the order of float additions differs (fma chains vs 4 x 16-lane partial sums)
                 assertThat(maxAbs).isGreaterThan(0.5);
                 assertThat(maxDiff).as("max |inference - training| logit, tied=%s", tied).isLessThan(2e-5 * maxAbs);
+            }
+        }
+    }
+
+    @Test
+    void matricesAreStoredInTheTypeAskedForAndNormsStayF32() {
+        LlamaParams params = new LlamaParams(TinyModels.config(64, 96, 1, 2, 1, 40, 32), true).initialize(3);
+        for (GgmlType type : new GgmlType[]{GgmlType.F16, GgmlType.Q8_0}) {
+            Path file = dir.resolve(type + ".gguf");
+            params.writeGguf(file, charTokenizer(40), "typed", type);
+            try (ModelSource source = ModelSources.gguf(file)) {
+                assertThat(source.metadata().integer("general.file_type").orElseThrow()).isEqualTo(type == GgmlType.F16 ? 1 : 7);
+                assertThat(source.tensor("token_embd.weight").type()).isEqualTo(type);
+                assertThat(source.tensor("blk.0.ffn_down.weight").type()).isEqualTo(type);
+                assertThat(source.tensor("blk.0.attn_norm.weight").type()).isEqualTo(GgmlType.F32);
+                assertThat(source.tensor("output_norm.weight").type()).isEqualTo(GgmlType.F32);
             }
         }
     }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # jllm and llama.cpp on the same GGUF files, in the same run, as ratios (docs/performance.md).
 #
-# Usage: scripts/bench-vs-llamacpp.sh LLAMA_BIN_DIR [--ppl TEXT] MODEL.gguf...
+# Usage: scripts/bench-vs-llamacpp.sh LLAMA_BIN_DIR [--ppl TEXT] [--svg CHART.svg] MODEL.gguf...
 #   LLAMA_BIN_DIR  a llama.cpp build's bin folder (llama-bench, llama-perplexity); build it beside the project
 #   --ppl TEXT     first check that both engines agree on the file: perplexity of TEXT at context 128
+#   --svg FILE     also draw the ratios as a bar chart
 # Environment: P (prompt tokens, 128), N (generated tokens, 64), R (repetitions, 3), T (threads, 2).
 # For each model it runs llama-bench, then `jllm bench`, one after the other (never at once), and prints a
 # markdown table: model, test, llama.cpp t/s, jllm t/s, jllm / llama.cpp.
@@ -15,7 +16,11 @@ if [ $# -lt 2 ]; then
 fi
 bin="$1"; shift
 ppl=""
-if [ "${1:-}" = "--ppl" ]; then ppl="$2"; shift 2; fi
+svg=""
+while [ "${1:-}" = "--ppl" ] || [ "${1:-}" = "--svg" ]; do
+  if [ "$1" = "--ppl" ]; then ppl="$2"; else svg="$2"; fi
+  shift 2
+done
 P="${P:-128}"; N="${N:-64}"; R="${R:-3}"; T="${T:-2}"
 for tool in llama-bench llama-perplexity; do
   [ -x "$bin/$tool" ] || { echo "bench-vs-llamacpp: $bin/$tool not found (give llama.cpp's bin folder)" >&2; exit 2; }
@@ -34,17 +39,38 @@ for m in "$@"; do
   "$bin/llama-bench" -m "$m" -p "$P" -n "$N" -r "$R" -t "$T" -o json > "$out/llama-$i.json" 2>/dev/null
   "$root/jllm" bench "$m" -p "$P" -n "$N" -r "$R" -t "$T" --json > "$out/jllm-$i.json" 2>/dev/null
 done
-python3 - "$out" "$#" "$@" <<'EOF'
+python3 - "$out" "$svg" "$@" <<'EOF'
 import json, os, sys
-out, count, models = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+out, svg, models = sys.argv[1], sys.argv[2], sys.argv[3:]
 print("| model | test | llama.cpp t/s | jllm t/s | jllm / llama.cpp |")
 print("|---|---|---:|---:|---:|")
+bars = []
 for i, m in enumerate(models, 1):
     llama = json.load(open(os.path.join(out, f"llama-{i}.json")))
     jllm = json.load(open(os.path.join(out, f"jllm-{i}.json")))
     for j in jllm:
         test = f"pp{j['n_prompt']}" if j["n_prompt"] else f"tg{j['n_gen']}"
         l = next(x for x in llama if x["n_prompt"] == j["n_prompt"] and x["n_gen"] == j["n_gen"])
+        ratio = j['avg_ts'] / l['avg_ts']
+        bars.append((os.path.basename(m).removesuffix(".gguf") + " " + test, ratio))
         print(f"| {os.path.basename(m)} | {test} | {l['avg_ts']:.2f} ± {l['stddev_ts']:.2f} | "
-              f"{j['avg_ts']:.2f} ± {j['stddev_ts']:.2f} | {j['avg_ts'] / l['avg_ts']:.2f} |")
+              f"{j['avg_ts']:.2f} ± {j['stddev_ts']:.2f} | {ratio:.2f} |")
+if svg:
+    # horizontal bars of jllm / llama.cpp; the line at 1.0 is parity
+    w, left, row, top = 720, 250, 22, 30
+    scale = (w - left - 40) / max(1.2, max(r for _, r in bars) * 1.05)
+    h = top + row * len(bars) + 30
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
+             f'<text x="{left}" y="18" font-weight="bold">jllm tokens/s divided by llama.cpp tokens/s (same file, same run)</text>']
+    for k, (label, r) in enumerate(bars):
+        y = top + k * row
+        colour = "#2b8a3e" if r >= 1 else ("#1c7ed6" if " tg" in label else "#868e96")  # parity, decode, prompt
+        parts.append(f'<text x="{left - 6}" y="{y + 14}" text-anchor="end">{label}</text>')
+        parts.append(f'<rect x="{left}" y="{y + 3}" width="{r * scale:.1f}" height="{row - 6}" fill="{colour}"/>')
+        parts.append(f'<text x="{left + r * scale + 4:.1f}" y="{y + 14}">{r:.2f}</text>')
+    x1 = left + scale
+    parts.append(f'<line x1="{x1:.1f}" y1="{top - 4}" x2="{x1:.1f}" y2="{top + row * len(bars)}" stroke="#c92a2a" stroke-dasharray="4 3"/>')
+    parts.append(f'<text x="{x1 + 3:.1f}" y="{top + row * len(bars) + 16}" fill="#c92a2a">1.0 = as fast as llama.cpp</text>')
+    parts.append('</svg>')
+    open(svg, "w").write("\n".join(parts) + "\n")
 EOF

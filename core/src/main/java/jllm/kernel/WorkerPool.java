@@ -15,8 +15,14 @@ import java.util.function.IntConsumer;
  */
 final class WorkerPool implements AutoCloseable {
 
-    /** Spins (each a {@link Thread#onSpinWait()}) before a waiting thread parks. */
-    private static final int SPINS = 1 << 12;
+    /** Spins (each a {@link Thread#onSpinWait()}) before a waiting thread yields. */
+    private static final int SPINS = 1 << 11;
+    /**
+     * Then yields (each a {@link Thread#yield()}) before it parks: when the machine has more runnable
+     * threads than cores, the thread being waited for may be the one that needs this core, and spinning
+     * would keep it off (seen as half of a batched decode step spent waiting on a loaded machine).
+     */
+    private static final int YIELDS = 1 << 6;
 
     private final Worker[] workers;
     private final ReentrantLock lock = new ReentrantLock();
@@ -108,11 +114,18 @@ final class WorkerPool implements AutoCloseable {
     private void awaitWorkers() {
         int spins = 0;
         while (pending.get() != 0) {
-            if (spins++ < SPINS) {
-                Thread.onSpinWait();
-            } else {
-                LockSupport.park(this);
-            }
+            pause(spins++, this);
+        }
+    }
+
+    /** One wait step: spin, then yield, then park (a post or the last worker's finish unparks). */
+    private static void pause(int step, Object blocker) {
+        if (step < SPINS) {
+            Thread.onSpinWait();
+        } else if (step < SPINS + YIELDS) {
+            Thread.yield();
+        } else {
+            LockSupport.park(blocker);
         }
     }
 
@@ -158,11 +171,7 @@ final class WorkerPool implements AutoCloseable {
                     if (closed) {
                         return;
                     }
-                    if (spins++ < SPINS) {
-                        Thread.onSpinWait();
-                    } else {
-                        LockSupport.park(this);
-                    }
+                    pause(spins++, this);
                 }
                 seen = g;
                 try {

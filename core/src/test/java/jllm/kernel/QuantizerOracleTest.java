@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class QuantizerOracleTest {
 
     @ParameterizedTest
-    @EnumSource(names = {"Q8_0", "Q4_0", "F16", "BF16"})
+    @EnumSource(names = {"Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K", "F16", "BF16"})
     void reproducesLlamaQuantizeOutput(GgmlType type) {
         Path dir = SharedData.require("testdata/models/randllama-d256");
         try (GgufFile master = GgufFile.open(dir.resolve("randllama-d256-F32.gguf"));

@@ -49,6 +49,7 @@ public record QuantMix(String name, GgmlType base, boolean mixed, int fileType) 
                 new QuantMix("Q4_0", GgmlType.Q4_0, false, 2), new QuantMix("Q4_1", GgmlType.Q4_1, false, 3),
                 new QuantMix("Q5_0", GgmlType.Q5_0, false, 8), new QuantMix("Q5_1", GgmlType.Q5_1, false, 9),
                 // llama-quantize names its pure K files by the mix the bare K type stands for (Q4_K = Q4_K_M)
+                new QuantMix("Q2_K", GgmlType.Q2_K, false, 10), new QuantMix("Q3_K", GgmlType.Q3_K, false, 12),
                 new QuantMix("Q4_K", GgmlType.Q4_K, false, 15), new QuantMix("Q5_K", GgmlType.Q5_K, false, 17),
                 new QuantMix("Q6_K", GgmlType.Q6_K, false, 18),
                 new QuantMix("Q4_K_M", GgmlType.Q4_K, true, 15), new QuantMix("Q5_K_M", GgmlType.Q5_K, true, 17))) {

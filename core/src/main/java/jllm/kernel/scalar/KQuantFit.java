@@ -21,7 +21,8 @@ final class KQuantFit {
      * ggml's {@code make_qkx2_quants}: levels {@code L[i]} in {@code 0..nmax} with {@code x ~ scale * L - min}
      * (min >= 0), trying {@code nstep + 1} scales {@code (rmin + rdelta * is + nmax) / (max - min)} and
      * keeping the one with the least weighted squared error (a least-squares fit of scale and min for
-     * each candidate's levels).
+     * each candidate's levels). With {@code absError} the error is the weighted absolute error instead
+     * (ggml's {@code use_mad}, used by Q2_K).
      *
      * @param n      group size
      * @param x      values {@code x[off .. off + n)}
@@ -30,7 +31,7 @@ final class KQuantFit {
      * @return the scale
      */
     static float scaleMin(int n, int nmax, float[] x, int off, float[] weights, byte[] levels, int lOff,
-            float[] minOut, float rmin, float rdelta, int nstep) {
+            float[] minOut, float rmin, float rdelta, int nstep, boolean absError) {
         float min = x[off];
         float max = x[off];
         float sumW = weights[0];
@@ -64,7 +65,7 @@ final class KQuantFit {
             int l = Math.max(0, Math.min(nmax, Numbers.nearestInt(iscale * (x[off + i] - min))));
             levels[lOff + i] = (byte) l;
             float diff = scale * l + min - x[off + i];
-            bestMad += weights[i] * (diff * diff);
+            bestMad += weights[i] * (absError ? Math.abs(diff) : diff * diff);
         }
         byte[] aux = new byte[n];
         for (int is = 0; is <= nstep; is++) {
@@ -91,7 +92,7 @@ final class KQuantFit {
                 float mad = 0;
                 for (int i = 0; i < n; i++) {
                     float diff = thisScale * aux[i] + thisMin - x[off + i];
-                    mad += weights[i] * (diff * diff);
+                    mad += weights[i] * (absError ? Math.abs(diff) : diff * diff);
                 }
                 if (mad < bestMad) {
                     System.arraycopy(aux, 0, levels, lOff, n);
@@ -191,7 +192,7 @@ final class KQuantFit {
             for (int l = 0; l < 32; l++) {
                 weights[l] = avX + Math.abs(x[off + 32 * j + l]);
             }
-            scales[j] = scaleMin(32, nmax, x, off + 32 * j, weights, levels, 32 * j, minOut, rmin, 0.1f, nstep);
+            scales[j] = scaleMin(32, nmax, x, off + 32 * j, weights, levels, 32 * j, minOut, rmin, 0.1f, nstep, false);
             mins[j] = minOut[0];
             if (scales[j] > maxScale) {
                 maxScale = scales[j];
@@ -234,5 +235,70 @@ final class KQuantFit {
                 levels[32 * j + i] = (byte) Math.max(0, Math.min(nmax, l));
             }
         }
+    }
+
+    /**
+     * ggml's {@code make_q3_quants} with {@code do_rmse}: symmetric levels in {@code -nmax..nmax-1} from
+     * the largest magnitude, then up to five passes that move single levels while that improves the
+     * {@code x^2}-weighted least-squares fit.
+     *
+     * @return the scale; {@code levels[lOff + i]} receive {@code l + nmax}
+     */
+    static float symmetricRefined(int n, int nmax, float[] x, int off, byte[] levels, int lOff) {
+        float max = 0;
+        float amax = 0;
+        for (int i = 0; i < n; i++) {
+            float ax = Math.abs(x[off + i]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[off + i];
+            }
+        }
+        if (amax < GROUP_MAX_EPS) {
+            for (int i = 0; i < n; i++) {
+                levels[lOff + i] = 0;
+            }
+            return 0f;
+        }
+        float iscale = -nmax / max;
+        int[] l = new int[n];
+        float sumLX = 0;
+        float sumL2 = 0;
+        for (int i = 0; i < n; i++) {
+            float v = x[off + i];
+            l[i] = Math.max(-nmax, Math.min(nmax - 1, Numbers.nearestInt(iscale * v)));
+            float w = v * v;
+            sumLX += w * v * l[i];
+            sumL2 += w * l[i] * l[i];
+        }
+        for (int attempt = 0; attempt < 5; attempt++) {
+            int changed = 0;
+            for (int i = 0; i < n; i++) {
+                float v = x[off + i];
+                float w = v * v;
+                float slx = sumLX - w * v * l[i];
+                if (slx > 0) {
+                    float sl2 = sumL2 - w * l[i] * l[i];
+                    int newL = Math.max(-nmax, Math.min(nmax - 1, Numbers.nearestInt(v * sl2 / slx)));
+                    if (newL != l[i]) {
+                        slx += w * v * newL;
+                        sl2 += w * newL * newL;
+                        if (sl2 > 0 && slx * slx * sumL2 > sumLX * sumLX * sl2) {
+                            l[i] = newL;
+                            sumLX = slx;
+                            sumL2 = sl2;
+                            changed++;
+                        }
+                    }
+                }
+            }
+            if (changed == 0) {
+                break;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            levels[lOff + i] = (byte) (l[i] + nmax);
+        }
+        return sumLX / sumL2;
     }
 }

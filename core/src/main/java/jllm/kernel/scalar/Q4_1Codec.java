@@ -1,6 +1,7 @@
 package jllm.kernel.scalar;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jllm.tensor.GgmlType;
 
 /** Q4_1: {@code d, m (f16), qs[16]}. Value j is {@code (qs[j] & 15) * d + m}, value j + 16 uses the high nibble. */
@@ -40,5 +41,31 @@ final class Q4_1Codec implements BlockCodec {
         }
         // The min contributes m * sum(x), which Q8_1 carries as s = d * sum(q).
         return (Numbers.f16(w, offset) * x.d[block]) * (sum0 + sum1) + Numbers.f16(w, offset + 2) * x.s[block];
+    }
+
+    @Override
+    public boolean canQuantize() {
+        return true;
+    }
+
+    /** quantize_row_q4_1_ref: d = (max - min) / 15, m = min, q = min(15, (int8) ((x - min) / d + 0.5)). */
+    @Override
+    public void quantizeBlock(MemorySegment dst, long offset, float[] src, int srcOffset) {
+        float min = Float.MAX_VALUE;
+        float max = -Float.MAX_VALUE;
+        for (int j = 0; j < 32; j++) {
+            float v = src[srcOffset + j];
+            min = v < min ? v : min;
+            max = v > max ? v : max;
+        }
+        float d = (max - min) / 15;
+        float id = d != 0 ? 1.0f / d : 0.0f;
+        dst.set(Numbers.LE_SHORT, offset, Float.floatToFloat16(d));
+        dst.set(Numbers.LE_SHORT, offset + 2, Float.floatToFloat16(min));
+        for (int j = 0; j < 16; j++) {
+            int x0 = Math.min(15, (byte) (int) ((src[srcOffset + j] - min) * id + 0.5f));
+            int x1 = Math.min(15, (byte) (int) ((src[srcOffset + 16 + j] - min) * id + 0.5f));
+            dst.set(ValueLayout.JAVA_BYTE, offset + 4 + j, (byte) (x0 | (x1 << 4)));
+        }
     }
 }

@@ -1,6 +1,7 @@
 package jllm.kernel.scalar;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jllm.tensor.GgmlType;
 
 /**
@@ -64,5 +65,26 @@ final class Q4_KCodec implements BlockCodec {
         float d = Numbers.f16(w, offset) * x.d[block];
         float dmin = Numbers.f16(w, offset + 2) * x.d[block];
         return d * isum - dmin * summs;
+    }
+
+    @Override
+    public boolean canQuantize() {
+        return true;
+    }
+
+    /**
+     * quantize_row_q4_K_ref: per sub-block of 32 a weighted scale/min fit with levels 0..15 (21 candidate
+     * scales), 6-bit scales and mins relative to the block's largest, then levels recomputed against them.
+     */
+    @Override
+    public void quantizeBlock(MemorySegment dst, long offset, float[] src, int srcOffset) {
+        byte[] levels = new byte[256];
+        KQuantFit.scaleMinBlock(dst, offset, src, srcOffset, 15, -1f, 20, levels);
+        for (int c = 0; c < 4; c++) {
+            for (int l = 0; l < 32; l++) {
+                int q = levels[64 * c + l] | (levels[64 * c + 32 + l] << 4);
+                dst.set(ValueLayout.JAVA_BYTE, offset + 16 + 32 * c + l, (byte) q);
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package jllm.kernel.scalar;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jllm.tensor.GgmlType;
 
 /**
@@ -47,5 +48,39 @@ final class Q5_0Codec implements BlockCodec {
             sum1 += x1 * y[base + j + 16];
         }
         return (Numbers.f16(w, offset) * x.d[block]) * (sum0 + sum1);
+    }
+
+    @Override
+    public boolean canQuantize() {
+        return true;
+    }
+
+    /**
+     * quantize_row_q5_0_ref: the value of largest magnitude maps to -16, d = max / -16, and each value
+     * becomes min(31, (int8) (x / d + 16.5)); the fifth bits go to qh.
+     */
+    @Override
+    public void quantizeBlock(MemorySegment dst, long offset, float[] src, int srcOffset) {
+        float amax = 0;
+        float max = 0;
+        for (int j = 0; j < 32; j++) {
+            float v = src[srcOffset + j];
+            if (amax < Math.abs(v)) {
+                amax = Math.abs(v);
+                max = v;
+            }
+        }
+        float d = max / -16;
+        float id = d != 0 ? 1.0f / d : 0.0f;
+        dst.set(Numbers.LE_SHORT, offset, Float.floatToFloat16(d));
+        int qh = 0;
+        for (int j = 0; j < 16; j++) {
+            int x0 = Math.min(31, (byte) (int) (src[srcOffset + j] * id + 16.5f)) & 0xFF;
+            int x1 = Math.min(31, (byte) (int) (src[srcOffset + 16 + j] * id + 16.5f)) & 0xFF;
+            dst.set(ValueLayout.JAVA_BYTE, offset + 6 + j, (byte) ((x0 & 0xF) | ((x1 & 0xF) << 4)));
+            qh |= ((x0 & 0x10) >> 4) << j;
+            qh |= ((x1 & 0x10) >> 4) << (j + 16);
+        }
+        dst.set(Numbers.LE_INT, offset + 2, qh);
     }
 }

@@ -1,6 +1,7 @@
 package jllm.kernel.scalar;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jllm.tensor.GgmlType;
 
 /**
@@ -71,5 +72,30 @@ final class Q5_KCodec implements BlockCodec {
         float d = Numbers.f16(w, offset) * x.d[block];
         float dmin = Numbers.f16(w, offset + 2) * x.d[block];
         return d * isum - dmin * summs;
+    }
+
+    @Override
+    public boolean canQuantize() {
+        return true;
+    }
+
+    /**
+     * quantize_row_q5_K_ref: as Q4_K with levels 0..31 (16 candidate scales from -0.5); the fifth bit of
+     * value {@code 64c + l} goes to bit 2c of {@code qh[l]}, of value {@code 64c + 32 + l} to bit 2c + 1.
+     */
+    @Override
+    public void quantizeBlock(MemorySegment dst, long offset, float[] src, int srcOffset) {
+        byte[] levels = new byte[256];
+        KQuantFit.scaleMinBlock(dst, offset, src, srcOffset, 31, -0.5f, 15, levels);
+        byte[] qh = new byte[32];
+        for (int c = 0; c < 4; c++) {
+            for (int l = 0; l < 32; l++) {
+                int l1 = levels[64 * c + l];
+                int l2 = levels[64 * c + 32 + l];
+                qh[l] |= (byte) (((l1 >> 4) << (2 * c)) | ((l2 >> 4) << (2 * c + 1)));
+                dst.set(ValueLayout.JAVA_BYTE, offset + 48 + 32 * c + l, (byte) ((l1 & 0xF) | ((l2 & 0xF) << 4)));
+            }
+        }
+        MemorySegment.copy(qh, 0, dst, ValueLayout.JAVA_BYTE, offset + 16, 32);
     }
 }

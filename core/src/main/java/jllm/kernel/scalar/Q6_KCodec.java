@@ -1,6 +1,7 @@
 package jllm.kernel.scalar;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jllm.tensor.GgmlType;
 
 /**
@@ -61,5 +62,62 @@ final class Q6_KCodec implements BlockCodec {
             }
         }
         return (Numbers.f16(w, offset + 208) * x.d[block]) * isum;
+    }
+
+    @Override
+    public boolean canQuantize() {
+        return true;
+    }
+
+    /**
+     * quantize_row_q6_K_ref: per group of 16 a symmetric fit with levels -32..31 ({@link KQuantFit#symmetric}),
+     * int8 group scales relative to the largest ({@code d = max / -128}), then levels recomputed against them.
+     */
+    @Override
+    public void quantizeBlock(MemorySegment dst, long offset, float[] src, int srcOffset) {
+        byte[] levels = new byte[256];
+        float[] scales = new float[16];
+        float maxScale = 0;
+        float maxAbsScale = 0;
+        for (int g = 0; g < 16; g++) {
+            scales[g] = KQuantFit.symmetric(16, 32, src, srcOffset + 16 * g, levels, 16 * g);
+            if (Math.abs(scales[g]) > maxAbsScale) {
+                maxAbsScale = Math.abs(scales[g]);
+                maxScale = scales[g];
+            }
+        }
+        if (maxAbsScale < KQuantFit.GROUP_MAX_EPS) {
+            dst.asSlice(offset, 210).fill((byte) 0);
+            return;
+        }
+        float iscale = -128f / maxScale;
+        short dBits = Float.floatToFloat16(1 / iscale);
+        dst.set(Numbers.LE_SHORT, offset + 208, dBits);
+        float d16 = Float.float16ToFloat(dBits);
+        for (int g = 0; g < 16; g++) {
+            int sc = Math.min(127, Numbers.nearestInt(iscale * scales[g]));
+            dst.set(ValueLayout.JAVA_BYTE, offset + 192 + g, (byte) sc);
+            float d = d16 * (byte) sc;
+            if (d == 0) {
+                continue;
+            }
+            for (int i = 0; i < 16; i++) {
+                int l = Numbers.nearestInt(src[srcOffset + 16 * g + i] / d);
+                levels[16 * g + i] = (byte) (Math.max(-32, Math.min(31, l)) + 32);
+            }
+        }
+        for (int half = 0; half < 2; half++) {
+            int j = 128 * half;
+            for (int l = 0; l < 32; l++) {
+                int q1 = levels[j + l];
+                int q2 = levels[j + l + 32];
+                int q3 = levels[j + l + 64];
+                int q4 = levels[j + l + 96];
+                dst.set(ValueLayout.JAVA_BYTE, offset + 64 * half + l, (byte) ((q1 & 0xF) | ((q3 & 0xF) << 4)));
+                dst.set(ValueLayout.JAVA_BYTE, offset + 64 * half + 32 + l, (byte) ((q2 & 0xF) | ((q4 & 0xF) << 4)));
+                dst.set(ValueLayout.JAVA_BYTE, offset + 128 + 32 * half + l,
+                        (byte) ((q1 >> 4) | ((q2 >> 4) << 2) | ((q3 >> 4) << 4) | ((q4 >> 4) << 6)));
+            }
+        }
     }
 }

@@ -24,7 +24,14 @@ public final class VectorDots {
             case BF16 -> new BF16Dot();
             case Q8_0 -> new Q8_0Dot();
             case Q4_0 -> new Q4_0Dot();
+            case Q4_1 -> new Q4_1Dot();
+            case Q5_0 -> new Q5_0Dot();
+            case Q5_1 -> new Q5_1Dot();
+            case IQ4_NL -> new IQ4_NLDot();
+            case Q2_K -> new Q2_KDot();
+            case Q3_K -> new Q3_KDot();
             case Q4_K -> new Q4_KDot();
+            case Q5_K -> new Q5_KDot();
             case Q6_K -> new Q6_KDot();
             default -> null;
         };

@@ -1,0 +1,50 @@
+package jllm.kernel.vector;
+
+import static jllm.kernel.vector.Lanes.F;
+import static jllm.kernel.vector.Lanes.L;
+import static jllm.kernel.vector.Lanes.LE;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import jllm.kernel.scalar.Activation;
+import jllm.kernel.scalar.Numbers;
+import jllm.kernel.scalar.RowDot;
+
+/**
+ * IQ4_NL rows with Q8_0 activations: the 16 nibbles of each half block index ggml's non-linear table
+ * ({@code kvalues_iq4nl}) by a byte shuffle in one 128-bit vector, are widened to float lanes and
+ * multiplied with the int8 activations; block sums are exact integers, scaled by {@code d_w * d_x}.
+ */
+final class IQ4_NLDot implements RowDot {
+
+    /** Sixteen byte lanes: one block's 16 bytes of nibbles, and the 16 table entries. */
+    private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+    private static final ByteVector TABLE = ByteVector.fromArray(B16,
+            new byte[] {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113}, 0);
+
+    @Override
+    public float dot(MemorySegment w, long offset, Activation x, int cols) {
+        float[] xq = x.values;
+        FloatVector acc = FloatVector.zero(F);
+        int blocks = cols / 32;
+        for (int b = 0; b < blocks; b++) {
+            long p = offset + 18L * b;
+            int xi = 32 * b;
+            ByteVector q = ByteVector.fromMemorySegment(B16, w, p + 2, LE);
+            ByteVector lo = q.and((byte) 0x0F).selectFrom(TABLE);
+            ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).selectFrom(TABLE);
+            FloatVector s = FloatVector.zero(F);
+            for (int part = 0; part < 16 / L; part++) {
+                FloatVector l = (FloatVector) lo.convertShape(VectorOperators.B2F, F, part);
+                FloatVector h = (FloatVector) hi.convertShape(VectorOperators.B2F, F, part);
+                s = l.fma(FloatVector.fromArray(F, xq, xi + L * part), s);
+                s = h.fma(FloatVector.fromArray(F, xq, xi + 16 + L * part), s);
+            }
+            acc = Lanes.scaleAdd(s, Numbers.f16(w, p) * x.d[b], acc);
+        }
+        return Lanes.sum(acc);
+    }
+}

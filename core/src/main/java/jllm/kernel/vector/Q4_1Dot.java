@@ -1,0 +1,44 @@
+package jllm.kernel.vector;
+
+import static jllm.kernel.vector.Lanes.B;
+import static jllm.kernel.vector.Lanes.F;
+import static jllm.kernel.vector.Lanes.L;
+import static jllm.kernel.vector.Lanes.LE;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jllm.kernel.scalar.Activation;
+import jllm.kernel.scalar.Numbers;
+import jllm.kernel.scalar.RowDot;
+
+/**
+ * Q4_1 rows with Q8_1 activations: nibble x int8 sums exact in float lanes, scaled per block by
+ * {@code d_w * d_x}; the min meets the activation's block sums {@code s} in a scalar sum, as in ggml.
+ */
+final class Q4_1Dot implements RowDot {
+
+    @Override
+    public float dot(MemorySegment w, long offset, Activation x, int cols) {
+        float[] xq = x.values;
+        FloatVector acc = FloatVector.zero(F);
+        float minTerm = 0;
+        int blocks = cols / 32;
+        for (int b = 0; b < blocks; b++) {
+            long p = offset + 20L * b;
+            int xi = 32 * b;
+            FloatVector s = FloatVector.zero(F);
+            for (int j = 0; j < 16; j += L) {
+                ByteVector q = ByteVector.fromMemorySegment(B, w, p + 4 + j, LE);
+                ByteVector lo = q.and((byte) 0x0F);
+                ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F);
+                s = Lanes.toFloats(lo).fma(FloatVector.fromArray(F, xq, xi + j), s);
+                s = Lanes.toFloats(hi).fma(FloatVector.fromArray(F, xq, xi + 16 + j), s);
+            }
+            acc = Lanes.scaleAdd(s, Numbers.f16(w, p) * x.d[b], acc);
+            minTerm += Numbers.f16(w, p + 2) * x.s[b];
+        }
+        return Lanes.sum(acc) + minTerm;
+    }
+}

@@ -1,0 +1,45 @@
+package jllm.kernel.vector;
+
+import static jllm.kernel.vector.Lanes.B;
+import static jllm.kernel.vector.Lanes.F;
+import static jllm.kernel.vector.Lanes.L;
+import static jllm.kernel.vector.Lanes.LE;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jllm.kernel.scalar.Activation;
+import jllm.kernel.scalar.Numbers;
+import jllm.kernel.scalar.RowDot;
+
+/**
+ * Q5_0 rows with Q8_0 activations: the 5-bit value {@code nibble + 16 * bit - 16} is built in float
+ * lanes ({@link FifthBits}) and multiplied with the int8 activations; block sums are exact integers,
+ * scaled per block by {@code d_w * d_x}.
+ */
+final class Q5_0Dot implements RowDot {
+
+    @Override
+    public float dot(MemorySegment w, long offset, Activation x, int cols) {
+        float[] xq = x.values;
+        FloatVector acc = FloatVector.zero(F);
+        int blocks = cols / 32;
+        for (int b = 0; b < blocks; b++) {
+            long p = offset + 22L * b;
+            int qh = w.get(Numbers.LE_INT, p + 2);
+            int xi = 32 * b;
+            FloatVector s = FloatVector.zero(F);
+            for (int j = 0; j < 16; j += L) {
+                ByteVector q = ByteVector.fromMemorySegment(B, w, p + 6 + j, LE);
+                FloatVector lo = Lanes.toFloats(q.and((byte) 0x0F)).add(FifthBits.of(qh, j)).sub(16f);
+                FloatVector hi = Lanes.toFloats(q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F))
+                        .add(FifthBits.of(qh, 16 + j)).sub(16f);
+                s = lo.fma(FloatVector.fromArray(F, xq, xi + j), s);
+                s = hi.fma(FloatVector.fromArray(F, xq, xi + 16 + j), s);
+            }
+            acc = Lanes.scaleAdd(s, Numbers.f16(w, p) * x.d[b], acc);
+        }
+        return Lanes.sum(acc);
+    }
+}

@@ -1,0 +1,105 @@
+package jllm.kernel.vector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Random;
+
+import jllm.kernel.scalar.Activation;
+import jllm.kernel.scalar.BlockCodec;
+import jllm.kernel.scalar.Codecs;
+import jllm.kernel.scalar.Numbers;
+import jllm.kernel.scalar.RandomTensors;
+import jllm.kernel.scalar.RowDot;
+import jllm.tensor.GgmlType;
+import jllm.tensor.Tensor;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Each quantized vector row dot against its scalar codec, row by row, from the same prepared activation:
+ * random blocks at awkward sizes (one block, odd block counts, many rows, misaligned data) and blocks
+ * with extreme scales. Both sum the same exact integer block products; they differ only in the order
+ * and fusing of the float scaling and accumulation, so each row may differ by a few float roundings of
+ * the sum of absolute block contributions: the bound is {@code 1e-5 * sum |w_i x_i|} over the decoded
+ * row and activation (float epsilon 1.2e-7 times a generous count of roundings; the sum of magnitudes,
+ * not of the terms, because the min terms of Q4_1/Q5_1/K types cancel against the scaled sums).
+ */
+class VectorDotsTest {
+
+    private static void assertMatches(GgmlType type, Tensor w, float[] x, String what) {
+        RowDot fast = VectorDots.forType(type);
+        assumeTrue(fast != null, "no vector row dot on this machine (preferred species too narrow)");
+        BlockCodec ref = Codecs.forType(type);
+        int cols = Math.toIntExact(w.cols());
+        Activation a = ref.activationFormat().quantize(x, 0, cols);
+        for (long r = 0; r < w.rows(); r++) {
+            long offset = r * w.rowBytes();
+            float want = ref.dot(w.data(), offset, a, cols);
+            // sum |w_i| |x_i| over the decoded row and activation: the size of the terms being added
+            float[] row = new float[cols];
+            for (int b = 0; b < cols / type.blockSize; b++) {
+                ref.dequantizeBlock(row, b * type.blockSize, w.data(), offset + (long) b * type.blockBytes);
+            }
+            int xBlock = ref.activationFormat().blockSize;
+            double magnitude = 0;
+            for (int i = 0; i < cols; i++) {
+                magnitude += Math.abs((double) row[i] * a.values[i] * a.d[i / xBlock]);
+            }
+            float got = fast.dot(w.data(), offset, a, cols);
+            if (type == GgmlType.Q2_K) {
+                // exact integer block sums, then the reference's own scalar finish (see Q2_KDot)
+                assertThat(got).as("%s %s row %d, bit for bit", type, what, r).isEqualTo(want);
+            }
+            assertThat((double) got).as("%s %s row %d", type, what, r).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-5 * magnitude + 1e-30));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "IQ4_NL", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
+    void randomBlocksAtAwkwardSizes(GgmlType type) {
+        Random random = new Random(77 + type.ordinal());
+        for (int blocks : new int[] {1, 3, 7, 16}) {
+            for (int rows : new int[] {1, 5, 64}) {
+                int cols = blocks * type.blockSize;
+                Tensor w = RandomTensors.tensor(type, rows, cols, random, (blocks + rows) % 3);
+                float[] x = RandomTensors.gaussian(cols, random);
+                assertMatches(type, w, x, blocks + " blocks x " + rows + " rows");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "IQ4_NL", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
+    void extremeScales(GgmlType type) {
+        Random random = new Random(99 + type.ordinal());
+        int cols = 5 * type.blockSize;
+        // the largest finite F16 scales, tiny subnormal ones, zero, and activations from 1e-6 to 1e4
+        float[] scales = {65504f, -65504f, 6.0e-8f, 0f, 1f};
+        for (float scale : scales) {
+            Tensor w = RandomTensors.tensor(type, 3, cols, random, 1);
+            for (long b = 0; b < 3L * cols / type.blockSize; b++) {
+                for (int f : scaleOffsets(type)) {
+                    w.data().set(Numbers.LE_SHORT, b * type.blockBytes + f, Float.floatToFloat16(scale));
+                }
+            }
+            float[] x = RandomTensors.gaussian(cols, random);
+            for (int i = 0; i < cols; i++) {
+                x[i] *= (float) Math.pow(10, (i % 11) - 6 + (scale > 1000 ? -4 : 0));
+            }
+            assertMatches(type, w, x, "scale " + scale);
+        }
+    }
+
+    /** Byte offsets of the F16 scale fields (d, and dmin / m where the type has one) in one block. */
+    private static int[] scaleOffsets(GgmlType type) {
+        return switch (type) {
+            case Q4_0, Q5_0, Q8_0, IQ4_NL -> new int[] {0};
+            case Q4_1, Q5_1, Q4_K, Q5_K -> new int[] {0, 2};
+            case Q2_K -> new int[] {80, 82};
+            case Q3_K -> new int[] {108};
+            case Q6_K -> new int[] {208};
+            default -> throw new IllegalArgumentException(type.toString());
+        };
+    }
+}

@@ -35,7 +35,7 @@ class TrainCommandsTest {
         Path corpus = Files.writeString(tmp.resolve("corpus.txt"), text);
         CliRunner.Result train = CliRunner.run("train", corpus.toString(), "-o", tmp.resolve("base").toString(), "--vocab", "300",
                 "--dim", "32", "--hidden", "64", "--layers", "2", "--heads", "4", "--kv-heads", "2", "--ctx", "64",
-                "--batch", "8", "--steps", "120", "--lr", "1e-2", "--eval-every", "60", "--eval-batches", "4", "-t", "1");
+                "--batch", "4", "--steps", "60", "--lr", "2e-2", "--eval-every", "30", "--eval-batches", "4", "-t", "1");
         assertThat(train.exit()).as(train.err()).isZero();
         assertThat(number(train.out(), "validation loss ([0-9.]+)")).as(train.out()).isLessThan(1.2);
         assertThat(train.err()).contains("tok/s").contains("ETA");
@@ -57,7 +57,7 @@ class TrainCommandsTest {
         }
         Path chatFile = Files.writeString(tmp.resolve("chats.jsonl"), chats);
         CliRunner.Result sft = CliRunner.run("sft", tmp.resolve("base/model.gguf").toString(), chatFile.toString(), "-o",
-                tmp.resolve("sft").toString(), "--epochs", "6", "--lr", "1e-2", "--val-fraction", "0.1", "-t", "1");
+                tmp.resolve("sft").toString(), "--epochs", "4", "--lr", "2e-2", "--val-fraction", "0.1", "-t", "1");
         assertThat(sft.exit()).as(sft.err()).isZero();
         assertThat(number(sft.out(), "held-out assistant loss [0-9.]+ -> ([0-9.]+)")).as(sft.out()).isLessThan(0.8);
 

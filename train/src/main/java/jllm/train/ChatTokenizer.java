@@ -47,12 +47,12 @@ public final class ChatTokenizer {
         this.template = ChatTemplate.of(template);
         this.tokenizer = tokenizer;
         this.endOfTurn = endOfTurn;
-        this.endOfTurnId = endOfTurnId(tokenizer, endOfTurn);
+        this.endOfTurnId = specialId(tokenizer, endOfTurn);
         this.bos = bos;
     }
 
     /** The id of the special token {@code text}; an error naming it when the vocabulary has no such special token. */
-    public static int endOfTurnId(Tokenizer tokenizer, String text) {
+    private static int specialId(Tokenizer tokenizer, String text) {
         int id = tokenizer.vocabulary().id(text).orElse(-1);
         if (id < 0 || tokenizer.vocabulary().type(id) != TokenType.CONTROL) {
             throw new IllegalArgumentException(text + " is not a special token of the model's vocabulary");

@@ -29,12 +29,14 @@ final class Q3_KDot implements RowDot {
         for (int b = 0; b < blocks; b++) {
             long p = offset + 110L * b;
             float dAll = Numbers.f16(w, p + 108) * x.d[b];
+            long scalesLo = w.get(Numbers.LE_LONG, p + 96); // low nibbles of groups 0..7 and 8..15
+            int scalesHi = w.get(Numbers.LE_INT, p + 104);  // the 2 high bits, 4 groups per byte
             // Group g of 16: half h = g / 8, j = (g / 2) % 4, lanes l = 16 (g % 2) ..; hmask bit 4h + j.
             for (int g = 0; g < 16; g++) {
                 int half = g >> 3;
                 int j = (g >> 1) & 3;
                 int l0 = 16 * (g & 1);
-                float scale = dAll * KScales.q3Scale(w, p + 96, g);
+                float scale = dAll * scale(scalesLo, scalesHi, g);
                 FloatVector sum = FloatVector.zero(F);
                 for (int l = l0; l < l0 + 16; l += L) {
                     ByteVector low = ByteVector.fromMemorySegment(B, w, p + 32 + 32L * half + l, LE)
@@ -48,5 +50,12 @@ final class Q3_KDot implements RowDot {
             }
         }
         return Lanes.sum(acc);
+    }
+
+    /** {@link KScales#q3Scale} from the 12 scale bytes loaded as a long (bytes 0..7) and an int (8..11). */
+    private static int scale(long lo, int hi, int g) {
+        int low = (int) (lo >>> (8 * (g & 7) + 4 * (g >> 3))) & 0xF;
+        int high = (hi >>> (8 * (g & 3) + 2 * (g >> 2))) & 3;
+        return (low | (high << 4)) - 32;
     }
 }

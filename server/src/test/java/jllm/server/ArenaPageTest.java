@@ -143,7 +143,7 @@ class ArenaPageTest {
         assertThat(rows.get(0).getDomAttribute("data-model")).isEqualTo("slow-stories");
         assertThat(rows.get(1).getDomAttribute("data-model")).isEqualTo("hostile");
         assertThat(rows.get(0).findElement(By.className("votes")).getText()).isEqualTo("1");
-        assertThat(driver.findElement(By.id("summary")).getText()).isEqualTo("1 votes");
+        assertThat(driver.findElement(By.id("summary")).getText()).isEqualTo("1 vote");
         assertThat(driver.findElements(By.cssSelector("#matrix tbody tr"))).hasSize(2);
         WebElement picture = driver.findElement(By.id("picture"));
         waitUntil(d -> (Boolean) ((JavascriptExecutor) d).executeScript(

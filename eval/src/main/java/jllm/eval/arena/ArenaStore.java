@@ -248,6 +248,19 @@ public final class ArenaStore implements AutoCloseable {
         }
     }
 
+    /** Whether {@code side}'s answer of the battle is stored (it may be empty). */
+    public synchronized boolean hasAnswer(long battle, Side side) {
+        String col = side == Side.A ? "answer_a" : "answer_b";
+        try (PreparedStatement ps = db.prepareStatement("SELECT " + col + " IS NOT NULL FROM battles WHERE id = ?")) {
+            ps.setLong(1, battle);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw failed("read a battle", e);
+        }
+    }
+
     private boolean answered(long battle) {
         try (PreparedStatement ps = db.prepareStatement("SELECT answer_a IS NOT NULL AND answer_b IS NOT NULL FROM battles WHERE id = ?")) {
             ps.setLong(1, battle);

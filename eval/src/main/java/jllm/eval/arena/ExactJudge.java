@@ -1,11 +1,13 @@
 package jllm.eval.arena;
 
-import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The judge for prompts with known answers: an answer is correct when it contains every expected
- * string, ignoring case. One correct answer wins; two are a {@code tie}; none is {@code tie (bothbad)}.
- * A prompt without expectations cannot be judged this way and is refused.
+ * string as a whole word, ignoring case; a plural ending "s" or "es" still counts. So for "hat",
+ * "hats" and "Hat." count but "that" does not; for "jllm-tiny", "I am jllm-tiny." counts. One correct
+ * answer wins; two are a {@code tie}; none is {@code tie (bothbad)}. A prompt without expectations
+ * cannot be judged this way and is refused.
  */
 public final class ExactJudge implements Judge {
     @Override
@@ -13,10 +15,10 @@ public final class ExactJudge implements Judge {
         return "exact";
     }
 
-    /** Whether {@code answer} contains every expected string of {@code prompt}, ignoring case. */
+    /** Whether {@code answer} contains every expected string of {@code prompt} as a whole word, ignoring case. */
     public static boolean correct(ArenaPrompt prompt, String answer) {
-        String a = answer.toLowerCase(Locale.ROOT);
-        return prompt.expect().stream().allMatch(e -> a.contains(e.toLowerCase(Locale.ROOT)));
+        return prompt.expect().stream().allMatch(e -> Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(e)
+                + "(?:s|es)?(?![\\p{L}\\p{N}])", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE).matcher(answer).find());
     }
 
     @Override

@@ -18,7 +18,7 @@ public final class LeaderboardSvg {
     /** The picture of {@code board}; a short note when there are no votes yet. */
     public static String render(Leaderboard board, String title) {
         int n = board.rows().size();
-        int height = TOP + Math.max(1, n) * ROW + 40;
+        int height = TOP + Math.max(1, n) * ROW + 52;
         int width = LEFT + PLOT + 130;
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "

@@ -164,6 +164,12 @@ class ArenaStoreTest {
         ArenaPrompt two = new ArenaPrompt("A story with a cat and a ball.", List.of("cat", "ball"));
         assertThat(j.decide(two, "The cat saw a ball.", "The cat slept.")).isEqualTo(Outcome.MODEL_A);
         assertThatThrownBy(() -> j.decide(new ArenaPrompt("x", List.of()), "a", "b")).hasMessageContaining("expect");
+        // whole words only, plurals allowed
+        ArenaPrompt hat = new ArenaPrompt("A story about a hat.", List.of("hat"));
+        assertThat(ExactJudge.correct(hat, "That is what she said.")).isFalse();
+        assertThat(ExactJudge.correct(hat, "Two hats.")).isTrue();
+        assertThat(ExactJudge.correct(hat, "\"Hat!\" said Tom.")).isTrue();
+        assertThat(ExactJudge.correct(new ArenaPrompt("Who made you?", List.of("jllm")), "the jllm-tiny project")).isTrue();
     }
 
     @Test

@@ -16,7 +16,7 @@
       const r = await fetch('/arena/api/leaderboard');
       const j = await r.json();
       if (!r.ok) throw new Error(j.error ? j.error.message : r.statusText);
-      $('summary').textContent = j.battles + ' votes';
+      $('summary').textContent = j.battles + (j.battles === 1 ? ' vote' : ' votes');
       const body = $('board').querySelector('tbody');
       body.replaceChildren();
       for (const m of j.rows) {

@@ -41,6 +41,8 @@ import jllm.generate.SamplerSettings;
  *     battle (404) or before both answers are complete (409) is refused.</li>
  * <li>{@code GET /arena/api/leaderboard} (JSON) and {@code GET /arena/api/leaderboard.svg}.</li>
  * </ul>
+ * When the server has an API key, the three POST routes (which generate and write) require it as the
+ * {@code /v1} routes do; the leaderboard stays readable.
  *
  * <pre>{@code
  * try (ArenaStore store = ArenaStore.open(db);
@@ -92,6 +94,7 @@ public final class ArenaRoutes implements OpenAiServer.Extension {
     }
 
     private void create(Context ctx) {
+        server.requireKey(ctx);
         JsonNode req = Requests.parse(ctx.bodyAsBytes());
         JsonNode p = req.get("prompt");
         if (p == null || !p.isTextual() || p.asText().isBlank()) {
@@ -114,6 +117,7 @@ public final class ArenaRoutes implements OpenAiServer.Extension {
     }
 
     private void answer(Context ctx) throws IOException {
+        server.requireKey(ctx);
         Battle b = battle(ctx);
         String sideName = ctx.pathParam("side");
         ArenaStore.Side side = switch (sideName) {
@@ -215,6 +219,7 @@ public final class ArenaRoutes implements OpenAiServer.Extension {
     }
 
     private void vote(Context ctx) {
+        server.requireKey(ctx);
         long id = id(ctx);
         JsonNode req = Requests.parse(ctx.bodyAsBytes());
         JsonNode w = req.get("winner");

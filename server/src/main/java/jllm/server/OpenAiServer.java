@@ -215,7 +215,14 @@ public final class OpenAiServer implements AutoCloseable {
                     "requests from other web origins are refused");
         }
         boolean api = ctx.path().startsWith("/v1/") || ctx.path().equals("/metrics");
-        if (api && keyHash != null) {
+        if (api) {
+            requireKey(ctx);
+        }
+    }
+
+    /** Refuses the request (401) unless it carries the API key, when one is set; extensions call it too. */
+    void requireKey(Context ctx) {
+        if (keyHash != null) {
             String auth = Optional.ofNullable(ctx.header("Authorization")).orElse("");
             byte[] given = auth.startsWith("Bearer ") ? sha256(auth.substring(7).strip()) : new byte[32];
             if (!MessageDigest.isEqual(given, keyHash)) {

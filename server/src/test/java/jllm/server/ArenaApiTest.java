@@ -117,6 +117,22 @@ class ArenaApiTest {
     }
 
     @Test
+    void withAnApiKeyTheWritingRoutesNeedIt() {
+        try (OpenAiServer keyed = OpenAiServer.start(List.of(ServedModel.of("first", loaded), ServedModel.of("second", loaded)),
+                ServerOptions.DEFAULTS.withPort(0).withContextLength(256).withApiKey("sesame"),
+                List.of(new ArenaRoutes(store, List.of("first", "second"), 6)))) {
+            Http h = new Http(keyed.port());
+            Http.Reply refused = h.post("/arena/api/battles", "{\"prompt\":\"Hi\"}");
+            assertThat(refused.status()).isEqualTo(401);
+            assertThat(h.post("/arena/api/battles/1/vote", "{\"winner\":\"tie\"}").status()).isEqualTo(401);
+            assertThat(h.post("/arena/api/battles/1/answer/a", "").status()).isEqualTo(401);
+            Http.Reply ok = h.post("/arena/api/battles", "{\"prompt\":\"Hi\"}", "Authorization", "Bearer sesame");
+            assertThat(ok.status()).isEqualTo(200);
+            assertThat(h.get("/arena/api/leaderboard").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void fiftyVotesPostedAtOnceAreAllStored() throws Exception {
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < 50; i++) {

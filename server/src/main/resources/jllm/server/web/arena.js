@@ -8,8 +8,19 @@
   let battle = null;   // the current battle's id
   let finished = 0;    // answers complete in the current battle
 
+  const savedKey = sessionStorage.getItem('jllm.apikey');
+  if (savedKey) $('apikey').value = savedKey;
+  $('apikey').addEventListener('change', () => sessionStorage.setItem('jllm.apikey', $('apikey').value));
+
+  function headers() {
+    const h = { 'Content-Type': 'application/json' };
+    const key = $('apikey').value.trim();
+    if (key) h.Authorization = 'Bearer ' + key;
+    return h;
+  }
+
   async function postJson(path, body) {
-    const r = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await fetch(path, { method: 'POST', headers: headers(), body: JSON.stringify(body) });
     let j = null;
     try { j = await r.json(); } catch (e) { /* not JSON */ }
     if (!r.ok) throw new Error(j && j.error ? j.error.message : r.status + ' ' + r.statusText);
@@ -34,7 +45,7 @@
     const ans = $('side-' + side).querySelector('.answer');
     ans.dataset.state = 'streaming';
     try {
-      const r = await fetch('/arena/api/battles/' + id + '/answer/' + side, { method: 'POST' });
+      const r = await fetch('/arena/api/battles/' + id + '/answer/' + side, { method: 'POST', headers: headers() });
       if (!r.ok) {
         let msg = r.status + ' ' + r.statusText;
         try { const j = await r.json(); if (j.error) msg = j.error.message; } catch (e) { /* keep */ }

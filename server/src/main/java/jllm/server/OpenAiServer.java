@@ -71,7 +71,7 @@ public final class OpenAiServer implements AutoCloseable {
     private final List<Extension> extensions;
     private Javalin app;
 
-    /** More routes served beside the API, behind the same origin and key checks (the arena adds its own). */
+    /** More routes served beside the API, behind the same origin check; a route that must require the API key calls {@link #requireKey}. */
     public interface Extension {
         /** Adds routes to {@code routes}; {@code server} gives the models and their engines. */
         void register(io.javalin.config.RoutesConfig routes, OpenAiServer server);

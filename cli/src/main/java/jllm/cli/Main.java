@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, ChatCommand.class, PredictCommand.class, TokenizeCommand.class,
                 InspectCommand.class, PerplexityCommand.class, BenchCommand.class, QuantizeCommand.class, ConvertCommand.class,
                 TrainCommand.class, SftCommand.class, DpoCommand.class,
-                ServeCommand.class, ServeCommand.Bench.class, CommandLine.HelpCommand.class})
+                ServeCommand.class, ServeCommand.Bench.class, ArenaCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import jllm.eval.arena.ArenaStore;
 import jllm.generate.WarmUp;
 import jllm.model.LoadedModel;
+import jllm.server.ArenaRoutes;
 import jllm.server.OpenAiServer;
 import jllm.server.ServedModel;
 import jllm.server.ServerOptions;
@@ -20,7 +22,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code jllm serve [MODEL...]}: an OpenAI-compatible HTTP API ({@code /v1/chat/completions},
  * {@code /v1/completions}, {@code /v1/embeddings}, {@code /v1/models}) and a web chat page at {@code /}.
- * Each model is served under its file name without the extension.
+ * Each model is served under its file name without the extension. With {@code --arena}, the arena page
+ * at {@code /arena.html} pairs the models anonymously and stores votes in {@code --db}.
  */
 @Command(name = "serve", description = "Serve models over an OpenAI-compatible HTTP API, with a web chat page at /.")
 final class ServeCommand implements Callable<Integer> {
@@ -48,6 +51,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--read-timeout", paramLabel = "SECONDS", description = "A request must arrive whole within this (default: ${DEFAULT-VALUE}).")
     int readTimeout = (int) ServerOptions.DEFAULTS.readTimeout().toSeconds();
 
+    @Option(names = "--arena", description = "Also serve the arena page at /arena.html: the models answer in anonymous pairs and people vote.")
+    boolean arena;
+
+    @Option(names = "--db", paramLabel = "FILE", description = "The arena's database, created if missing (default: ${DEFAULT-VALUE}).")
+    Path db = Path.of(ArenaCommand.DEFAULT_DB);
+
     @Mixin
     ModelOptions modelOptions;
 
@@ -68,9 +77,16 @@ final class ServeCommand implements Callable<Integer> {
                 WarmUp.run(m.model(), WARM_UP_MILLIS);
                 served.add(ServedModel.of(ServedModel.nameOf(p), m));
             }
-            try (OpenAiServer server = OpenAiServer.start(served, options)) {
-                System.err.println("jllm serve: " + served.stream().map(ServedModel::name).toList() + " at "
-                        + server.baseUri() + "; the chat page is at " + server.baseUri().resolve("/") + " (Ctrl-C stops)");
+            List<String> names = served.stream().map(ServedModel::name).toList();
+            if (arena && names.stream().distinct().count() < 2) {
+                throw new IllegalArgumentException("--arena needs at least two models with different file names, got " + names);
+            }
+            try (ArenaStore store = arena ? ArenaStore.open(db) : null;
+                 OpenAiServer server = OpenAiServer.start(served, options,
+                         arena ? List.of(new ArenaRoutes(store, names, System.nanoTime())) : List.of())) {
+                System.err.println("jllm serve: " + names + " at " + server.baseUri() + "; the chat page is at "
+                        + server.baseUri().resolve("/") + (arena ? ", the arena at " + server.baseUri().resolve("/arena.html")
+                        + " (votes in " + db + ")" : "") + " (Ctrl-C stops)");
                 CountDownLatch stopped = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
                 stopped.await();

@@ -1,2 +1,2 @@
-/** Evaluation: perplexity as llama.cpp computes it. */
+/** Evaluation: perplexity as llama.cpp computes it; the arena is in {@code jllm.eval.arena}. */
 package jllm.eval;

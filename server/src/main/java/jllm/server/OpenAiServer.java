@@ -68,9 +68,17 @@ public final class OpenAiServer implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("jllm-server-timer").daemon().factory());
     private final byte[] keyHash;
+    private final List<Extension> extensions;
     private Javalin app;
 
-    private OpenAiServer(List<ServedModel> served, ServerOptions options) {
+    /** More routes served beside the API, behind the same origin check; a route that must require the API key calls {@link #requireKey}. */
+    public interface Extension {
+        /** Adds routes to {@code routes}; {@code server} gives the models and their engines. */
+        void register(io.javalin.config.RoutesConfig routes, OpenAiServer server);
+    }
+
+    private OpenAiServer(List<ServedModel> served, ServerOptions options, List<Extension> extensions) {
+        this.extensions = List.copyOf(extensions);
         if (served.isEmpty()) {
             throw new IllegalArgumentException("the server needs at least one model");
         }
@@ -89,7 +97,12 @@ public final class OpenAiServer implements AutoCloseable {
 
     /** Starts serving {@code models} as {@code options} say. */
     public static OpenAiServer start(List<ServedModel> models, ServerOptions options) {
-        OpenAiServer s = new OpenAiServer(models, options);
+        return start(models, options, List.of());
+    }
+
+    /** Starts serving {@code models} as {@code options} say, with the routes of {@code extensions} too. */
+    public static OpenAiServer start(List<ServedModel> models, ServerOptions options, List<Extension> extensions) {
+        OpenAiServer s = new OpenAiServer(models, options, extensions);
         try {
             s.app = s.create().start(options.host(), options.port());
             for (Connector c : s.app.jettyServer().server().getConnectors()) {
@@ -120,6 +133,16 @@ public final class OpenAiServer implements AutoCloseable {
     /** The counters behind {@code /metrics}. */
     public Metrics metrics() {
         return metrics;
+    }
+
+    /** The model served under {@code name}, if any. */
+    public Optional<ServedModel> served(String name) {
+        return Optional.ofNullable(models.get(name));
+    }
+
+    /** The engine generating for the model {@code name}, if any. */
+    public Optional<Engine> engine(String name) {
+        return Optional.ofNullable(engines.get(name));
     }
 
     private Javalin create() {
@@ -154,6 +177,7 @@ public final class OpenAiServer implements AutoCloseable {
             cfg.routes.post("/v1/chat/completions", this::chatCompletions);
             cfg.routes.post("/v1/completions", this::completions);
             cfg.routes.post("/v1/embeddings", this::embeddings);
+            extensions.forEach(e -> e.register(cfg.routes, this));
             cfg.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.log(Level.ERROR, "request " + ctx.method() + " " + ctx.path() + " failed", e);
@@ -191,7 +215,14 @@ public final class OpenAiServer implements AutoCloseable {
                     "requests from other web origins are refused");
         }
         boolean api = ctx.path().startsWith("/v1/") || ctx.path().equals("/metrics");
-        if (api && keyHash != null) {
+        if (api) {
+            requireKey(ctx);
+        }
+    }
+
+    /** Refuses the request (401) unless it carries the API key, when one is set; extensions call it too. */
+    void requireKey(Context ctx) {
+        if (keyHash != null) {
             String auth = Optional.ofNullable(ctx.header("Authorization")).orElse("");
             byte[] given = auth.startsWith("Bearer ") ? sha256(auth.substring(7).strip()) : new byte[32];
             if (!MessageDigest.isEqual(given, keyHash)) {

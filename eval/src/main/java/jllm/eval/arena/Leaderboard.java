@@ -1,0 +1,84 @@
+package jllm.eval.arena;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the leaderboard shows, computed from decided battles: Bradley-Terry ratings with 95%
+ * bootstrap intervals, ranks, online Elo, vote counts and the win-rate matrix.
+ *
+ * <pre>{@code
+ * Leaderboard board = Leaderboard.of(store.matches(), 100, 42);
+ * board.rows().forEach(r -> System.out.println(r.rank() + " " + r.model() + " " + r.rating()));
+ * }</pre>
+ *
+ * @param rows     one per model, best rating first
+ * @param models   the models in row order (the matrix's order)
+ * @param winRate  {@code winRate[i][j]}: the share of i's battles against j that i won, ties counted half;
+ *                 NaN when they never met
+ * @param battles  {@code battles[i][j]}: how many decided battles i and j had
+ * @param total    decided battles in all
+ */
+public record Leaderboard(List<Row> rows, List<String> models, double[][] winRate, int[][] battles, int total) {
+
+    /**
+     * One model's line.
+     *
+     * @param rank   1 + the number of models whose interval lies wholly above this one's
+     * @param model  the model
+     * @param rating Bradley-Terry rating (mean of all models = 1000)
+     * @param lower  lower end of its 95% bootstrap interval
+     * @param upper  upper end
+     * @param elo    online Elo rating, in battle order
+     * @param votes  decided battles it took part in
+     */
+    public record Row(int rank, String model, double rating, double lower, double upper, double elo, int votes) {
+    }
+
+    /** Rounds of the bootstrap unless told otherwise. */
+    public static final int DEFAULT_ROUNDS = 100;
+
+    /** The leaderboard of {@code matches} (in the order they were decided), {@code rounds} bootstrap rounds seeded by {@code seed}. */
+    public static Leaderboard of(List<Match> matches, int rounds, long seed) {
+        if (matches.isEmpty()) {
+            return new Leaderboard(List.of(), List.of(), new double[0][0], new int[0][0], 0);
+        }
+        Map<String, Double> bt = BradleyTerry.DEFAULT.fit(matches);
+        Map<String, BradleyTerry.Interval> ci = BradleyTerry.DEFAULT.bootstrap(matches, rounds, seed);
+        Map<String, Double> elo = EloRating.DEFAULT.rate(matches);
+        List<String> models = new ArrayList<>(bt.keySet());
+        models.sort(Comparator.comparing((String m) -> -bt.get(m)).thenComparing(m -> m));
+        int n = models.size();
+        double[][] score = new double[n][n];
+        int[][] count = new int[n][n];
+        for (Match m : matches) {
+            int a = models.indexOf(m.modelA());
+            int b = models.indexOf(m.modelB());
+            score[a][b] += m.outcome().scoreA();
+            score[b][a] += 1 - m.outcome().scoreA();
+            count[a][b]++;
+            count[b][a]++;
+        }
+        double[][] rate = new double[n][n];
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int votes = 0;
+            for (int j = 0; j < n; j++) {
+                rate[i][j] = count[i][j] == 0 ? Double.NaN : score[i][j] / count[i][j];
+                votes += count[i][j];
+            }
+            String m = models.get(i);
+            BradleyTerry.Interval me = ci.get(m);
+            int rank = 1;
+            for (BradleyTerry.Interval other : ci.values()) {
+                if (other.lower() > me.upper()) {
+                    rank++;
+                }
+            }
+            rows.add(new Row(rank, m, bt.get(m), me.lower(), me.upper(), elo.get(m), votes));
+        }
+        return new Leaderboard(List.copyOf(rows), List.copyOf(models), rate, count, matches.size());
+    }
+}

@@ -80,7 +80,18 @@ public final class Jz {
         JzHeader.Predictor kind = options.predictor() != null ? options.predictor()
                 : PlainLlama.supports(m.source()) ? JzHeader.Predictor.PLAIN_LLAMA : JzHeader.Predictor.ENGINE;
         ModelPredictor predictor = predictor(m, dense, kind, chunkTokens(m, options.chunkTokens()), options.lanes());
-        List<Segment> segments = new Segmenter(tok).split(data);
+        ZipResult modelled = encode(tok, predictor, kind, modelSha256, data, new Segmenter(tok).split(data), progress);
+        if (modelled.tokens() == 0) {
+            return modelled;
+        }
+        // text the model predicts worse than an order-0 byte model (say, a list of names for a
+        // story model) is better stored as one raw segment: never much worse than 8 bits per byte
+        ZipResult bytesOnly = encode(tok, predictor, kind, modelSha256, data, List.of(new Segment.Raw(data)), Progress.NONE);
+        return bytesOnly.bytes().length < modelled.bytes().length ? bytesOnly : modelled;
+    }
+
+    private static ZipResult encode(Tokenizer tok, ModelPredictor predictor, JzHeader.Predictor kind, byte[] modelSha256,
+                                    byte[] data, List<Segment> segments, Progress progress) {
         RangeEncoder enc = new RangeEncoder();
         List<JzHeader.SegmentShape> shapes = new ArrayList<>();
         List<Surprise>[] perSegment = newLists(segments.size());

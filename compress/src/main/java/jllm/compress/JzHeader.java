@@ -99,7 +99,7 @@ public record JzHeader(int version, Predictor predictor, byte[] modelSha256, lon
         }
         long count = r.varint("segment count");
         if (count > f.length - r.pos) { // every segment takes at least one byte
-            throw new JzFormatException("declares " + count + " segments but only " + (f.length - r.pos) + " bytes follow");
+            throw new JzFormatException("declares " + count + " segments but only " + (f.length - r.pos) + " bytes follow (truncated?)");
         }
         List<SegmentShape> segs = new ArrayList<>((int) count);
         long rawBytes = 0;

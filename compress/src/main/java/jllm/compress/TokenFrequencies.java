@@ -31,11 +31,10 @@ public final class TokenFrequencies {
         }
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
-            float l = logits[off + i];
-            if (!Float.isFinite(l)) {
-                throw new IllegalStateException("the model produced a non-finite logit (" + l + ") for token " + i);
-            }
-            max = Math.max(max, l);
+            max = Math.max(max, logits[off + i]); // a NaN anywhere makes max NaN
+        }
+        if (!Float.isFinite(max)) {
+            throw new IllegalStateException("the model produced a non-finite logit (" + max + ")");
         }
         float[] e = new float[n];
         double sum = 0;

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "A pure-Java toolkit for large language models.",
         subcommands = {RunCommand.class, ChatCommand.class, PredictCommand.class, TokenizeCommand.class,
                 InspectCommand.class, PerplexityCommand.class, BenchCommand.class, QuantizeCommand.class, ConvertCommand.class,
-                TrainCommand.class, SftCommand.class, DpoCommand.class,
+                TrainCommand.class, SftCommand.class, DpoCommand.class, ZipCommand.class, UnzipCommand.class,
                 ServeCommand.class, ServeCommand.Bench.class, ArenaCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 

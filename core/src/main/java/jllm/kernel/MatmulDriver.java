@@ -1,14 +1,18 @@
 package jllm.kernel;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntConsumer;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.ActivationFormat;
 import jllm.kernel.scalar.BlockCodec;
 import jllm.kernel.scalar.Codecs;
 import jllm.kernel.scalar.DenseOps;
+import jllm.kernel.scalar.Numbers;
 import jllm.kernel.scalar.RowDot;
 import jllm.tensor.GgmlType;
 import jllm.tensor.Tensor;
@@ -49,7 +53,7 @@ final class MatmulDriver implements Kernels {
     }
 
     /** Types whose blocks are 32 quants and one F16 scale d in front (value = d·q); see {@link #gemm}. */
-    private static final java.util.Set<GgmlType> BLOCK_SCALED = java.util.EnumSet.of(GgmlType.Q8_0, GgmlType.Q4_0,
+    private static final Set<GgmlType> BLOCK_SCALED = EnumSet.of(GgmlType.Q8_0, GgmlType.Q4_0,
             GgmlType.Q5_0, GgmlType.IQ4_NL);
 
     private final String name;
@@ -208,7 +212,7 @@ final class MatmulDriver implements Kernels {
                 int m = (height + 3) / 4 * 4; // whole register tiles; the padding rows are zero
                 for (int k0 = 0; k0 < cols; k0 += kc) {
                     int len = Math.min(kc, cols - k0);
-                    java.util.Arrays.fill(panel, height * len, m * len, 0f);
+                    Arrays.fill(panel, height * len, m * len, 0f);
                     for (int j = 0; j < height; j++) {
                         long offset = (r0 + j) * rowBytes + (long) (k0 / block) * blockBytes;
                         for (int b = 0; b < len / block; b++) {
@@ -219,7 +223,7 @@ final class MatmulDriver implements Kernels {
                         }
                     }
                     if (scaled) {
-                        java.util.Arrays.fill(scales, height * (len / 32), m * (len / 32), 0f);
+                        Arrays.fill(scales, height * (len / 32), m * (len / 32), 0f);
                         dense.multiplyBlockScaled(tile, panel, scales, xt, k0 * np, xd, k0 / 32 * np, m, len, np, 32, k0 > 0);
                     } else {
                         dense.multiply(tile, 0, panel, 0, len, 1, xt, k0 * np, m, len, np, k0 > 0);
@@ -242,7 +246,7 @@ final class MatmulDriver implements Kernels {
     private static void quantsOf(float[] v, int off, int len, float[] scales, int scaleOff, MemorySegment data, long offset,
                                  long blockBytes) {
         for (int b = 0; b < len / 32; b++) {
-            float d = jllm.kernel.scalar.Numbers.f16(data, offset + b * blockBytes);
+            float d = Numbers.f16(data, offset + b * blockBytes);
             scales[scaleOff + b] = d;
             int o = off + b * 32;
             for (int i = 0; i < 32; i++) {

@@ -1,5 +1,7 @@
 package jllm.bench;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -82,7 +84,11 @@ public class KernelBench {
             throw new IllegalArgumentException(k.name() + " cannot compute with " + t);
         }
         Random random = new Random(42);
-        w = RandomTensors.tensor(t, rows, cols, random, 0);
+        // Off-heap, as mapped model files are: vector loads from heap segments take slower paths.
+        Tensor heap = RandomTensors.tensor(t, rows, cols, random, 0);
+        MemorySegment data = Arena.ofAuto().allocate(heap.data().byteSize(), 64);
+        data.copyFrom(heap.data());
+        w = new Tensor(heap.name(), t, heap.shape(), data);
         x = RandomTensors.gaussian(n * cols, random);
         out = new float[n * rows];
         weightBytes = t.bytesFor((long) rows * cols);

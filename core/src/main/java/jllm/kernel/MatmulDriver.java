@@ -3,17 +3,16 @@ package jllm.kernel;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.ActivationFormat;
 import jllm.kernel.scalar.BlockCodec;
 import jllm.kernel.scalar.Codecs;
 import jllm.kernel.scalar.DenseOps;
-import jllm.kernel.scalar.Numbers;
 import jllm.kernel.scalar.RowDot;
+import jllm.kernel.scalar.ScaledBlocks;
 import jllm.tensor.GgmlType;
 import jllm.tensor.Tensor;
 
@@ -36,6 +35,8 @@ final class MatmulDriver implements Kernels {
      * stories260K F16 file past the oracle's KL budget; llama.cpp sums F16 products in 16 strided lanes.)
      */
     static final int GEMM_MIN_ROWS = 8;
+    /** Chunks of weight rows per thread in a matrix-vector product, claimed dynamically. */
+    private static final int CHUNKS_PER_THREAD = 8;
     /** Weight rows per panel: the columns of the dense product's right-hand side. */
     private static final int PANEL_ROWS = 64;
     /** Columns of weights decoded per panel step (a multiple of every block size, 256). */
@@ -51,10 +52,6 @@ final class MatmulDriver implements Kernels {
     static boolean usesGemm(GgmlType type) {
         return type.isQuantized() && type != GgmlType.Q4_1 && type != GgmlType.Q5_1;
     }
-
-    /** Types whose blocks are 32 quants and one F16 scale d in front (value = d·q); see {@link #gemm}. */
-    private static final Set<GgmlType> BLOCK_SCALED = EnumSet.of(GgmlType.Q8_0, GgmlType.Q4_0,
-            GgmlType.Q5_0, GgmlType.IQ4_NL);
 
     private final String name;
     private final Map<GgmlType, RowDot> dots;
@@ -140,18 +137,25 @@ final class MatmulDriver implements Kernels {
         MemorySegment data = w.data();
         long rowBytes = w.rowBytes();
         int parts = (long) rows * cols * n < MIN_PARALLEL_VALUES ? 1 : Math.min(pool.threads(), rows);
+        // Rows go out in chunks claimed from a shared counter, so a thread that runs faster (its memory
+        // closer, its core less busy) takes more of them instead of waiting for the slower one. Which
+        // thread computes a row never changes its value.
+        int chunks = parts == 1 ? 1 : Math.min(rows, parts * CHUNKS_PER_THREAD);
+        AtomicInteger next = new AtomicInteger();
         pool.run(parts, part -> {
-            int from = (int) ((long) rows * part / parts);
-            int to = (int) ((long) rows * (part + 1) / parts);
             // Row-outer: a weight row is read once from memory and reused for every batch row,
             // decoded once for all of them where the type has a fast path for that.
             float[] scratch = n > 1 ? new float[cols] : null;
-            for (int r = from; r < to; r++) {
-                long offset = r * rowBytes;
-                if (n == 1) {
-                    out[r] = dot.dot(data, offset, xs[0], cols);
-                } else {
-                    dot.dotMany(data, offset, xs, n, cols, out, r, rows, scratch);
+            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                int from = (int) ((long) rows * c / chunks);
+                int to = (int) ((long) rows * (c + 1) / chunks);
+                for (int r = from; r < to; r++) {
+                    long offset = r * rowBytes;
+                    if (n == 1) {
+                        out[r] = dot.dot(data, offset, xs[0], cols);
+                    } else {
+                        dot.dotMany(data, offset, xs, n, cols, out, r, rows, scratch);
+                    }
                 }
             }
         });
@@ -174,7 +178,10 @@ final class MatmulDriver implements Kernels {
         BlockCodec codec = Codecs.forType(type);
         int block = type.blockSize;
         long blockBytes = type.blockBytes;
-        boolean scaled = BLOCK_SCALED.contains(type) && codec.activationFormat() == ActivationFormat.Q8_0;
+        // Block-scaled weights are read as quants and scales (the row dot's fast reader where it has one).
+        ScaledBlocks quants = codec instanceof ScaledBlocks ref && codec.activationFormat() == ActivationFormat.Q8_0
+                ? (dots.get(type) instanceof ScaledBlocks fast ? fast : ref) : null;
+        boolean scaled = quants != null;
         // Xt is padded with zero columns to a multiple of BATCH_PAD, so the dense products never need
         // masked vector tails (C2 compiles masked tails poorly; they would run ~100x slower).
         int np = (n + BATCH_PAD - 1) / BATCH_PAD * BATCH_PAD;
@@ -216,10 +223,11 @@ final class MatmulDriver implements Kernels {
                     for (int j = 0; j < height; j++) {
                         long offset = (r0 + j) * rowBytes + (long) (k0 / block) * blockBytes;
                         for (int b = 0; b < len / block; b++) {
-                            codec.dequantizeBlock(panel, j * len + b * block, data, offset + b * blockBytes);
-                        }
-                        if (scaled) {
-                            quantsOf(panel, j * len, len, scales, j * (len / 32), data, offset, blockBytes);
+                            if (quants != null) {
+                                scales[j * (len / 32) + b] = quants.quantsBlock(panel, j * len + b * block, data, offset + b * blockBytes);
+                            } else {
+                                codec.dequantizeBlock(panel, j * len + b * block, data, offset + b * blockBytes);
+                            }
                         }
                     }
                     if (scaled) {
@@ -236,23 +244,6 @@ final class MatmulDriver implements Kernels {
                 }
             }
         });
-    }
-
-    /**
-     * Turns decoded blocks of a block-scaled type back into their quants: each block starts with its F16
-     * scale d, and a decoded value d·q is exact in float (11 by at most 8 significant bits), so d·q / d
-     * is exactly q. Writes the scales to {@code scales[scaleOff ..]}.
-     */
-    private static void quantsOf(float[] v, int off, int len, float[] scales, int scaleOff, MemorySegment data, long offset,
-                                 long blockBytes) {
-        for (int b = 0; b < len / 32; b++) {
-            float d = Numbers.f16(data, offset + b * blockBytes);
-            scales[scaleOff + b] = d;
-            int o = off + b * 32;
-            for (int i = 0; i < 32; i++) {
-                v[o + i] = d != 0 && Float.isFinite(d) ? v[o + i] / d : 0f;
-            }
-        }
     }
 
     @Override

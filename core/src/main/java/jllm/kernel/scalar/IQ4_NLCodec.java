@@ -7,7 +7,7 @@ import jllm.tensor.GgmlType;
  * IQ4_NL: {@code d (f16), qs[16]}, laid out as Q4_0 but each nibble indexes the non-linear table
  * {@code kvalues_iq4nl} instead of being offset by 8.
  */
-final class IQ4_NLCodec implements BlockCodec {
+final class IQ4_NLCodec implements BlockCodec, ScaledBlocks {
 
     /** ggml's kvalues_iq4nl. */
     static final byte[] KVALUES = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
@@ -30,6 +30,16 @@ final class IQ4_NLCodec implements BlockCodec {
             dst[dstOffset + j] = d * KVALUES[q & 0x0F];
             dst[dstOffset + j + 16] = d * KVALUES[q >> 4];
         }
+    }
+
+    @Override
+    public float quantsBlock(float[] dst, int dstOffset, MemorySegment src, long offset) {
+        for (int j = 0; j < 16; j++) {
+            int q = Numbers.u8(src, offset + 2 + j);
+            dst[dstOffset + j] = KVALUES[q & 0x0F];
+            dst[dstOffset + j + 16] = KVALUES[q >> 4];
+        }
+        return Numbers.f16(src, offset);
     }
 
     @Override

@@ -8,7 +8,7 @@ import jllm.tensor.GgmlType;
  * Q4_0: {@code d (f16), qs[16]}. Value j is {@code d * ((qs[j] & 15) - 8)}, value j + 16 is
  * {@code d * ((qs[j] >> 4) - 8)}.
  */
-final class Q4_0Codec implements BlockCodec {
+final class Q4_0Codec implements BlockCodec, ScaledBlocks {
 
     @Override
     public GgmlType type() {
@@ -28,6 +28,16 @@ final class Q4_0Codec implements BlockCodec {
             dst[dstOffset + j] = ((q & 0x0F) - 8) * d;
             dst[dstOffset + j + 16] = ((q >> 4) - 8) * d;
         }
+    }
+
+    @Override
+    public float quantsBlock(float[] dst, int dstOffset, MemorySegment src, long offset) {
+        for (int j = 0; j < 16; j++) {
+            int q = Numbers.u8(src, offset + 2 + j);
+            dst[dstOffset + j] = (q & 0x0F) - 8;
+            dst[dstOffset + j + 16] = (q >> 4) - 8;
+        }
+        return Numbers.f16(src, offset);
     }
 
     @Override

@@ -8,7 +8,7 @@ import jllm.tensor.GgmlType;
  * Q5_0: {@code d (f16), qh[4], qs[16]}. Value j takes its low 4 bits from the nibbles as in Q4_0 and
  * its fifth bit from bit j of the little-endian word qh; minus 16, times d.
  */
-final class Q5_0Codec implements BlockCodec {
+final class Q5_0Codec implements BlockCodec, ScaledBlocks {
 
     @Override
     public GgmlType type() {
@@ -31,6 +31,17 @@ final class Q5_0Codec implements BlockCodec {
             dst[dstOffset + j] = x0 * d;
             dst[dstOffset + j + 16] = x1 * d;
         }
+    }
+
+    @Override
+    public float quantsBlock(float[] dst, int dstOffset, MemorySegment src, long offset) {
+        int qh = Numbers.u32(src, offset + 2);
+        for (int j = 0; j < 16; j++) {
+            int q = Numbers.u8(src, offset + 6 + j);
+            dst[dstOffset + j] = ((q & 0x0F) | (((qh >>> j) << 4) & 0x10)) - 16;
+            dst[dstOffset + j + 16] = ((q >> 4) | ((qh >>> (j + 12)) & 0x10)) - 16;
+        }
+        return Numbers.f16(src, offset);
     }
 
     @Override

@@ -5,7 +5,7 @@ import java.lang.foreign.ValueLayout;
 import jllm.tensor.GgmlType;
 
 /** Q8_0: {@code d (f16), qs[32] (int8)}. Value j is {@code qs[j] * d}. */
-final class Q8_0Codec implements BlockCodec {
+final class Q8_0Codec implements BlockCodec, ScaledBlocks {
 
     @Override
     public GgmlType type() {
@@ -23,6 +23,14 @@ final class Q8_0Codec implements BlockCodec {
         for (int j = 0; j < 32; j++) {
             dst[dstOffset + j] = Numbers.i8(src, offset + 2 + j) * d;
         }
+    }
+
+    @Override
+    public float quantsBlock(float[] dst, int dstOffset, MemorySegment src, long offset) {
+        for (int j = 0; j < 32; j++) {
+            dst[dstOffset + j] = Numbers.i8(src, offset + 2 + j);
+        }
+        return Numbers.f16(src, offset);
     }
 
     @Override

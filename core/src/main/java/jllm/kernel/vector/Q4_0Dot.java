@@ -2,23 +2,31 @@ package jllm.kernel.vector;
 
 import static jllm.kernel.vector.Lanes.B;
 import static jllm.kernel.vector.Lanes.F;
+import static jllm.kernel.vector.Lanes.I;
 import static jllm.kernel.vector.Lanes.L;
 import static jllm.kernel.vector.Lanes.LE;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.Numbers;
 import jllm.kernel.scalar.RowDot;
+import jllm.kernel.scalar.ScaledBlocks;
 
 /**
- * Q4_0 rows with Q8_0 activations: nibbles split and offset by 8 in byte lanes, then as {@link Q8_0Dot}
+ * Q4_0 rows with Q8_0 activations: nibbles split and offset by 8 in int lanes, then as {@link Q8_0Dot}
  * (exact integer block sums in float lanes, scaled per block).
  */
-final class Q4_0Dot implements RowDot {
+final class Q4_0Dot implements RowDot, ScaledBlocks {
 
+    /**
+     * Nibble masks and shifts run on int lanes (the 16 bytes of a block widened once): on int lanes they
+     * are single instructions, on byte lanes they are not. Everything stays in this one method: when C2
+     * runs out of inlining budget at a helper call, the vectors crossing that call are boxed.
+     */
     @Override
     public float dot(MemorySegment w, long offset, Activation x, int cols) {
         float[] xq = x.values;
@@ -30,14 +38,24 @@ final class Q4_0Dot implements RowDot {
             int xi = 32 * b;
             FloatVector s = FloatVector.zero(F);
             for (int j = 0; j < 16; j += L) {
-                ByteVector q = ByteVector.fromMemorySegment(B, w, p + 2 + j, LE);
-                ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
-                ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
-                s = Lanes.toFloats(lo).fma(FloatVector.fromArray(F, xq, xi + j), s);
-                s = Lanes.toFloats(hi).fma(FloatVector.fromArray(F, xq, xi + 16 + j), s);
+                IntVector q = (IntVector) ByteVector.fromMemorySegment(B, w, p + 2 + j, LE).convertShape(VectorOperators.B2I, I, 0);
+                FloatVector lo = q.and(0x0F).or(0x4B000000).reinterpretAsFloats().sub(0x1.000010p23f);
+                FloatVector hi = q.lanewise(VectorOperators.LSHR, 4).and(0x0F).or(0x4B000000).reinterpretAsFloats().sub(0x1.000010p23f);
+                s = lo.fma(FloatVector.fromArray(F, xq, xi + j), s);
+                s = hi.fma(FloatVector.fromArray(F, xq, xi + 16 + j), s);
             }
-            acc = Lanes.scaleAdd(s, Numbers.f16(w, p) * xd[b], acc);
+            acc = s.fma(FloatVector.broadcast(F, Numbers.f16(w, p) * xd[b]), acc);
         }
         return Lanes.sum(acc);
+    }
+
+    @Override
+    public float quantsBlock(float[] dst, int dstOffset, MemorySegment src, long offset) {
+        for (int j = 0; j < 16; j += L) {
+            IntVector q = (IntVector) ByteVector.fromMemorySegment(B, src, offset + 2 + j, LE).convertShape(VectorOperators.B2I, I, 0);
+            ((FloatVector) q.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).intoArray(dst, dstOffset + j);
+            ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).intoArray(dst, dstOffset + 16 + j);
+        }
+        return Numbers.f16(src, offset);
     }
 }

@@ -2,30 +2,35 @@ package jllm.kernel.vector;
 
 import static jllm.kernel.vector.Lanes.B;
 import static jllm.kernel.vector.Lanes.F;
+import static jllm.kernel.vector.Lanes.I;
 import static jllm.kernel.vector.Lanes.L;
 import static jllm.kernel.vector.Lanes.LE;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jllm.kernel.scalar.Activation;
-import jllm.kernel.scalar.KScales;
 import jllm.kernel.scalar.Numbers;
 import jllm.kernel.scalar.RowDot;
 
 /**
- * Q4_K rows with Q8_K activations. Per sub-block of 32 the nibble x int8 products are summed exactly in
- * float lanes, then weighted by {@code d_w * d_x * scale}; the mins meet the activation's 16-value sums
- * in scalar integer arithmetic, as in ggml. One loop over the 8 sub-blocks with a variable shift keeps
- * the vector call sites few enough for C2 to inline them all.
+ * Q4_K rows with Q8_K activations. Sub-blocks come in pairs sharing 32 bytes of nibbles (low nibbles
+ * the even sub-block, high the odd); 16 bytes at a time are widened to int lanes, where the mask and
+ * shift are single instructions, and converted to floats. Per sub-block the nibble x int8 products are
+ * summed exactly in float lanes, then weighted by {@code d_w * d_x * scale}; the mins (all eight scales and mins
+ * unpacked with a few integer masks, as in {@link jllm.kernel.scalar.KScales}) meet the activation's 16-value sums in scalar integer arithmetic, as in ggml. Even and odd sub-blocks keep
+ * separate accumulators. All in one method: vectors crossing a call C2 did not inline are boxed.
  */
 final class Q4_KDot implements RowDot {
 
     @Override
     public float dot(MemorySegment w, long offset, Activation x, int cols) {
         float[] xq = x.values;
-        FloatVector acc = FloatVector.zero(F);
+        int[] bsums = x.bsums;
+        FloatVector even = FloatVector.zero(F);
+        FloatVector odd = FloatVector.zero(F);
         float minTerm = 0;
         int blocks = cols / 256;
         for (int b = 0; b < blocks; b++) {
@@ -34,24 +39,50 @@ final class Q4_KDot implements RowDot {
             float dAll = Numbers.f16(w, p) * yd;
             long scalesLo = w.get(Numbers.LE_LONG, p + 4);
             int scalesHi = w.get(Numbers.LE_INT, p + 12);
-            int summs = 0;
-            for (int s = 0; s < 8; s++) {
-                int min = KScales.q4ScaleMin(scalesLo, scalesHi, s) >>> 8;
-                summs += (x.bsums[16 * b + 2 * s] + x.bsums[16 * b + 2 * s + 1]) * min;
-            }
+            // The eight 6-bit scales and mins (see KScales.q4ScaleMin), four to an int, one per byte.
+            int lo32 = (int) scalesLo;
+            int hi32 = (int) (scalesLo >>> 32);
+            int scalesA = lo32 & 0x3F3F3F3F;
+            int minsA = hi32 & 0x3F3F3F3F;
+            int scalesB = (scalesHi & 0x0F0F0F0F) | ((lo32 & 0xC0C0C0C0) >>> 2);
+            int minsB = ((scalesHi >>> 4) & 0x0F0F0F0F) | ((hi32 & 0xC0C0C0C0) >>> 2);
+            int i = 16 * b;
+            int summs = (bsums[i] + bsums[i + 1]) * (minsA & 0xFF)
+                    + (bsums[i + 2] + bsums[i + 3]) * ((minsA >>> 8) & 0xFF)
+                    + (bsums[i + 4] + bsums[i + 5]) * ((minsA >>> 16) & 0xFF)
+                    + (bsums[i + 6] + bsums[i + 7]) * (minsA >>> 24)
+                    + (bsums[i + 8] + bsums[i + 9]) * (minsB & 0xFF)
+                    + (bsums[i + 10] + bsums[i + 11]) * ((minsB >>> 8) & 0xFF)
+                    + (bsums[i + 12] + bsums[i + 13]) * ((minsB >>> 16) & 0xFF)
+                    + (bsums[i + 14] + bsums[i + 15]) * (minsB >>> 24);
             minTerm += (Numbers.f16(w, p + 2) * yd) * summs;
-            // Sub-block s: bytes 32 * (s / 2) .. of qs, low nibbles for even s, high for odd.
-            for (int s = 0; s < 8; s++) {
-                long q = p + 16 + 32L * (s >> 1);
-                int shift = 4 * (s & 1);
-                FloatVector sum = FloatVector.zero(F);
-                for (int j = 0; j < 32; j += L) {
-                    ByteVector v = ByteVector.fromMemorySegment(B, w, q + j, LE).lanewise(VectorOperators.LSHR, shift).and((byte) 0x0F);
-                    sum = Lanes.toFloats(v).fma(FloatVector.fromArray(F, xq, 256 * b + 32 * s + j), sum);
+            for (int k = 0; k < 4; k++) {
+                int pair = (k < 2 ? scalesA : scalesB) >>> (16 * (k & 1)); // scales 2k, 2k + 1 in its low bytes
+                long q = p + 16 + 32L * k;
+                int xi = 256 * b + 64 * k;
+                FloatVector lo;
+                FloatVector hi;
+                if (L == 16) {
+                    IntVector v0 = (IntVector) ByteVector.fromMemorySegment(B, w, q, LE).convertShape(VectorOperators.B2I, I, 0);
+                    IntVector v1 = (IntVector) ByteVector.fromMemorySegment(B, w, q + 16, LE).convertShape(VectorOperators.B2I, I, 0);
+                    lo = ((FloatVector) v0.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F, xq, xi));
+                    hi = ((FloatVector) v0.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F, xq, xi + 32));
+                    lo = ((FloatVector) v1.and(0x0F).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, xq, xi + 16), lo);
+                    hi = ((FloatVector) v1.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, xq, xi + 48), hi);
+                } else {
+                    lo = FloatVector.zero(F);
+                    hi = FloatVector.zero(F);
+                    for (int j = 0; j < 32; j += L) {
+                        IntVector v = (IntVector) ByteVector.fromMemorySegment(B, w, q + j, LE).convertShape(VectorOperators.B2I, I, 0);
+                        lo = ((FloatVector) v.and(0x0F).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, xq, xi + j), lo);
+                        hi = ((FloatVector) v.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0))
+                                .fma(FloatVector.fromArray(F, xq, xi + 32 + j), hi);
+                    }
                 }
-                acc = Lanes.scaleAdd(sum, dAll * (KScales.q4ScaleMin(scalesLo, scalesHi, s) & 0xFF), acc);
+                even = lo.fma(FloatVector.broadcast(F, dAll * (pair & 0xFF)), even);
+                odd = hi.fma(FloatVector.broadcast(F, dAll * ((pair >>> 8) & 0xFF)), odd);
             }
         }
-        return Lanes.sum(acc) - minTerm;
+        return Lanes.sum(even.add(odd)) - minTerm;
     }
 }

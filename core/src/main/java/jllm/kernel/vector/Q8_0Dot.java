@@ -8,12 +8,13 @@ import jdk.incubator.vector.FloatVector;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.Numbers;
 import jllm.kernel.scalar.RowDot;
+import jllm.kernel.scalar.ScaledBlocks;
 
 /**
  * Q8_0 rows with Q8_0 activations. Within a block the int8 x int8 products are summed in float lanes,
  * which is exact (|sum| < 2^24); the lanes are then scaled by {@code d_w * d_x} and accumulated.
  */
-final class Q8_0Dot implements RowDot {
+final class Q8_0Dot implements RowDot, ScaledBlocks {
 
     @Override
     public float dot(MemorySegment w, long offset, Activation x, int cols) {
@@ -75,6 +76,14 @@ final class Q8_0Dot implements RowDot {
         out[1] = Lanes.sum(e1.add(o1));
         out[2] = Lanes.sum(e2.add(o2));
         out[3] = Lanes.sum(e3.add(o3));
+    }
+
+    @Override
+    public float quantsBlock(float[] dst, int dstOffset, MemorySegment src, long offset) {
+        for (int j = 0; j < 32; j += L) {
+            Lanes.bytes(src, offset + 2 + j).intoArray(dst, dstOffset + j);
+        }
+        return Numbers.f16(src, offset);
     }
 
     /** Lane-wise sums of quant products of one block (exact integers). */

@@ -108,7 +108,20 @@ public final class VectorDenseOps implements DenseOps {
             return;
         }
         int blocks = k / block;
-        for (int i = 0; i < m; i += 4) {
+        int i = 0;
+        for (; i + 8 <= m; i += 8) {
+            int j = 0;
+            if (n % (4 * L) == 0) {
+                for (; j < n; j += 4 * L) {
+                    rows4Wide(c, a, aScale, b, bOff, bScale, bScaleOff, k, n, block, accumulate, i, j);
+                    rows4Wide(c, a, aScale, b, bOff, bScale, bScaleOff, k, n, block, accumulate, i + 4, j);
+                }
+            }
+            for (; j < n; j += 2 * L) {
+                rows8BlockScaled(c, a, aScale, b, bOff, bScale, bScaleOff, k, n, block, accumulate, i, j);
+            }
+        }
+        for (; i < m; i += 4) {
             for (int j = 0; j < n; j += 2 * L) {
                 int co = i * n + j;
                 FloatVector c00 = load(c, co, accumulate), c01 = load(c, co + L, accumulate);
@@ -157,6 +170,140 @@ public final class VectorDenseOps implements DenseOps {
                 c30.intoArray(c, co + 3 * n);
                 c31.intoArray(c, co + 3 * n + L);
             }
+        }
+    }
+
+    /** Four rows by four vectors of c (i, j) for {@link #multiplyBlockScaled}; as {@link #rows8BlockScaled}. */
+    private static void rows4Wide(float[] c, float[] a, float[] aScale, float[] b, int bOff, float[] bScale,
+                                  int bScaleOff, int k, int n, int block, boolean accumulate, int i, int j) {
+        int blocks = k / block;
+        int co = i * n + j;
+        if (!accumulate) {
+            for (int r = 0; r < 4; r++) {
+                for (int v = 0; v < 4; v++) {
+                    FloatVector.zero(F).intoArray(c, co + r * n + v * L);
+                }
+            }
+        }
+        for (int q = 0; q < blocks; q++) {
+            FloatVector s00 = FloatVector.zero(F), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+            FloatVector s20 = s00, s21 = s00, s22 = s00, s23 = s00, s30 = s00, s31 = s00, s32 = s00, s33 = s00;
+            int ao = i * k + q * block;
+            for (int p = 0; p < block; p++) {
+                int bo = bOff + (q * block + p) * n + j;
+                FloatVector b0 = FloatVector.fromArray(F, b, bo);
+                FloatVector b1 = FloatVector.fromArray(F, b, bo + L);
+                FloatVector b2 = FloatVector.fromArray(F, b, bo + 2 * L);
+                FloatVector b3 = FloatVector.fromArray(F, b, bo + 3 * L);
+                FloatVector x = FloatVector.broadcast(F, a[ao + p]);
+                s00 = x.fma(b0, s00);
+                s01 = x.fma(b1, s01);
+                s02 = x.fma(b2, s02);
+                s03 = x.fma(b3, s03);
+                x = FloatVector.broadcast(F, a[ao + k + p]);
+                s10 = x.fma(b0, s10);
+                s11 = x.fma(b1, s11);
+                s12 = x.fma(b2, s12);
+                s13 = x.fma(b3, s13);
+                x = FloatVector.broadcast(F, a[ao + 2 * k + p]);
+                s20 = x.fma(b0, s20);
+                s21 = x.fma(b1, s21);
+                s22 = x.fma(b2, s22);
+                s23 = x.fma(b3, s23);
+                x = FloatVector.broadcast(F, a[ao + 3 * k + p]);
+                s30 = x.fma(b0, s30);
+                s31 = x.fma(b1, s31);
+                s32 = x.fma(b2, s32);
+                s33 = x.fma(b3, s33);
+            }
+            int dq = bScaleOff + q * n + j;
+            FloatVector d0 = FloatVector.fromArray(F, bScale, dq);
+            FloatVector d1 = FloatVector.fromArray(F, bScale, dq + L);
+            FloatVector d2 = FloatVector.fromArray(F, bScale, dq + 2 * L);
+            FloatVector d3 = FloatVector.fromArray(F, bScale, dq + 3 * L);
+            int as = i * blocks + q;
+            for (int r = 0; r < 4; r++) {
+                float sa = aScale[as + r * blocks];
+                int cr = co + r * n;
+                FloatVector t0 = r == 0 ? s00 : r == 1 ? s10 : r == 2 ? s20 : s30;
+                FloatVector t1 = r == 0 ? s01 : r == 1 ? s11 : r == 2 ? s21 : s31;
+                FloatVector t2 = r == 0 ? s02 : r == 1 ? s12 : r == 2 ? s22 : s32;
+                FloatVector t3 = r == 0 ? s03 : r == 1 ? s13 : r == 2 ? s23 : s33;
+                d0.mul(sa).fma(t0, FloatVector.fromArray(F, c, cr)).intoArray(c, cr);
+                d1.mul(sa).fma(t1, FloatVector.fromArray(F, c, cr + L)).intoArray(c, cr + L);
+                d2.mul(sa).fma(t2, FloatVector.fromArray(F, c, cr + 2 * L)).intoArray(c, cr + 2 * L);
+                d3.mul(sa).fma(t3, FloatVector.fromArray(F, c, cr + 3 * L)).intoArray(c, cr + 3 * L);
+            }
+        }
+    }
+
+    /**
+     * Eight rows by two vectors of c (i, j) for {@link #multiplyBlockScaled}: sixteen block sums in
+     * registers, each block's scaled sums added to c in memory. The same operations per element as the
+     * four-row tile, so the same bits.
+     */
+    private static void rows8BlockScaled(float[] c, float[] a, float[] aScale, float[] b, int bOff, float[] bScale,
+                                         int bScaleOff, int k, int n, int block, boolean accumulate, int i, int j) {
+        int blocks = k / block;
+        int co = i * n + j;
+        if (!accumulate) {
+            for (int r = 0; r < 8; r++) {
+                FloatVector.zero(F).intoArray(c, co + r * n);
+                FloatVector.zero(F).intoArray(c, co + r * n + L);
+            }
+        }
+        for (int q = 0; q < blocks; q++) {
+            FloatVector s00 = FloatVector.zero(F), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+            FloatVector s40 = s00, s41 = s00, s50 = s00, s51 = s00, s60 = s00, s61 = s00, s70 = s00, s71 = s00;
+            int ao = i * k + q * block;
+            for (int p = 0; p < block; p++) {
+                int bo = bOff + (q * block + p) * n + j;
+                FloatVector b0 = FloatVector.fromArray(F, b, bo);
+                FloatVector b1 = FloatVector.fromArray(F, b, bo + L);
+                FloatVector x = FloatVector.broadcast(F, a[ao + p]);
+                s00 = x.fma(b0, s00);
+                s01 = x.fma(b1, s01);
+                x = FloatVector.broadcast(F, a[ao + k + p]);
+                s10 = x.fma(b0, s10);
+                s11 = x.fma(b1, s11);
+                x = FloatVector.broadcast(F, a[ao + 2 * k + p]);
+                s20 = x.fma(b0, s20);
+                s21 = x.fma(b1, s21);
+                x = FloatVector.broadcast(F, a[ao + 3 * k + p]);
+                s30 = x.fma(b0, s30);
+                s31 = x.fma(b1, s31);
+                x = FloatVector.broadcast(F, a[ao + 4 * k + p]);
+                s40 = x.fma(b0, s40);
+                s41 = x.fma(b1, s41);
+                x = FloatVector.broadcast(F, a[ao + 5 * k + p]);
+                s50 = x.fma(b0, s50);
+                s51 = x.fma(b1, s51);
+                x = FloatVector.broadcast(F, a[ao + 6 * k + p]);
+                s60 = x.fma(b0, s60);
+                s61 = x.fma(b1, s61);
+                x = FloatVector.broadcast(F, a[ao + 7 * k + p]);
+                s70 = x.fma(b0, s70);
+                s71 = x.fma(b1, s71);
+            }
+            FloatVector d0 = FloatVector.fromArray(F, bScale, bScaleOff + q * n + j);
+            FloatVector d1 = FloatVector.fromArray(F, bScale, bScaleOff + q * n + j + L);
+            int as = i * blocks + q;
+            d0.mul(aScale[as]).fma(s00, FloatVector.fromArray(F, c, co)).intoArray(c, co);
+            d1.mul(aScale[as]).fma(s01, FloatVector.fromArray(F, c, co + L)).intoArray(c, co + L);
+            d0.mul(aScale[as + blocks]).fma(s10, FloatVector.fromArray(F, c, co + n)).intoArray(c, co + n);
+            d1.mul(aScale[as + blocks]).fma(s11, FloatVector.fromArray(F, c, co + n + L)).intoArray(c, co + n + L);
+            d0.mul(aScale[as + 2 * blocks]).fma(s20, FloatVector.fromArray(F, c, co + 2 * n)).intoArray(c, co + 2 * n);
+            d1.mul(aScale[as + 2 * blocks]).fma(s21, FloatVector.fromArray(F, c, co + 2 * n + L)).intoArray(c, co + 2 * n + L);
+            d0.mul(aScale[as + 3 * blocks]).fma(s30, FloatVector.fromArray(F, c, co + 3 * n)).intoArray(c, co + 3 * n);
+            d1.mul(aScale[as + 3 * blocks]).fma(s31, FloatVector.fromArray(F, c, co + 3 * n + L)).intoArray(c, co + 3 * n + L);
+            d0.mul(aScale[as + 4 * blocks]).fma(s40, FloatVector.fromArray(F, c, co + 4 * n)).intoArray(c, co + 4 * n);
+            d1.mul(aScale[as + 4 * blocks]).fma(s41, FloatVector.fromArray(F, c, co + 4 * n + L)).intoArray(c, co + 4 * n + L);
+            d0.mul(aScale[as + 5 * blocks]).fma(s50, FloatVector.fromArray(F, c, co + 5 * n)).intoArray(c, co + 5 * n);
+            d1.mul(aScale[as + 5 * blocks]).fma(s51, FloatVector.fromArray(F, c, co + 5 * n + L)).intoArray(c, co + 5 * n + L);
+            d0.mul(aScale[as + 6 * blocks]).fma(s60, FloatVector.fromArray(F, c, co + 6 * n)).intoArray(c, co + 6 * n);
+            d1.mul(aScale[as + 6 * blocks]).fma(s61, FloatVector.fromArray(F, c, co + 6 * n + L)).intoArray(c, co + 6 * n + L);
+            d0.mul(aScale[as + 7 * blocks]).fma(s70, FloatVector.fromArray(F, c, co + 7 * n)).intoArray(c, co + 7 * n);
+            d1.mul(aScale[as + 7 * blocks]).fma(s71, FloatVector.fromArray(F, c, co + 7 * n + L)).intoArray(c, co + 7 * n + L);
         }
     }
 

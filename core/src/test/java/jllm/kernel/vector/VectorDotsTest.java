@@ -11,6 +11,7 @@ import jllm.kernel.scalar.Codecs;
 import jllm.kernel.scalar.Numbers;
 import jllm.kernel.scalar.RandomTensors;
 import jllm.kernel.scalar.RowDot;
+import jllm.kernel.scalar.ScaledBlocks;
 import jllm.tensor.GgmlType;
 import jllm.tensor.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,6 +66,32 @@ class VectorDotsTest {
                 Tensor w = RandomTensors.tensor(type, rows, cols, random, (blocks + rows) % 3);
                 float[] x = RandomTensors.gaussian(cols, random);
                 assertMatches(type, w, x, blocks + " blocks x " + rows + " rows");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"Q8_0", "Q4_0", "Q5_0", "IQ4_NL"})
+    void quantsAndScaleAreTheDecodedBlock(GgmlType type) {
+        Random random = new Random(55 + type.ordinal());
+        Tensor w = RandomTensors.tensor(type, 3, 7 * 32, random, 1);
+        BlockCodec ref = Codecs.forType(type);
+        ScaledBlocks refQuants = (ScaledBlocks) ref;
+        RowDot fast = VectorDots.forType(type);
+        for (long b = 0; b < w.size() / 32; b++) {
+            long offset = b * type.blockBytes;
+            float[] decoded = new float[32];
+            ref.dequantizeBlock(decoded, 0, w.data(), offset);
+            float[] q = new float[33];
+            float d = refQuants.quantsBlock(q, 1, w.data(), offset);
+            for (int j = 0; j < 32; j++) {
+                assertThat(q[1 + j]).as("%s block %d value %d is an integer", type, b, j).isEqualTo((float) Math.rint(q[1 + j]));
+                assertThat(q[1 + j] * d).as("%s block %d value %d", type, b, j).isEqualTo(decoded[j]);
+            }
+            if (fast instanceof ScaledBlocks fastQuants) {
+                float[] got = new float[33];
+                assertThat(fastQuants.quantsBlock(got, 1, w.data(), offset)).isEqualTo(d);
+                assertThat(got).as("%s block %d, vector reader", type, b).containsExactly(q);
             }
         }
     }

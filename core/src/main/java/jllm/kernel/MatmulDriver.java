@@ -149,13 +149,12 @@ final class MatmulDriver implements Kernels {
             for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
                 int from = (int) ((long) rows * c / chunks);
                 int to = (int) ((long) rows * (c + 1) / chunks);
-                for (int r = from; r < to; r++) {
-                    long offset = r * rowBytes;
-                    if (n == 1) {
-                        out[r] = dot.dot(data, offset, xs[0], cols);
-                    } else {
-                        dot.dotMany(data, offset, xs, n, cols, out, r, rows, scratch);
+                if (n == 1) {
+                    for (int r = from; r < to; r++) {
+                        out[r] = dot.dot(data, r * rowBytes, xs[0], cols);
                     }
+                } else {
+                    dot.dotRows(data, from * rowBytes, rowBytes, to - from, xs, n, cols, out, from, rows, scratch);
                 }
             }
         });

@@ -9,8 +9,8 @@ import java.util.function.IntConsumer;
 /**
  * Persistent worker threads that run the parts of one job, the calling thread taking part 0.
  *
- * <p>Hand-off is a volatile generation counter per worker plus {@code unpark}; workers spin briefly
- * before parking so that back-to-back matmuls (a forward pass) do not pay a wake-up each. Jobs are
+ * <p>Hand-off is a volatile generation counter per worker, with {@code unpark} only for a thread that
+ * announced it parks (an unpark costs a system call); workers spin briefly before parking so that back-to-back matmuls (a forward pass) do not pay a wake-up each. Jobs are
  * serialized: one job runs at a time.
  */
 final class WorkerPool implements AutoCloseable {
@@ -31,6 +31,8 @@ final class WorkerPool implements AutoCloseable {
     private volatile IntConsumer job;
     private volatile Thread caller;
     private volatile boolean closed;
+    /** Whether the caller is parked (or about to park) waiting for workers: only then is it unparked. */
+    private volatile boolean callerParked;
 
     /** A pool running jobs of up to {@code threads} parts: {@code threads - 1} workers plus the caller. */
     WorkerPool(int threads) {
@@ -114,18 +116,26 @@ final class WorkerPool implements AutoCloseable {
     private void awaitWorkers() {
         int spins = 0;
         while (pending.get() != 0) {
-            pause(spins++, this);
+            if (spins < SPINS + YIELDS) {
+                pause(spins++);
+            } else {
+                // Announce the park, then look again: the last worker either sees the flag and unparks
+                // this thread, or its decrement is seen here (both fields are volatile).
+                callerParked = true;
+                if (pending.get() != 0) {
+                    LockSupport.park(this);
+                }
+                callerParked = false;
+            }
         }
     }
 
-    /** One wait step: spin, then yield, then park (a post or the last worker's finish unparks). */
-    private static void pause(int step, Object blocker) {
+    /** One wait step before parking: spin, then yield. */
+    private static void pause(int step) {
         if (step < SPINS) {
             Thread.onSpinWait();
-        } else if (step < SPINS + YIELDS) {
-            Thread.yield();
         } else {
-            LockSupport.park(blocker);
+            Thread.yield();
         }
     }
 
@@ -156,9 +166,14 @@ final class WorkerPool implements AutoCloseable {
             this.thread.setDaemon(true);
         }
 
+        /** Whether this worker is parked (or about to park): only then does a post unpark it. */
+        volatile boolean parked;
+
         void post() {
             generation++; // only the job-posting thread writes, under the lock
-            LockSupport.unpark(thread);
+            if (parked) {
+                LockSupport.unpark(thread);
+            }
         }
 
         @Override
@@ -171,7 +186,15 @@ final class WorkerPool implements AutoCloseable {
                     if (closed) {
                         return;
                     }
-                    pause(spins++, this);
+                    if (spins < SPINS + YIELDS) {
+                        pause(spins++);
+                    } else {
+                        parked = true; // then look again: see post()
+                        if (generation == seen && !closed) {
+                            LockSupport.park(this);
+                        }
+                        parked = false;
+                    }
                 }
                 seen = g;
                 try {
@@ -179,7 +202,7 @@ final class WorkerPool implements AutoCloseable {
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
                 }
-                if (pending.decrementAndGet() == 0) {
+                if (pending.decrementAndGet() == 0 && callerParked) {
                     LockSupport.unpark(caller);
                 }
             }

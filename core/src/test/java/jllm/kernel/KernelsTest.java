@@ -112,7 +112,7 @@ class KernelsTest {
     @MethodSource("types")
     void batchedRowsEqualSingleRows(GgmlType type) {
         Random random = new Random(3000 + type.ordinal());
-        int rows = 9;
+        int rows = 9; // four pairs of rows (the two-row fast paths) and one row on its own
         // an odd number of blocks (even/odd accumulators) and, for plain types, a scalar tail
         int cols = 3 * Math.max(type.blockSize, 32) + (type.blockSize == 1 ? 5 : 0);
         Tensor w = RandomTensors.tensor(type, rows, cols, random, 0);

@@ -23,8 +23,14 @@ public final class Activation {
     public final float[] s;
     /** Q8_K: sum of each 16 consecutive quants; otherwise null. (length / 16) */
     public final int[] bsums;
+    /**
+     * Q8_0: the values the quants stand for, {@code d * q} (exact: an F16 scale times an 8-bit integer);
+     * otherwise null. (length)
+     */
+    public final float[] scaled;
 
-    private Activation(ActivationFormat format, int length, float[] values, byte[] qs, float[] d, float[] s, int[] bsums) {
+    private Activation(ActivationFormat format, int length, float[] values, byte[] qs, float[] d, float[] s, int[] bsums,
+                       float[] scaled) {
         this.format = format;
         this.length = length;
         this.values = values;
@@ -32,6 +38,7 @@ public final class Activation {
         this.d = d;
         this.s = s;
         this.bsums = bsums;
+        this.scaled = scaled;
     }
 
     /**
@@ -80,7 +87,7 @@ public final class Activation {
     private static Activation plain(ActivationFormat format, float[] x, int offset, int length) {
         float[] v = new float[length];
         System.arraycopy(x, offset, v, 0, length);
-        return new Activation(format, length, v, null, null, null, null);
+        return new Activation(format, length, v, null, null, null, null, null);
     }
 
     /**
@@ -116,7 +123,14 @@ public final class Activation {
                 s[b] = Numbers.roundToF16(sum * scale);
             }
         }
-        return new Activation(format, length, values, qs, d, s, null);
+        float[] scaled = null;
+        if (!withSum) {
+            scaled = new float[length];
+            for (int i = 0; i < length; i++) {
+                scaled[i] = values[i] * d[i / 32];
+            }
+        }
+        return new Activation(format, length, values, qs, d, s, null, scaled);
     }
 
     /** quantize_row_q8_K_ref: the scale maps the signed value of largest magnitude to -127. */
@@ -149,6 +163,6 @@ public final class Activation {
             }
             d[b] = 1 / iscale;
         }
-        return new Activation(ActivationFormat.Q8_K, length, values, qs, d, null, bsums);
+        return new Activation(ActivationFormat.Q8_K, length, values, qs, d, null, bsums, null);
     }
 }

@@ -46,4 +46,16 @@ public interface RowDot {
             out[outOffset + i * outStride] = dot(w, offset, xs[i], cols);
         }
     }
+
+    /**
+     * {@link #dotMany} for {@code count} consecutive weight rows, row k at {@code offset + k * rowBytes}
+     * with its results at {@code out[outOffset + k + i * outStride]}. Fast paths override it to load each
+     * activation value once for two weight rows. Each result equals {@link #dot} bit for bit.
+     */
+    default void dotRows(MemorySegment w, long offset, long rowBytes, int count, Activation[] xs, int n, int cols,
+                         float[] out, int outOffset, int outStride, float[] scratch) {
+        for (int k = 0; k < count; k++) {
+            dotMany(w, offset + k * rowBytes, xs, n, cols, out, outOffset + k, outStride, scratch);
+        }
+    }
 }

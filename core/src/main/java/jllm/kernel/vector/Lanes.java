@@ -36,7 +36,7 @@ final class Lanes {
     private static final VectorShuffle<Float>[] FOLDS = folds();
 
     @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] folds() {
+    static VectorShuffle<Float>[] folds() {
         int steps = Integer.numberOfTrailingZeros(L);
         VectorShuffle<Float>[] f = new VectorShuffle[steps];
         for (int s = 0, h = L / 2; h >= 1; s++, h /= 2) {

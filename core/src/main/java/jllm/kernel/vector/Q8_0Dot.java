@@ -1,45 +1,62 @@
 package jllm.kernel.vector;
 
+import static jllm.kernel.vector.Lanes.B;
 import static jllm.kernel.vector.Lanes.F;
 import static jllm.kernel.vector.Lanes.L;
+import static jllm.kernel.vector.Lanes.LE;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.Numbers;
 import jllm.kernel.scalar.RowDot;
 import jllm.kernel.scalar.ScaledBlocks;
 
 /**
- * Q8_0 rows with Q8_0 activations. Within a block the int8 x int8 products are summed in float lanes,
- * which is exact (|sum| < 2^24); the lanes are then scaled by {@code d_w * d_x} and accumulated.
+ * Q8_0 rows with Q8_0 activations. Each weight block is widened to floats and multiplied by its scale
+ * ({@code d_w * q}, exact), then multiplied with the activation's {@code d_x * q} values (also exact)
+ * and accumulated: ggml's sum up to the order of rounding. The first and second half of every block
+ * go to two accumulators.
+ *
+ * <p>{@link #dot4} and {@link #dotRows} do the same for four activations (and two weight rows) with each
+ * weight block widened and scaled once and each activation vector loaded once: every pair of row and
+ * activation keeps its own accumulators and sees exactly the operations {@link #dot} performs, so the
+ * results are bit-identical to it, and a batched decode step costs far less than four single ones.
  */
 final class Q8_0Dot implements RowDot, ScaledBlocks {
 
+    private static final VectorShuffle<Float>[] FOLDS = Lanes.folds();
+
     @Override
     public float dot(MemorySegment w, long offset, Activation x, int cols) {
-        float[] xq = x.values;
-        float[] xd = x.d;
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
+        float[] xs = x.scaled;
         int blocks = cols / 32;
-        int b = 0;
-        // Two blocks per step: two independent accumulation chains.
-        for (; b + 1 < blocks; b += 2) {
-            acc0 = Lanes.scaleAdd(block(w, offset + 34L * b, xq, 32 * b), Numbers.f16(w, offset + 34L * b) * xd[b], acc0);
-            acc1 = Lanes.scaleAdd(block(w, offset + 34L * (b + 1), xq, 32 * (b + 1)), Numbers.f16(w, offset + 34L * (b + 1)) * xd[b + 1], acc1);
+        if (L != 16) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int b = 0; b < blocks; b++) {
+                long p = offset + 34L * b;
+                FloatVector dw = FloatVector.broadcast(F, Numbers.f16(w, p));
+                for (int j = 0; j < 32; j += L) {
+                    acc = Lanes.bytes(w, p + 2 + j).mul(dw).fma(FloatVector.fromArray(F, xs, 32 * b + j), acc);
+                }
+            }
+            return Lanes.sum(acc);
         }
-        if (b < blocks) {
-            acc0 = Lanes.scaleAdd(block(w, offset + 34L * b, xq, 32 * b), Numbers.f16(w, offset + 34L * b) * xd[b], acc0);
+        FloatVector sa = FloatVector.zero(F), sb = sa;
+        for (int b = 0; b < blocks; b++) {
+            long p = offset + 34L * b;
+            FloatVector dw = FloatVector.broadcast(F, Numbers.f16(w, p));
+            FloatVector wa = ((FloatVector) ByteVector.fromMemorySegment(B, w, p + 2, LE).convertShape(VectorOperators.B2F, F, 0)).mul(dw);
+            FloatVector wb = ((FloatVector) ByteVector.fromMemorySegment(B, w, p + 18, LE).convertShape(VectorOperators.B2F, F, 0)).mul(dw);
+            sa = wa.fma(FloatVector.fromArray(F, xs, 32 * b), sa);
+            sb = wb.fma(FloatVector.fromArray(F, xs, 32 * b + 16), sb);
         }
-        return Lanes.sum(acc0.add(acc1));
+        return Lanes.sum(sa.add(sb));
     }
 
-    /**
-     * As {@link #dot} for four activations, each weight block widened once (16-lane vectors; other widths
-     * take the plain loop). Every activation keeps its own even/odd accumulators in the same order as
-     * {@link #dot}, so the results are bit-identical to it.
-     */
     @Override
     public void dot4(MemorySegment w, long offset, Activation x0, Activation x1, Activation x2, Activation x3,
                      int cols, float[] out) {
@@ -47,35 +64,135 @@ final class Q8_0Dot implements RowDot, ScaledBlocks {
             RowDot.super.dot4(w, offset, x0, x1, x2, x3, cols, out);
             return;
         }
-        FloatVector e0 = FloatVector.zero(F), e1 = e0, e2 = e0, e3 = e0;
-        FloatVector o0 = e0, o1 = e0, o2 = e0, o3 = e0;
+        float[] y0 = x0.scaled, y1 = x1.scaled, y2 = x2.scaled, y3 = x3.scaled;
+        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
         int blocks = cols / 32;
         for (int b = 0; b < blocks; b++) {
             long p = offset + 34L * b;
-            float dw = Numbers.f16(w, p);
-            FloatVector wa = Lanes.bytes(w, p + 2);
-            FloatVector wb = Lanes.bytes(w, p + 18);
+            FloatVector dw = FloatVector.broadcast(F, Numbers.f16(w, p));
+            FloatVector wa = ((FloatVector) ByteVector.fromMemorySegment(B, w, p + 2, LE).convertShape(VectorOperators.B2F, F, 0)).mul(dw);
+            FloatVector wb = ((FloatVector) ByteVector.fromMemorySegment(B, w, p + 18, LE).convertShape(VectorOperators.B2F, F, 0)).mul(dw);
             int xi = 32 * b;
-            FloatVector s0 = wb.fma(FloatVector.fromArray(F, x0.values, xi + 16), wa.mul(FloatVector.fromArray(F, x0.values, xi)));
-            FloatVector s1 = wb.fma(FloatVector.fromArray(F, x1.values, xi + 16), wa.mul(FloatVector.fromArray(F, x1.values, xi)));
-            FloatVector s2 = wb.fma(FloatVector.fromArray(F, x2.values, xi + 16), wa.mul(FloatVector.fromArray(F, x2.values, xi)));
-            FloatVector s3 = wb.fma(FloatVector.fromArray(F, x3.values, xi + 16), wa.mul(FloatVector.fromArray(F, x3.values, xi)));
-            if ((b & 1) == 0) {
-                e0 = Lanes.scaleAdd(s0, dw * x0.d[b], e0);
-                e1 = Lanes.scaleAdd(s1, dw * x1.d[b], e1);
-                e2 = Lanes.scaleAdd(s2, dw * x2.d[b], e2);
-                e3 = Lanes.scaleAdd(s3, dw * x3.d[b], e3);
-            } else {
-                o0 = Lanes.scaleAdd(s0, dw * x0.d[b], o0);
-                o1 = Lanes.scaleAdd(s1, dw * x1.d[b], o1);
-                o2 = Lanes.scaleAdd(s2, dw * x2.d[b], o2);
-                o3 = Lanes.scaleAdd(s3, dw * x3.d[b], o3);
+            a0 = wa.fma(FloatVector.fromArray(F, y0, xi), a0);
+            b0 = wb.fma(FloatVector.fromArray(F, y0, xi + 16), b0);
+            a1 = wa.fma(FloatVector.fromArray(F, y1, xi), a1);
+            b1 = wb.fma(FloatVector.fromArray(F, y1, xi + 16), b1);
+            a2 = wa.fma(FloatVector.fromArray(F, y2, xi), a2);
+            b2 = wb.fma(FloatVector.fromArray(F, y2, xi + 16), b2);
+            a3 = wa.fma(FloatVector.fromArray(F, y3, xi), a3);
+            b3 = wb.fma(FloatVector.fromArray(F, y3, xi + 16), b3);
+        }
+        // Lanes.sum's tree, and above Lanes.bytes, written out: a call C2 declines to inline (too big a
+        // caller, "callee uses too much stack") would box the vectors.
+        FloatVector v0 = a0.add(b0), v1 = a1.add(b1), v2 = a2.add(b2), v3 = a3.add(b3);
+        for (VectorShuffle<Float> fold : FOLDS) {
+            v0 = v0.add(v0.rearrange(fold));
+            v1 = v1.add(v1.rearrange(fold));
+            v2 = v2.add(v2.rearrange(fold));
+            v3 = v3.add(v3.rearrange(fold));
+        }
+        out[0] = v0.lane(0);
+        out[1] = v1.lane(0);
+        out[2] = v2.lane(0);
+        out[3] = v3.lane(0);
+    }
+
+    /**
+     * Pairs of weight rows with groups of four activations: each activation vector is loaded once for
+     * both rows (four activations alone would spend more time loading activations than decoding
+     * weights). Per row and activation the operations are those of {@link #dot}.
+     */
+    @Override
+    public void dotRows(MemorySegment w, long offset, long rowBytes, int count, Activation[] xs, int n, int cols,
+                        float[] out, int outOffset, int outStride, float[] scratch) {
+        if (L != 16 || n < 4) {
+            RowDot.super.dotRows(w, offset, rowBytes, count, xs, n, cols, out, outOffset, outStride, scratch);
+            return;
+        }
+        float[] four = new float[8];
+        int k = 0;
+        for (; k + 2 <= count; k += 2) {
+            long o = offset + k * rowBytes;
+            int i = 0;
+            for (; i + 4 <= n; i += 4) {
+                dot2x4(w, o, rowBytes, xs[i], xs[i + 1], xs[i + 2], xs[i + 3], cols, four);
+                for (int j = 0; j < 4; j++) {
+                    out[outOffset + k + (i + j) * outStride] = four[j];
+                    out[outOffset + k + 1 + (i + j) * outStride] = four[4 + j];
+                }
+            }
+            for (; i < n; i++) {
+                out[outOffset + k + i * outStride] = dot(w, o, xs[i], cols);
+                out[outOffset + k + 1 + i * outStride] = dot(w, o + rowBytes, xs[i], cols);
             }
         }
-        out[0] = Lanes.sum(e0.add(o0));
-        out[1] = Lanes.sum(e1.add(o1));
-        out[2] = Lanes.sum(e2.add(o2));
-        out[3] = Lanes.sum(e3.add(o3));
+        if (k < count) {
+            dotMany(w, offset + k * rowBytes, xs, n, cols, out, outOffset + k, outStride, scratch);
+        }
+    }
+
+    /** Rows at offset and offset + rowBytes with four activations: out[0..3] for the first, out[4..7]. */
+    private static void dot2x4(MemorySegment w, long offset, long rowBytes, Activation x0, Activation x1, Activation x2,
+                               Activation x3, int cols, float[] out) {
+        float[] y0 = x0.scaled, y1 = x1.scaled, y2 = x2.scaled, y3 = x3.scaled;
+        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+        FloatVector c0 = a0, d0 = a0, c1 = a0, d1 = a0, c2 = a0, d2 = a0, c3 = a0, d3 = a0;
+        int blocks = cols / 32;
+        for (int b = 0; b < blocks; b++) {
+            long p = offset + 34L * b;
+            long q = p + rowBytes;
+            FloatVector dw = FloatVector.broadcast(F, Numbers.f16(w, p));
+            FloatVector wa = ((FloatVector) ByteVector.fromMemorySegment(B, w, p + 2, LE).convertShape(VectorOperators.B2F, F, 0)).mul(dw);
+            FloatVector wb = ((FloatVector) ByteVector.fromMemorySegment(B, w, p + 18, LE).convertShape(VectorOperators.B2F, F, 0)).mul(dw);
+            FloatVector dv = FloatVector.broadcast(F, Numbers.f16(w, q));
+            FloatVector va = ((FloatVector) ByteVector.fromMemorySegment(B, w, q + 2, LE).convertShape(VectorOperators.B2F, F, 0)).mul(dv);
+            FloatVector vb = ((FloatVector) ByteVector.fromMemorySegment(B, w, q + 18, LE).convertShape(VectorOperators.B2F, F, 0)).mul(dv);
+            int xi = 32 * b;
+            FloatVector x = FloatVector.fromArray(F, y0, xi);
+            a0 = wa.fma(x, a0);
+            c0 = va.fma(x, c0);
+            x = FloatVector.fromArray(F, y0, xi + 16);
+            b0 = wb.fma(x, b0);
+            d0 = vb.fma(x, d0);
+            x = FloatVector.fromArray(F, y1, xi);
+            a1 = wa.fma(x, a1);
+            c1 = va.fma(x, c1);
+            x = FloatVector.fromArray(F, y1, xi + 16);
+            b1 = wb.fma(x, b1);
+            d1 = vb.fma(x, d1);
+            x = FloatVector.fromArray(F, y2, xi);
+            a2 = wa.fma(x, a2);
+            c2 = va.fma(x, c2);
+            x = FloatVector.fromArray(F, y2, xi + 16);
+            b2 = wb.fma(x, b2);
+            d2 = vb.fma(x, d2);
+            x = FloatVector.fromArray(F, y3, xi);
+            a3 = wa.fma(x, a3);
+            c3 = va.fma(x, c3);
+            x = FloatVector.fromArray(F, y3, xi + 16);
+            b3 = wb.fma(x, b3);
+            d3 = vb.fma(x, d3);
+        }
+        FloatVector v0 = a0.add(b0), v1 = a1.add(b1), v2 = a2.add(b2), v3 = a3.add(b3);
+        FloatVector u0 = c0.add(d0), u1 = c1.add(d1), u2 = c2.add(d2), u3 = c3.add(d3);
+        for (VectorShuffle<Float> fold : FOLDS) {
+            v0 = v0.add(v0.rearrange(fold));
+            v1 = v1.add(v1.rearrange(fold));
+            v2 = v2.add(v2.rearrange(fold));
+            v3 = v3.add(v3.rearrange(fold));
+            u0 = u0.add(u0.rearrange(fold));
+            u1 = u1.add(u1.rearrange(fold));
+            u2 = u2.add(u2.rearrange(fold));
+            u3 = u3.add(u3.rearrange(fold));
+        }
+        out[0] = v0.lane(0);
+        out[1] = v1.lane(0);
+        out[2] = v2.lane(0);
+        out[3] = v3.lane(0);
+        out[4] = u0.lane(0);
+        out[5] = u1.lane(0);
+        out[6] = u2.lane(0);
+        out[7] = u3.lane(0);
     }
 
     @Override
@@ -84,14 +201,5 @@ final class Q8_0Dot implements RowDot, ScaledBlocks {
             Lanes.bytes(src, offset + 2 + j).intoArray(dst, dstOffset + j);
         }
         return Numbers.f16(src, offset);
-    }
-
-    /** Lane-wise sums of quant products of one block (exact integers). */
-    private static FloatVector block(MemorySegment w, long p, float[] xq, int xi) {
-        FloatVector s = Lanes.bytes(w, p + 2).mul(FloatVector.fromArray(F, xq, xi));
-        for (int j = L; j < 32; j += L) {
-            s = Lanes.bytes(w, p + 2 + j).fma(FloatVector.fromArray(F, xq, xi + j), s);
-        }
-        return s;
     }
 }

@@ -2,6 +2,13 @@
 # Order: $JAVA_HOME, then `java` on PATH, then the usual install folders.
 
 jllm_java_major() { # prints the feature version of the java binary $1, or nothing
+  # A JDK's `release` file names its version: reading it is instant, starting a JVM is not (~0.1 s).
+  local release
+  release="$(dirname "$(dirname "$1")")/release"
+  if [ -f "$release" ]; then
+    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release" | head -n 1
+    return
+  fi
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
 }
 

@@ -19,8 +19,11 @@ final class KernelWarmUp {
 
     /** Rows of each weight type used; enough for both threads to get work. */
     private static final int ROWS = 64;
-    /** Calls per path: well past C2's compile thresholds for the dot loops inside. */
-    private static final int ROUNDS = 160;
+    /**
+     * Calls per path: past C2's compile thresholds for the dot loops inside (each call runs thousands of
+     * loop iterations). More rounds only delay the first token.
+     */
+    private static final int ROUNDS = 48;
 
     private KernelWarmUp() {
     }
@@ -46,7 +49,7 @@ final class KernelWarmUp {
             for (int r = 0; r < ROUNDS; r++) {
                 kernels.matmul(out, head, x, 1);
                 kernels.matmul(out, head, x, 4);
-                if (r % 4 == 0) {
+                if (r % 2 == 0) {
                     kernels.matmul(out, head, x, batch);
                 }
             }

@@ -54,6 +54,9 @@ public final class LoadedModel implements AutoCloseable {
     public static LoadedModel open(Path path, Options options) {
         ModelSource source = openSource(path);
         Kernels kernels = options.threads() > 0 ? Kernels.vector(options.threads()) : Kernels.best();
+        // The kernels warm up (see KernelWarmUp) while this thread builds the tokenizer and the model:
+        // time to first token is their sum otherwise.
+        Thread warmUp = Thread.ofPlatform().name("jllm-warm-up").start(() -> KernelWarmUp.run(source, kernels));
         try {
             Tokenizer tok = options.tokenizer().isPresent() ? openTokenizer(options.tokenizer().get(), source)
                     : defaultTokenizer(source);
@@ -62,12 +65,29 @@ public final class LoadedModel implements AutoCloseable {
                 throw new ModelFormatException(path.toString(), "tokenizer", "the tokenizer has "
                         + tok.vocabulary().size() + " tokens but the model only " + model.info().vocabSize(), null);
             }
-            KernelWarmUp.run(source, kernels);
+            joinQuietly(warmUp);
             return new LoadedModel(source, kernels, model, tok, chatTemplate(source));
         } catch (RuntimeException e) {
+            joinQuietly(warmUp);
             kernels.close();
             source.close();
             throw e;
+        }
+    }
+
+    /** Waits for t; an interrupt is kept for the caller to see. */
+    private static void joinQuietly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -43,6 +43,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Threads (default: all cores).")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--parallel", paramLabel = "N", split = ",", description = "Sequences decoded together in the tg test, "
+            + "each its own cache, one forward call per step for all (as llama-batched-bench's -npl); one tg row per value "
+            + "(default: 1).")
+    List<Integer> parallel = List.of(1);
+
     @Option(names = "--json", description = "Print a JSON list of rows with llama-bench's field names.")
     boolean json;
 
@@ -54,6 +59,11 @@ final class BenchCommand implements Callable<Integer> {
         if (nPrompt < 0 || nGen < 0 || reps < 1 || threads < 1) {
             throw new IllegalArgumentException("-p and -n must not be negative; -r and -t must be positive");
         }
+        for (int p : parallel) {
+            if (p < 1 || p > 64) {
+                throw new IllegalArgumentException("--parallel takes 1 to 64 sequences, not " + p);
+            }
+        }
         try (ModelSource src = LoadedModel.openSource(model); Kernels kernels = Kernels.vector(threads)) {
             LanguageModel lm = Architectures.forSource(src).load(src, kernels);
             ModelInfo info = lm.info();
@@ -62,10 +72,12 @@ final class BenchCommand implements Callable<Integer> {
             String type = info.architecture() + " " + human(params) + " " + quant(src);
             List<Map<String, Object>> rows = new ArrayList<>();
             if (nPrompt > 0) {
-                rows.add(row(type, size, params, nPrompt, 0, measure(lm, info, nPrompt, 0)));
+                rows.add(row(type, size, params, nPrompt, 0, 1, measure(lm, info, nPrompt, 0)));
             }
             if (nGen > 0) {
-                rows.add(row(type, size, params, 0, nGen, measure(lm, info, 0, nGen)));
+                for (int p : parallel) {
+                    rows.add(row(type, size, params, 0, nGen, p, p == 1 ? measure(lm, info, 0, nGen) : measureParallel(lm, info, nGen, p)));
+                }
             }
             print(rows);
         }
@@ -92,6 +104,30 @@ final class BenchCommand implements Callable<Integer> {
         return ts;
     }
 
+    /** Generated tokens per second, all sequences together, of p sequences decoded in lockstep. */
+    private double[] measureParallel(LanguageModel lm, ModelInfo info, int gen, int p) {
+        double[] ts = new double[reps];
+        for (int r = -1; r < reps; r++) {
+            List<KvCache> caches = new ArrayList<>(p);
+            for (int i = 0; i < p; i++) {
+                caches.add(lm.newCache(gen));
+            }
+            long t0 = System.nanoTime();
+            for (int step = 0; step < gen; step++) {
+                int[] next = new int[p];
+                for (int i = 0; i < p; i++) {
+                    next[i] = (int) Math.floorMod(step * 7919L + i * 104729L + 13, (long) info.vocabSize());
+                }
+                lm.forwardBatch(caches, next);
+            }
+            double s = (System.nanoTime() - t0) / 1e9;
+            if (r >= 0) {
+                ts[r] = (double) p * gen / s;
+            }
+        }
+        return ts;
+    }
+
     private static int[] tokens(int n, int vocab, int seed) {
         int[] t = new int[n];
         for (int i = 0; i < n; i++) {
@@ -100,7 +136,7 @@ final class BenchCommand implements Callable<Integer> {
         return t;
     }
 
-    private Map<String, Object> row(String type, long size, long params, int p, int g, double[] ts) {
+    private Map<String, Object> row(String type, long size, long params, int p, int g, int sequences, double[] ts) {
         double mean = 0;
         for (double v : ts) {
             mean += v;
@@ -120,6 +156,7 @@ final class BenchCommand implements Callable<Integer> {
         m.put("n_threads", threads);
         m.put("n_prompt", p);
         m.put("n_gen", g);
+        m.put("n_parallel", sequences);
         m.put("avg_ts", mean);
         m.put("stddev_ts", sd);
         return m;
@@ -145,9 +182,10 @@ final class BenchCommand implements Callable<Integer> {
             for (Map<String, Object> r : rows) {
                 int p = (Integer) r.get("n_prompt");
                 int g = (Integer) r.get("n_gen");
+                int sequences = (Integer) r.get("n_parallel");
                 Console.out().printf(Locale.ROOT, "| %s | %.2f MiB | %s | jllm | %d | %s | %.2f ± %.2f |%n", r.get("model_type"),
                         (Long) r.get("model_size") / 1048576.0, human((Long) r.get("model_n_params")), r.get("n_threads"),
-                        p > 0 ? "pp" + p : "tg" + g, r.get("avg_ts"), r.get("stddev_ts"));
+                        p > 0 ? "pp" + p : sequences > 1 ? "tg" + g + " x" + sequences : "tg" + g, r.get("avg_ts"), r.get("stddev_ts"));
             }
         }
         Console.out().flush();

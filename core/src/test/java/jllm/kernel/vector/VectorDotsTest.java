@@ -3,9 +3,11 @@ package jllm.kernel.vector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Random;
 
 import jllm.kernel.scalar.Activation;
+import jllm.kernel.scalar.ActivationFormat;
 import jllm.kernel.scalar.BlockCodec;
 import jllm.kernel.scalar.Codecs;
 import jllm.kernel.scalar.Numbers;
@@ -14,6 +16,7 @@ import jllm.kernel.scalar.RowDot;
 import jllm.kernel.scalar.ScaledBlocks;
 import jllm.tensor.GgmlType;
 import jllm.tensor.Tensor;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -66,6 +69,35 @@ class VectorDotsTest {
                 Tensor w = RandomTensors.tensor(type, rows, cols, random, (blocks + rows) % 3);
                 float[] x = RandomTensors.gaussian(cols, random);
                 assertMatches(type, w, x, blocks + " blocks x " + rows + " rows");
+            }
+        }
+    }
+
+    @Test
+    void f16RowsWidenEveryHalfExactly() {
+        // every F16 bit pattern, alone in a row of zeros, dotted with ones: the dot is that half's value
+        RowDot fast = VectorDots.forType(GgmlType.F16);
+        assumeTrue(fast != null, "no vector row dot on this machine (preferred species too narrow)");
+        int cols = 48; // three vectors of 16, six of 8; plus, in dot4, the four-activation path
+        float[] ones = new float[cols];
+        java.util.Arrays.fill(ones, 1f);
+        Activation x = ActivationFormat.F16.quantize(ones, 0, cols);
+        MemorySegment row = java.lang.foreign.Arena.ofAuto().allocate(2L * cols, 64);
+        float[] four = new float[4];
+        for (int bits = 0; bits < 1 << 16; bits++) {
+            int at = bits % (cols - 1);
+            row.fill((byte) 0);
+            row.set(Numbers.LE_SHORT, 2L * at, (short) bits);
+            float want = Float.float16ToFloat((short) bits);
+            float got = fast.dot(row, 0, x, cols);
+            fast.dot4(row, 0, x, x, x, x, cols, four);
+            if (Float.isNaN(want)) {
+                assertThat(got).as("half 0x%04x", bits).isNaN();
+                assertThat(four[3]).as("half 0x%04x, dot4", bits).isNaN();
+            } else {
+                // -0 plus zeros is +0, so compare values, not bits, for zeros
+                assertThat(got).as("half 0x%04x", bits).isEqualTo(want == 0 ? 0f : want);
+                assertThat(four[3]).as("half 0x%04x, dot4", bits).isEqualTo(want == 0 ? 0f : want);
             }
         }
     }

@@ -65,8 +65,19 @@ public final class VectorDenseOps implements DenseOps {
             c30.intoArray(c, co + 3 * n + j);
             c31.intoArray(c, co + 3 * n + j + L);
         }
-        for (; j < n; j += L) {
-            // the last one or two column vectors, the final one masked when n is not a multiple of L
+        if (j < n) {
+            rows4Tail(c, co, a, ao, rs, cs, b, bo, k, n, acc, j);
+        }
+    }
+
+    /**
+     * The columns of {@link #rows4} from j on: the last one or two column vectors, the final one masked
+     * when n is not a multiple of L. Apart so that rows4 stays small: C1 gave up on the joined method
+     * ("out of virtual registers"), and a prompt's GEMM then ran in unoptimized code for minutes.
+     */
+    private static void rows4Tail(float[] c, int co, float[] a, int ao, int rs, int cs, float[] b, int bo, int k, int n,
+                                  boolean acc, int from) {
+        for (int j = from; j < n; j += L) {
             VectorMask<Float> mask = F.indexInRange(j, n);
             FloatVector c0 = load(c, co + j, mask, acc);
             FloatVector c1 = load(c, co + n + j, mask, acc);

@@ -7,7 +7,6 @@ import static jllm.kernel.vector.Lanes.L;
 import static jllm.kernel.vector.Lanes.LE;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -17,11 +16,11 @@ import jllm.kernel.scalar.Numbers;
 import jllm.kernel.scalar.RowDot;
 
 /**
- * Q6_K rows with Q8_K activations. Each 6-bit value is assembled in int lanes (16 bytes of {@code ql}
+ * Q6_K rows with Q8_K activations. Each 6-bit value q is assembled in int lanes (16 bytes of {@code ql}
  * and {@code qh} widened once, then masks and shifts that are single instructions on int lanes, not on
- * byte lanes) and converted to a float. The offset of 32 meets
- * the activation's 16-value sums in scalar arithmetic, as ggml's SIMD paths do. Every product of a
- * 16-value group is weighted by {@code d_w * d_x * scale}.
+ * byte lanes) and turned into the float q - 32 without a conversion: {@code q | 0x4B000000} read as a
+ * float is 2^23 + q, and subtracting 2^23 + 32 is exact. Every product of a 16-value group with the int8
+ * activations is weighted by {@code d_w * d_x * scale}.
  */
 final class Q6_KDot implements RowDot {
 

@@ -21,10 +21,11 @@ import jllm.kernel.scalar.ScaledBlocks;
  * and accumulated: ggml's sum up to the order of rounding. The first and second half of every block
  * go to two accumulators.
  *
- * <p>{@link #dot4} and {@link #dotRows} do the same for four activations (and two weight rows) with each
- * weight block widened and scaled once and each activation vector loaded once: every pair of row and
- * activation keeps its own accumulators and sees exactly the operations {@link #dot} performs, so the
- * results are bit-identical to it, and a batched decode step costs far less than four single ones.
+ * <p>{@link #dotRows} does the same for two weight rows and four activations with each weight block
+ * widened and scaled once and each activation vector loaded once: every pair of row and activation
+ * keeps its own accumulators and sees exactly the operations {@link #dot} performs, so the results are
+ * bit-identical to it, and a batched decode step costs far less than four single ones. (A row left
+ * without a partner, rare with real matrix shapes, takes the plain dots.)
  */
 final class Q8_0Dot implements RowDot, ScaledBlocks {
 
@@ -57,46 +58,6 @@ final class Q8_0Dot implements RowDot, ScaledBlocks {
         return Lanes.sum(sa.add(sb));
     }
 
-    @Override
-    public void dot4(MemorySegment w, long offset, Activation x0, Activation x1, Activation x2, Activation x3,
-                     int cols, float[] out) {
-        if (L != 16) {
-            RowDot.super.dot4(w, offset, x0, x1, x2, x3, cols, out);
-            return;
-        }
-        float[] y0 = x0.scaled, y1 = x1.scaled, y2 = x2.scaled, y3 = x3.scaled;
-        FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
-        int blocks = cols / 32;
-        for (int b = 0; b < blocks; b++) {
-            long p = offset + 34L * b;
-            FloatVector dw = FloatVector.broadcast(F, Numbers.f16(w, p));
-            FloatVector wa = ((FloatVector) ByteVector.fromMemorySegment(B, w, p + 2, LE).convertShape(VectorOperators.B2F, F, 0)).mul(dw);
-            FloatVector wb = ((FloatVector) ByteVector.fromMemorySegment(B, w, p + 18, LE).convertShape(VectorOperators.B2F, F, 0)).mul(dw);
-            int xi = 32 * b;
-            a0 = wa.fma(FloatVector.fromArray(F, y0, xi), a0);
-            b0 = wb.fma(FloatVector.fromArray(F, y0, xi + 16), b0);
-            a1 = wa.fma(FloatVector.fromArray(F, y1, xi), a1);
-            b1 = wb.fma(FloatVector.fromArray(F, y1, xi + 16), b1);
-            a2 = wa.fma(FloatVector.fromArray(F, y2, xi), a2);
-            b2 = wb.fma(FloatVector.fromArray(F, y2, xi + 16), b2);
-            a3 = wa.fma(FloatVector.fromArray(F, y3, xi), a3);
-            b3 = wb.fma(FloatVector.fromArray(F, y3, xi + 16), b3);
-        }
-        // Lanes.sum's tree, and above Lanes.bytes, written out: a call C2 declines to inline (too big a
-        // caller, "callee uses too much stack") would box the vectors.
-        FloatVector v0 = a0.add(b0), v1 = a1.add(b1), v2 = a2.add(b2), v3 = a3.add(b3);
-        for (VectorShuffle<Float> fold : FOLDS) {
-            v0 = v0.add(v0.rearrange(fold));
-            v1 = v1.add(v1.rearrange(fold));
-            v2 = v2.add(v2.rearrange(fold));
-            v3 = v3.add(v3.rearrange(fold));
-        }
-        out[0] = v0.lane(0);
-        out[1] = v1.lane(0);
-        out[2] = v2.lane(0);
-        out[3] = v3.lane(0);
-    }
-
     /**
      * Pairs of weight rows with groups of four activations: each activation vector is loaded once for
      * both rows (four activations alone would spend more time loading activations than decoding
@@ -109,16 +70,16 @@ final class Q8_0Dot implements RowDot, ScaledBlocks {
             RowDot.super.dotRows(w, offset, rowBytes, count, xs, n, cols, out, outOffset, outStride, scratch);
             return;
         }
-        float[] four = new float[8];
+        float[] two = new float[8]; // the first row's four results, then the second's
         int k = 0;
         for (; k + 2 <= count; k += 2) {
             long o = offset + k * rowBytes;
             int i = 0;
             for (; i + 4 <= n; i += 4) {
-                dot2x4(w, o, rowBytes, xs[i], xs[i + 1], xs[i + 2], xs[i + 3], cols, four);
+                dot2x4(w, o, rowBytes, xs[i], xs[i + 1], xs[i + 2], xs[i + 3], cols, two);
                 for (int j = 0; j < 4; j++) {
-                    out[outOffset + k + (i + j) * outStride] = four[j];
-                    out[outOffset + k + 1 + (i + j) * outStride] = four[4 + j];
+                    out[outOffset + k + (i + j) * outStride] = two[j];
+                    out[outOffset + k + 1 + (i + j) * outStride] = two[4 + j];
                 }
             }
             for (; i < n; i++) {

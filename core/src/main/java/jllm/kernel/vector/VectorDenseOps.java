@@ -11,10 +11,10 @@ import jllm.kernel.scalar.DenseOps;
 import jllm.kernel.scalar.Exp;
 
 /**
- * The Vector API {@link DenseOps}: register tiles of 4 rows by 2 vectors of c (8 accumulators), each
- * step broadcasting one value of a (at any strides, so a transposed a costs nothing) and loading one
- * row segment of b. Columns that do not fill a
- * vector are done with a lane mask; each lane computes exactly the reference's fma chain.
+ * The Vector API {@link DenseOps}: register tiles of 4 rows by 2 vectors of c (8 accumulators; 8 rows
+ * for the block-scaled product, whose sums are scaled into c once per block), each step broadcasting one
+ * value of a (at any strides, so a transposed a costs nothing) and loading one row segment of b. Columns
+ * that do not fill a vector are done with a lane mask; each lane computes exactly the reference's fma chain.
  */
 public final class VectorDenseOps implements DenseOps {
 
@@ -121,14 +121,7 @@ public final class VectorDenseOps implements DenseOps {
         int blocks = k / block;
         int i = 0;
         for (; i + 8 <= m; i += 8) {
-            int j = 0;
-            if (n % (4 * L) == 0) {
-                for (; j < n; j += 4 * L) {
-                    rows4Wide(c, a, aScale, b, bOff, bScale, bScaleOff, k, n, block, accumulate, i, j);
-                    rows4Wide(c, a, aScale, b, bOff, bScale, bScaleOff, k, n, block, accumulate, i + 4, j);
-                }
-            }
-            for (; j < n; j += 2 * L) {
+            for (int j = 0; j < n; j += 2 * L) {
                 rows8BlockScaled(c, a, aScale, b, bOff, bScale, bScaleOff, k, n, block, accumulate, i, j);
             }
         }
@@ -180,70 +173,6 @@ public final class VectorDenseOps implements DenseOps {
                 c21.intoArray(c, co + 2 * n + L);
                 c30.intoArray(c, co + 3 * n);
                 c31.intoArray(c, co + 3 * n + L);
-            }
-        }
-    }
-
-    /** Four rows by four vectors of c (i, j) for {@link #multiplyBlockScaled}; as {@link #rows8BlockScaled}. */
-    private static void rows4Wide(float[] c, float[] a, float[] aScale, float[] b, int bOff, float[] bScale,
-                                  int bScaleOff, int k, int n, int block, boolean accumulate, int i, int j) {
-        int blocks = k / block;
-        int co = i * n + j;
-        if (!accumulate) {
-            for (int r = 0; r < 4; r++) {
-                for (int v = 0; v < 4; v++) {
-                    FloatVector.zero(F).intoArray(c, co + r * n + v * L);
-                }
-            }
-        }
-        for (int q = 0; q < blocks; q++) {
-            FloatVector s00 = FloatVector.zero(F), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
-            FloatVector s20 = s00, s21 = s00, s22 = s00, s23 = s00, s30 = s00, s31 = s00, s32 = s00, s33 = s00;
-            int ao = i * k + q * block;
-            for (int p = 0; p < block; p++) {
-                int bo = bOff + (q * block + p) * n + j;
-                FloatVector b0 = FloatVector.fromArray(F, b, bo);
-                FloatVector b1 = FloatVector.fromArray(F, b, bo + L);
-                FloatVector b2 = FloatVector.fromArray(F, b, bo + 2 * L);
-                FloatVector b3 = FloatVector.fromArray(F, b, bo + 3 * L);
-                FloatVector x = FloatVector.broadcast(F, a[ao + p]);
-                s00 = x.fma(b0, s00);
-                s01 = x.fma(b1, s01);
-                s02 = x.fma(b2, s02);
-                s03 = x.fma(b3, s03);
-                x = FloatVector.broadcast(F, a[ao + k + p]);
-                s10 = x.fma(b0, s10);
-                s11 = x.fma(b1, s11);
-                s12 = x.fma(b2, s12);
-                s13 = x.fma(b3, s13);
-                x = FloatVector.broadcast(F, a[ao + 2 * k + p]);
-                s20 = x.fma(b0, s20);
-                s21 = x.fma(b1, s21);
-                s22 = x.fma(b2, s22);
-                s23 = x.fma(b3, s23);
-                x = FloatVector.broadcast(F, a[ao + 3 * k + p]);
-                s30 = x.fma(b0, s30);
-                s31 = x.fma(b1, s31);
-                s32 = x.fma(b2, s32);
-                s33 = x.fma(b3, s33);
-            }
-            int dq = bScaleOff + q * n + j;
-            FloatVector d0 = FloatVector.fromArray(F, bScale, dq);
-            FloatVector d1 = FloatVector.fromArray(F, bScale, dq + L);
-            FloatVector d2 = FloatVector.fromArray(F, bScale, dq + 2 * L);
-            FloatVector d3 = FloatVector.fromArray(F, bScale, dq + 3 * L);
-            int as = i * blocks + q;
-            for (int r = 0; r < 4; r++) {
-                float sa = aScale[as + r * blocks];
-                int cr = co + r * n;
-                FloatVector t0 = r == 0 ? s00 : r == 1 ? s10 : r == 2 ? s20 : s30;
-                FloatVector t1 = r == 0 ? s01 : r == 1 ? s11 : r == 2 ? s21 : s31;
-                FloatVector t2 = r == 0 ? s02 : r == 1 ? s12 : r == 2 ? s22 : s32;
-                FloatVector t3 = r == 0 ? s03 : r == 1 ? s13 : r == 2 ? s23 : s33;
-                d0.mul(sa).fma(t0, FloatVector.fromArray(F, c, cr)).intoArray(c, cr);
-                d1.mul(sa).fma(t1, FloatVector.fromArray(F, c, cr + L)).intoArray(c, cr + L);
-                d2.mul(sa).fma(t2, FloatVector.fromArray(F, c, cr + 2 * L)).intoArray(c, cr + 2 * L);
-                d3.mul(sa).fma(t3, FloatVector.fromArray(F, c, cr + 3 * L)).intoArray(c, cr + 3 * L);
             }
         }
     }

@@ -32,7 +32,7 @@ class VectorDenseOpsTest {
     @Test
     void blockScaledProductIsBitIdenticalToTheReference() {
         Random r = new Random(11);
-        // m a multiple of 4 and n of two vectors take the vector path (tiles of 8 rows by 4 or 2 vectors,
+        // m a multiple of 4 and n of two vectors take the vector path (tiles of 8 rows by 2 vectors,
         // then of 4 rows); the others fall back to the reference
         for (int[] s : new int[][] {{4, 32, 32}, {8, 96, 64}, {64, 512, 128}, {8, 64, 32}, {12, 64, 96}, {20, 32, 160},
                 {5, 64, 32}, {4, 64, 40}}) {

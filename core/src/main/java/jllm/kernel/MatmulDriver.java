@@ -37,6 +37,8 @@ final class MatmulDriver implements Kernels {
     static final int GEMM_MIN_ROWS = 8;
     /** Chunks of weight rows per thread in a matrix-vector product, claimed dynamically. */
     private static final int CHUNKS_PER_THREAD = 8;
+    /** Chunk boundaries of a batched row-dot product are multiples of this many rows (see chunkStart). */
+    private static final int ROW_GROUP = 4;
     /** Weight rows per panel: the columns of the dense product's right-hand side. */
     private static final int PANEL_ROWS = 64;
     /** Columns of weights decoded per panel step (a multiple of every block size, 256). */
@@ -145,10 +147,10 @@ final class MatmulDriver implements Kernels {
         pool.run(parts, part -> {
             // Row-outer: a weight row is read once from memory and reused for every batch row,
             // decoded once for all of them where the type has a fast path for that.
-            float[] scratch = n > 1 ? new float[cols] : null;
+            float[] scratch = n > 1 ? new float[RowDot.SCRATCH_ROWS * cols] : null;
             for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
-                int from = (int) ((long) rows * c / chunks);
-                int to = (int) ((long) rows * (c + 1) / chunks);
+                int from = chunkStart(rows, c, chunks);
+                int to = chunkStart(rows, c + 1, chunks);
                 if (n == 1) {
                     for (int r = from; r < to; r++) {
                         out[r] = dot.dot(data, r * rowBytes, xs[0], cols);
@@ -158,6 +160,18 @@ final class MatmulDriver implements Kernels {
                 }
             }
         });
+    }
+
+    /**
+     * Where chunk c of {@code chunks} starts: inner boundaries fall on multiples of ROW_GROUP rows, so
+     * that batched row dots, which take weight rows in groups, seldom meet a partial group.
+     */
+    static int chunkStart(int rows, int c, int chunks) {
+        if (c >= chunks) {
+            return rows;
+        }
+        int at = (int) ((long) rows * c / chunks);
+        return rows >= ROW_GROUP * chunks ? at / ROW_GROUP * ROW_GROUP : at;
     }
 
     /**

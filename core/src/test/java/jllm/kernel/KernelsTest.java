@@ -130,6 +130,40 @@ class KernelsTest {
     }
 
     /**
+     * Weights without the panel GEMM take prompt batches as row dots in register tiles (four rows by
+     * four activations for F16): with more rows than one group, chunk boundaries between threads, a
+     * batch that is not a multiple of four and a row length with a scalar tail, every value equals the
+     * single-row dot bit for bit, on one thread and on three.
+     */
+    static GgmlType[] rowDotTypes() {
+        return java.util.Arrays.stream(types()).filter(t -> !MatmulDriver.usesGemm(t)).toArray(GgmlType[]::new);
+    }
+
+    @ParameterizedTest
+    @MethodSource("rowDotTypes")
+    void largeRowDotBatchesEqualSingleRows(GgmlType type) {
+        Random random = new Random(7000 + type.ordinal());
+        int rows = 70;
+        int cols = type.blockSize == 1 ? 9 * 16 + 7 : 4 * type.blockSize;
+        Tensor w = RandomTensors.tensor(type, rows, cols, random, 0);
+        int n = 2 * MatmulDriver.GEMM_MIN_ROWS + 3;
+        float[] x = RandomTensors.gaussian(n * cols, random);
+        for (Kernels k : new Kernels[] {VECTOR1, VECTOR3}) {
+            float[] batched = new float[n * rows];
+            k.matmul(batched, w, x, n);
+            for (int i = 0; i < n; i++) {
+                float[] single = new float[rows];
+                SCALAR.matmul(single, w, java.util.Arrays.copyOfRange(x, i * cols, (i + 1) * cols));
+                float[] fast = new float[rows];
+                k.matmul(fast, w, java.util.Arrays.copyOfRange(x, i * cols, (i + 1) * cols));
+                assertThat(java.util.Arrays.copyOfRange(batched, i * rows, (i + 1) * rows)).as("%s row %d on %s", type, i, k)
+                        .containsExactly(fast);
+                assertThat(nmse(fast, single, rows)).as("%s against the reference", type).isLessThan(BUDGET.getOrDefault(type, 1e-10));
+            }
+        }
+    }
+
+    /**
      * From GEMM_MIN_ROWS rows on, quantized weights go through the panel GEMM: it agrees with the row
      * dots (the reference arithmetic) within rounding, and a row's result does not depend on the batch
      * it came in (size, companions) nor on the thread count: the same bits.

@@ -5,6 +5,9 @@ import java.lang.foreign.MemorySegment;
 /** The dot product of one weight row, stored in memory, with one prepared activation row. */
 @FunctionalInterface
 public interface RowDot {
+    /** Rows of cols floats that the scratch passed to {@link #dotMany} and {@link #dotRows} holds. */
+    int SCRATCH_ROWS = 4;
+
     /**
      * @param w      weight memory
      * @param offset byte offset of the row in {@code w}
@@ -30,7 +33,7 @@ public interface RowDot {
      * The dots of one weight row with n activation rows: {@code out[outOffset + i * outStride]} for i in
      * [0, n). Each result equals {@link #dot} bit for bit. The default takes the activations four at a
      * time with {@link #dot4}; fast paths whose weights are costly to decode override it to decode the
-     * row once into {@code scratch} (room for cols floats) for all n.
+     * row once into {@code scratch} (room for {@link #SCRATCH_ROWS} rows of cols floats) for all n.
      */
     default void dotMany(MemorySegment w, long offset, Activation[] xs, int n, int cols, float[] out, int outOffset,
                          int outStride, float[] scratch) {
@@ -50,7 +53,7 @@ public interface RowDot {
     /**
      * {@link #dotMany} for {@code count} consecutive weight rows, row k at {@code offset + k * rowBytes}
      * with its results at {@code out[outOffset + k + i * outStride]}. Fast paths override it to load each
-     * activation value once for two weight rows. Each result equals {@link #dot} bit for bit.
+     * activation value once for several weight rows. Each result equals {@link #dot} bit for bit.
      */
     default void dotRows(MemorySegment w, long offset, long rowBytes, int count, Activation[] xs, int n, int cols,
                          float[] out, int outOffset, int outStride, float[] scratch) {

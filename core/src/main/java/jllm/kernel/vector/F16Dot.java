@@ -113,21 +113,8 @@ final class F16Dot implements RowDot {
     @Override
     public void dotMany(MemorySegment w, long offset, Activation[] xs, int n, int cols, float[] out, int outOffset,
                         int outStride, float[] scratch) {
+        widen(w, offset, cols, scratch, 0);
         int full = cols - cols % L;
-        IntVector mag = IntVector.zero(I);
-        for (int i = 0; i < full; i += L) {
-            IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, offset + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
-            mag = h.and(0x7FFF).max(mag);
-            h.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1.0p112f).intoArray(scratch, i);
-        }
-        if (mag.reduceLanes(VectorOperators.MAX) >= 0x7C00) { // an infinity or NaN in the row
-            for (int i = 0; i < full; i += L) {
-                Lanes.f16(w, offset + 2L * i).intoArray(scratch, i);
-            }
-        }
-        for (int i = full; i < cols; i++) {
-            scratch[i] = Numbers.f16(w, offset + 2L * i);
-        }
         int j = 0;
         for (; j + 4 <= n; j += 4) {
             float[] v0 = xs[j].values, v1 = xs[j + 1].values, v2 = xs[j + 2].values, v3 = xs[j + 3].values;
@@ -152,16 +139,141 @@ final class F16Dot implements RowDot {
             out[outOffset + (j + 3) * outStride] = s3;
         }
         for (; j < n; j++) {
-            float[] v = xs[j].values;
-            FloatVector a = FloatVector.zero(F);
+            out[outOffset + j * outStride] = widenedDot(scratch, 0, xs[j].values, cols);
+        }
+    }
+
+    /**
+     * Four weight rows at a time, widened into {@code scratch}, each met by four activations in one
+     * register tile: sixteen accumulators, and per step four weight and four activation loads for
+     * sixteen multiply-adds (one row with four activations loads five vectors for four). Each
+     * accumulator sees the products of {@link #dot} in the same order, so the bits are the same.
+     */
+    @Override
+    public void dotRows(MemorySegment w, long offset, long rowBytes, int count, Activation[] xs, int n, int cols,
+                        float[] out, int outOffset, int outStride, float[] scratch) {
+        if (n < 4 || count < 4) {
+            RowDot.super.dotRows(w, offset, rowBytes, count, xs, n, cols, out, outOffset, outStride, scratch);
+            return;
+        }
+        float[] acc = new float[16 * L];
+        int full = cols - cols % L;
+        int k = 0;
+        for (; k + 4 <= count; k += 4) {
+            for (int r = 0; r < 4; r++) {
+                widen(w, offset + (k + r) * rowBytes, cols, scratch, r * cols);
+            }
+            int i = 0;
+            for (; i + 4 <= n; i += 4) {
+                tile4x4(scratch, cols, xs[i].values, xs[i + 1].values, xs[i + 2].values, xs[i + 3].values, full, acc);
+                for (int r = 0; r < 4; r++) {
+                    for (int j = 0; j < 4; j++) {
+                        float[] v = xs[i + j].values;
+                        float s = sumAt(acc, (4 * r + j) * L);
+                        for (int c = full; c < cols; c++) {
+                            s += scratch[r * cols + c] * v[c];
+                        }
+                        out[outOffset + k + r + (i + j) * outStride] = s;
+                    }
+                }
+            }
+            for (; i < n; i++) {
+                for (int r = 0; r < 4; r++) {
+                    out[outOffset + k + r + i * outStride] = widenedDot(scratch, r * cols, xs[i].values, cols);
+                }
+            }
+        }
+        for (; k < count; k++) {
+            dotMany(w, offset + k * rowBytes, xs, n, cols, out, outOffset + k, outStride, scratch);
+        }
+    }
+
+    /** The accumulators of four widened rows (at 0, cols, 2 cols, 3 cols) with four activations, into acc[(4 r + j) L ..]. */
+    private static void tile4x4(float[] wr, int cols, float[] v0, float[] v1, float[] v2, float[] v3, int full, float[] acc) {
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00;
+        FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+        FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        int c1 = cols, c2 = 2 * cols, c3 = 3 * cols;
+        for (int i = 0; i < full; i += L) {
+            FloatVector x0 = FloatVector.fromArray(F, v0, i);
+            FloatVector x1 = FloatVector.fromArray(F, v1, i);
+            FloatVector x2 = FloatVector.fromArray(F, v2, i);
+            FloatVector x3 = FloatVector.fromArray(F, v3, i);
+            FloatVector w0 = FloatVector.fromArray(F, wr, i);
+            a00 = w0.fma(x0, a00);
+            a01 = w0.fma(x1, a01);
+            a02 = w0.fma(x2, a02);
+            a03 = w0.fma(x3, a03);
+            FloatVector w1 = FloatVector.fromArray(F, wr, c1 + i);
+            a10 = w1.fma(x0, a10);
+            a11 = w1.fma(x1, a11);
+            a12 = w1.fma(x2, a12);
+            a13 = w1.fma(x3, a13);
+            FloatVector w2 = FloatVector.fromArray(F, wr, c2 + i);
+            a20 = w2.fma(x0, a20);
+            a21 = w2.fma(x1, a21);
+            a22 = w2.fma(x2, a22);
+            a23 = w2.fma(x3, a23);
+            FloatVector w3 = FloatVector.fromArray(F, wr, c3 + i);
+            a30 = w3.fma(x0, a30);
+            a31 = w3.fma(x1, a31);
+            a32 = w3.fma(x2, a32);
+            a33 = w3.fma(x3, a33);
+        }
+        a00.intoArray(acc, 0);
+        a01.intoArray(acc, L);
+        a02.intoArray(acc, 2 * L);
+        a03.intoArray(acc, 3 * L);
+        a10.intoArray(acc, 4 * L);
+        a11.intoArray(acc, 5 * L);
+        a12.intoArray(acc, 6 * L);
+        a13.intoArray(acc, 7 * L);
+        a20.intoArray(acc, 8 * L);
+        a21.intoArray(acc, 9 * L);
+        a22.intoArray(acc, 10 * L);
+        a23.intoArray(acc, 11 * L);
+        a30.intoArray(acc, 12 * L);
+        a31.intoArray(acc, 13 * L);
+        a32.intoArray(acc, 14 * L);
+        a33.intoArray(acc, 15 * L);
+    }
+
+    /** {@link Lanes#sum} of the L floats at acc[at..]. */
+    private static float sumAt(float[] acc, int at) {
+        return Lanes.sum(FloatVector.fromArray(F, acc, at));
+    }
+
+    /** {@link #dot} of a row already widened into wr[at..] with one activation. */
+    private static float widenedDot(float[] wr, int at, float[] v, int cols) {
+        int full = cols - cols % L;
+        FloatVector a = FloatVector.zero(F);
+        for (int i = 0; i < full; i += L) {
+            a = FloatVector.fromArray(F, wr, at + i).fma(FloatVector.fromArray(F, v, i), a);
+        }
+        float sum = Lanes.sum(a);
+        for (int i = full; i < cols; i++) {
+            sum += wr[at + i] * v[i];
+        }
+        return sum;
+    }
+
+    /** The row at offset widened to floats into dst[at..at + cols): exact, infinities and NaNs included. */
+    private static void widen(MemorySegment w, long offset, int cols, float[] dst, int at) {
+        int full = cols - cols % L;
+        IntVector mag = IntVector.zero(I);
+        for (int i = 0; i < full; i += L) {
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, offset + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+            mag = h.and(0x7FFF).max(mag);
+            h.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1.0p112f).intoArray(dst, at + i);
+        }
+        if (mag.reduceLanes(VectorOperators.MAX) >= 0x7C00) { // an infinity or NaN in the row
             for (int i = 0; i < full; i += L) {
-                a = FloatVector.fromArray(F, scratch, i).fma(FloatVector.fromArray(F, v, i), a);
+                Lanes.f16(w, offset + 2L * i).intoArray(dst, at + i);
             }
-            float sum = Lanes.sum(a);
-            for (int i = full; i < cols; i++) {
-                sum += scratch[i] * v[i];
-            }
-            out[outOffset + j * outStride] = sum;
+        }
+        for (int i = full; i < cols; i++) {
+            dst[at + i] = Numbers.f16(w, offset + 2L * i);
         }
     }
 }

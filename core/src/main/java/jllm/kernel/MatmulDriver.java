@@ -129,8 +129,13 @@ final class MatmulDriver implements Kernels {
         // Prepare every activation row once; all weight rows reuse them.
         ActivationFormat format = Codecs.forType(w.type()).activationFormat();
         Activation[] xs = new Activation[n];
-        for (int i = 0; i < n; i++) {
-            xs[i] = format.quantize(x, i * cols, cols);
+        IntConsumer prepare = i -> xs[i] = format.quantize(x, i * cols, cols);
+        if (n >= GEMM_MIN_ROWS && (long) n * cols >= MIN_PARALLEL_VALUES) {
+            pool.forEach(n, prepare); // a prompt's rows: a serial pass would leave a core idle
+        } else {
+            for (int i = 0; i < n; i++) {
+                prepare.accept(i);
+            }
         }
         if (n >= GEMM_MIN_ROWS && usesGemm(w.type())) {
             gemm(out, w, xs, rows, cols, n);
@@ -176,8 +181,9 @@ final class MatmulDriver implements Kernels {
 
     /**
      * The batched product as dense matrix products, weight panel by weight panel (PANEL_ROWS rows,
-     * PANEL_COLS columns at a time, decoded to floats once and used for every activation row). The
-     * activation rows are transposed once into Xt (cols, n), padded to BATCH_PAD columns.
+     * PANEL_COLS columns at a time, decoded to floats and used for every activation row of a column
+     * block). The activation rows are transposed once into Xt (cols, n), padded to BATCH_PAD columns and
+     * cut into column blocks (see batchBlocks).
      *
      * <p>Weights with one scale per 32-value block and Q8_0 activations (Q8_0, Q4_0, Q5_0, IQ4_NL) keep
      * ggml's block arithmetic: each block's sum of quant products is an exact integer, then scaled by
@@ -198,35 +204,45 @@ final class MatmulDriver implements Kernels {
         // Xt is padded with zero columns to a multiple of BATCH_PAD, so the dense products never need
         // masked vector tails (C2 compiles masked tails poorly; they would run ~100x slower).
         int np = (n + BATCH_PAD - 1) / BATCH_PAD * BATCH_PAD;
-        float[] xt = new float[cols * np];
-        float[] xd = scaled ? new float[cols / 32 * np] : null;
-        float[] x = new float[cols];
-        for (int i = 0; i < n; i++) {
+        int panels = (rows + PANEL_ROWS - 1) / PANEL_ROWS;
+        // Work units are (panel, block of batch columns), claimed dynamically. A matrix with few panels
+        // (a 192-row K projection is 3) has its batch split into column blocks, so that both cores stay
+        // busy to the end; each block of a panel decodes the panel again, which costs little beside it.
+        int blocks = batchBlocks(panels, np, pool.threads());
+        int nw = np / blocks;
+        float[][] xt = new float[blocks][cols * nw];
+        float[][] xd = scaled ? new float[blocks][cols / 32 * nw] : null;
+        pool.forEach(n, i -> {
             Activation a = xs[i];
+            float[] t = xt[i / nw];
+            int col = i % nw;
+            float[] x = a.values;
             if (scaled) {
-                System.arraycopy(a.values, 0, x, 0, cols);
+                float[] d = xd[i / nw];
                 for (int b = 0; b < cols / 32; b++) {
-                    xd[b * np + i] = a.d[b];
+                    d[b * nw + col] = a.d[b];
                 }
             } else {
+                x = new float[cols];
                 a.dequantize(x, 0);
             }
             for (int c = 0; c < cols; c++) {
-                xt[c * np + i] = x[c];
+                t[c * nw + col] = x[c];
             }
-        }
+        });
         MemorySegment data = w.data();
         long rowBytes = w.rowBytes();
-        int panels = (rows + PANEL_ROWS - 1) / PANEL_ROWS;
         int kc = Math.min(cols, PANEL_COLS);
-        int parts = Math.min(pool.threads(), panels);
+        int units = panels * blocks;
+        int parts = Math.min(pool.threads(), units);
+        AtomicInteger next = new AtomicInteger();
         pool.run(parts, part -> {
-            int from = (int) ((long) panels * part / parts);
-            int to = (int) ((long) panels * (part + 1) / parts);
             float[] panel = new float[PANEL_ROWS * kc];
             float[] scales = scaled ? new float[PANEL_ROWS * (kc / 32)] : null;
-            float[] tile = new float[PANEL_ROWS * np];
-            for (int p = from; p < to; p++) {
+            float[] tile = new float[PANEL_ROWS * nw];
+            for (int u = next.getAndIncrement(); u < units; u = next.getAndIncrement()) {
+                int p = u / blocks;
+                int blk = u % blocks;
                 int r0 = p * PANEL_ROWS;
                 int height = Math.min(PANEL_ROWS, rows - r0);
                 int m = (height + 3) / 4 * 4; // whole register tiles; the padding rows are zero
@@ -245,18 +261,32 @@ final class MatmulDriver implements Kernels {
                     }
                     if (scaled) {
                         Arrays.fill(scales, height * (len / 32), m * (len / 32), 0f);
-                        dense.multiplyBlockScaled(tile, panel, scales, xt, k0 * np, xd, k0 / 32 * np, m, len, np, 32, k0 > 0);
+                        dense.multiplyBlockScaled(tile, panel, scales, xt[blk], k0 * nw, xd[blk], k0 / 32 * nw, m, len, nw, 32, k0 > 0);
                     } else {
-                        dense.multiply(tile, 0, panel, 0, len, 1, xt, k0 * np, m, len, np, k0 > 0);
+                        dense.multiply(tile, 0, panel, 0, len, 1, xt[blk], k0 * nw, m, len, nw, k0 > 0);
                     }
                 }
+                int i0 = blk * nw;
+                int i1 = Math.min(n, i0 + nw);
                 for (int j = 0; j < height; j++) {
-                    for (int i = 0; i < n; i++) {
-                        out[i * rows + r0 + j] = tile[j * np + i];
+                    for (int i = i0; i < i1; i++) {
+                        out[i * rows + r0 + j] = tile[j * nw + i - i0];
                     }
                 }
             }
         });
+    }
+
+    /**
+     * Into how many column blocks a padded batch of np columns is split for {@link #gemm}: halved
+     * while there are fewer than 8 work units per thread and the halves stay multiples of BATCH_PAD.
+     */
+    static int batchBlocks(int panels, int np, int threads) {
+        int blocks = 1;
+        while (threads > 1 && (long) panels * blocks < 8L * threads && np % (2 * blocks * BATCH_PAD) == 0) {
+            blocks *= 2;
+        }
+        return blocks;
     }
 
     @Override

@@ -5,6 +5,7 @@ import static jllm.kernel.vector.Lanes.L;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.Numbers;
 import jllm.kernel.scalar.RowDot;
@@ -25,7 +26,11 @@ final class BF16Dot implements RowDot {
         for (; i + L <= cols; i += L) {
             a0 = Lanes.bf16(w, offset + 2L * i).fma(FloatVector.fromArray(F, xv, i), a0);
         }
-        float sum = Lanes.sum(a0.add(a1));
+        FloatVector total = a0.add(a1);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
+            total = total.add(total.rearrange(fold));
+        }
+        float sum = total.lane(0);
         for (; i < cols; i++) {
             sum += Numbers.bf16ToFloat(w.get(Numbers.LE_SHORT, offset + 2L * i)) * xv[i];
         }

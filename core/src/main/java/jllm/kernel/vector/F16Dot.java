@@ -11,6 +11,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.Numbers;
 import jllm.kernel.scalar.RowDot;
@@ -18,7 +19,7 @@ import jllm.kernel.scalar.RowDot;
 /**
  * F16 rows: weights widened to float lanes, FMA with the F16-rounded activation, as llama.cpp computes
  * F16 products on AVX-512 (tinyBLAS: one accumulator of L lanes, k ascending, then the lanes summed
- * pairwise, which is {@link Lanes#sum}); a row length that is not a multiple of L ends with a scalar
+ * pairwise, which is {@link Lanes#FOLDS}); a row length that is not a multiple of L ends with a scalar
  * tail. One, four and many activations give the same bits.
  *
  * <p>Halves are widened in four instructions, exact for every finite value (normal or subnormal): the
@@ -45,7 +46,10 @@ final class F16Dot implements RowDot {
         if (mag.reduceLanes(VectorOperators.MAX) >= 0x7C00) {
             return exactDot(w, offset, x, cols); // an infinity or NaN in the row
         }
-        float sum = Lanes.sum(a);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
+            a = a.add(a.rearrange(fold));
+        }
+        float sum = a.lane(0);
         for (; i < cols; i++) {
             sum += Numbers.f16(w, offset + 2L * i) * xv[i];
         }
@@ -60,7 +64,10 @@ final class F16Dot implements RowDot {
         for (; i + L <= cols; i += L) {
             a = Lanes.f16(w, offset + 2L * i).fma(FloatVector.fromArray(F, xv, i), a);
         }
-        float sum = Lanes.sum(a);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
+            a = a.add(a.rearrange(fold));
+        }
+        float sum = a.lane(0);
         for (; i < cols; i++) {
             sum += Numbers.f16(w, offset + 2L * i) * xv[i];
         }
@@ -91,7 +98,13 @@ final class F16Dot implements RowDot {
             out[3] = exactDot(w, offset, x3, cols);
             return;
         }
-        float s0 = Lanes.sum(a0), s1 = Lanes.sum(a1), s2 = Lanes.sum(a2), s3 = Lanes.sum(a3);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum of each, written out (see Lanes.FOLDS)
+            a0 = a0.add(a0.rearrange(fold));
+            a1 = a1.add(a1.rearrange(fold));
+            a2 = a2.add(a2.rearrange(fold));
+            a3 = a3.add(a3.rearrange(fold));
+        }
+        float s0 = a0.lane(0), s1 = a1.lane(0), s2 = a2.lane(0), s3 = a3.lane(0);
         for (; i < cols; i++) {
             float wi = Numbers.f16(w, offset + 2L * i);
             s0 += wi * v0[i];
@@ -126,7 +139,13 @@ final class F16Dot implements RowDot {
                 a2 = wv.fma(FloatVector.fromArray(F, v2, i), a2);
                 a3 = wv.fma(FloatVector.fromArray(F, v3, i), a3);
             }
-            float s0 = Lanes.sum(a0), s1 = Lanes.sum(a1), s2 = Lanes.sum(a2), s3 = Lanes.sum(a3);
+            for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum of each, written out (see Lanes.FOLDS)
+                a0 = a0.add(a0.rearrange(fold));
+                a1 = a1.add(a1.rearrange(fold));
+                a2 = a2.add(a2.rearrange(fold));
+                a3 = a3.add(a3.rearrange(fold));
+            }
+            float s0 = a0.lane(0), s1 = a1.lane(0), s2 = a2.lane(0), s3 = a3.lane(0);
             for (int i = full; i < cols; i++) {
                 s0 += scratch[i] * v0[i];
                 s1 += scratch[i] * v1[i];
@@ -239,9 +258,13 @@ final class F16Dot implements RowDot {
         a33.intoArray(acc, 15 * L);
     }
 
-    /** {@link Lanes#sum} of the L floats at acc[at..]. */
+    /** The lane sum ({@link Lanes#FOLDS}) of the L floats at acc[at..]. */
     private static float sumAt(float[] acc, int at) {
-        return Lanes.sum(FloatVector.fromArray(F, acc, at));
+        FloatVector total = FloatVector.fromArray(F, acc, at);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
+            total = total.add(total.rearrange(fold));
+        }
+        return total.lane(0);
     }
 
     /** {@link #dot} of a row already widened into wr[at..] with one activation. */
@@ -251,7 +274,10 @@ final class F16Dot implements RowDot {
         for (int i = 0; i < full; i += L) {
             a = FloatVector.fromArray(F, wr, at + i).fma(FloatVector.fromArray(F, v, i), a);
         }
-        float sum = Lanes.sum(a);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
+            a = a.add(a.rearrange(fold));
+        }
+        float sum = a.lane(0);
         for (int i = full; i < cols; i++) {
             sum += wr[at + i] * v[i];
         }

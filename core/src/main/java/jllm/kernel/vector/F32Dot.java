@@ -6,6 +6,7 @@ import static jllm.kernel.vector.Lanes.LE;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.Numbers;
 import jllm.kernel.scalar.RowDot;
@@ -30,7 +31,11 @@ final class F32Dot implements RowDot {
         for (; i + L <= cols; i += L) {
             a0 = FloatVector.fromMemorySegment(F, w, offset + 4L * i, LE).fma(FloatVector.fromArray(F, xv, i), a0);
         }
-        float sum = Lanes.sum(a0.add(a1).add(a2.add(a3)));
+        FloatVector total = a0.add(a1).add(a2.add(a3));
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
+            total = total.add(total.rearrange(fold));
+        }
+        float sum = total.lane(0);
         for (; i < cols; i++) {
             sum += w.get(Numbers.LE_FLOAT, offset + 4L * i) * xv[i];
         }

@@ -32,11 +32,27 @@ final class Lanes {
     private Lanes() {
     }
 
-    /** For each step of {@link #sum}: lane i reads lane i + h, for h = L/2, L/4, ..., 1. */
-    private static final VectorShuffle<Float>[] FOLDS = folds();
+    /**
+     * The steps of the one lane sum every kernel uses: a fixed pairwise tree in vector registers, step s
+     * adding lane i + h to lane i for h = L/2, L/4, ..., 1, then lane 0. Each kernel writes it out:
+     * <pre>{@code
+     * for (VectorShuffle<Float> fold : Lanes.FOLDS) {
+     *     acc = acc.add(acc.rearrange(fold));
+     * }
+     * return acc.lane(0);
+     * }</pre>
+     * {@code reduceLanes(ADD)} leaves the order unspecified, and the interpreter and the compiled
+     * intrinsic do differ, which would make results depend on JIT timing; a fixed order keeps every dot
+     * product bit-reproducible. (Summing {@code toArray()} in order was as exact, but C2 left the array
+     * in place: a third of a batched decode step went into it.) It is not a helper method on purpose:
+     * called once after a dot's loop, such a helper was left out of line by C2 in some compilations
+     * (when on-stack replacement had compiled the loop first), its vector argument was boxed and the
+     * helper ran in C1 code without intrinsics: rows of 8192 columns ran 4-5x slower than rows of 2048.
+     */
+    static final VectorShuffle<Float>[] FOLDS = folds();
 
     @SuppressWarnings("unchecked")
-    static VectorShuffle<Float>[] folds() {
+    private static VectorShuffle<Float>[] folds() {
         int steps = Integer.numberOfTrailingZeros(L);
         VectorShuffle<Float>[] f = new VectorShuffle[steps];
         for (int s = 0, h = L / 2; h >= 1; s++, h /= 2) {
@@ -44,20 +60,6 @@ final class Lanes {
             f[s] = VectorShuffle.fromOp(F, i -> (i + half) % L);
         }
         return f;
-    }
-
-    /**
-     * The sum of all lanes by a fixed pairwise tree (lane i + lane i + L/2, then + L/4, ...), in vector
-     * registers. {@code reduceLanes(ADD)} leaves the order unspecified, and the interpreter and the
-     * compiled intrinsic do differ, which would make results depend on JIT timing; a fixed order keeps
-     * every dot product bit-reproducible. (Summing {@code toArray()} in order was as exact, but C2 left
-     * the array in place: a third of a batched decode step went into it.)
-     */
-    static float sum(FloatVector v) {
-        for (VectorShuffle<Float> fold : FOLDS) {
-            v = v.add(v.rearrange(fold));
-        }
-        return v.lane(0);
     }
 
     /** L signed bytes at {@code offset}, as floats. */

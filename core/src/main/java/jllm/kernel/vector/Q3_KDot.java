@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.KScales;
 import jllm.kernel.scalar.Numbers;
@@ -49,7 +50,10 @@ final class Q3_KDot implements RowDot {
                 acc = Lanes.scaleAdd(sum, scale, acc);
             }
         }
-        return Lanes.sum(acc);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
+            acc = acc.add(acc.rearrange(fold));
+        }
+        return acc.lane(0);
     }
 
     /** {@link KScales#q3Scale} from the 12 scale bytes loaded as a long (bytes 0..7) and an int (8..11). */

@@ -11,6 +11,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.Numbers;
 import jllm.kernel.scalar.RowDot;
@@ -46,7 +47,10 @@ final class Q4_0Dot implements RowDot, ScaledBlocks {
             }
             acc = s.fma(FloatVector.broadcast(F, Numbers.f16(w, p) * xd[b]), acc);
         }
-        return Lanes.sum(acc);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out: see the class comment
+            acc = acc.add(acc.rearrange(fold));
+        }
+        return acc.lane(0);
     }
 
     @Override

@@ -11,6 +11,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.Numbers;
 import jllm.kernel.scalar.RowDot;
@@ -83,6 +84,10 @@ final class Q4_KDot implements RowDot {
                 odd = hi.fma(FloatVector.broadcast(F, dAll * ((pair >>> 8) & 0xFF)), odd);
             }
         }
-        return Lanes.sum(even.add(odd)) - minTerm;
+        FloatVector total = even.add(odd);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
+            total = total.add(total.rearrange(fold));
+        }
+        return total.lane(0) - minTerm;
     }
 }

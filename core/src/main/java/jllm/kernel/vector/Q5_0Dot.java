@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.Numbers;
 import jllm.kernel.scalar.RowDot;
@@ -40,6 +41,9 @@ final class Q5_0Dot implements RowDot {
             }
             acc = Lanes.scaleAdd(s, Numbers.f16(w, p) * x.d[b], acc);
         }
-        return Lanes.sum(acc);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
+            acc = acc.add(acc.rearrange(fold));
+        }
+        return acc.lane(0);
     }
 }

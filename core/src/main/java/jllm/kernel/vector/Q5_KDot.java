@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.KScales;
 import jllm.kernel.scalar.Numbers;
@@ -52,6 +53,9 @@ final class Q5_KDot implements RowDot {
                 acc = Lanes.scaleAdd(sum, dAll * (KScales.q4ScaleMin(scalesLo, scalesHi, s) & 0xFF), acc);
             }
         }
-        return Lanes.sum(acc) - minTerm;
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
+            acc = acc.add(acc.rearrange(fold));
+        }
+        return acc.lane(0) - minTerm;
     }
 }

@@ -29,8 +29,6 @@ import jllm.kernel.scalar.ScaledBlocks;
  */
 final class Q8_0Dot implements RowDot, ScaledBlocks {
 
-    private static final VectorShuffle<Float>[] FOLDS = Lanes.folds();
-
     @Override
     public float dot(MemorySegment w, long offset, Activation x, int cols) {
         float[] xs = x.scaled;
@@ -44,7 +42,10 @@ final class Q8_0Dot implements RowDot, ScaledBlocks {
                     acc = Lanes.bytes(w, p + 2 + j).mul(dw).fma(FloatVector.fromArray(F, xs, 32 * b + j), acc);
                 }
             }
-            return Lanes.sum(acc);
+            for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
+                acc = acc.add(acc.rearrange(fold));
+            }
+            return acc.lane(0);
         }
         FloatVector sa = FloatVector.zero(F), sb = sa;
         for (int b = 0; b < blocks; b++) {
@@ -55,7 +56,11 @@ final class Q8_0Dot implements RowDot, ScaledBlocks {
             sa = wa.fma(FloatVector.fromArray(F, xs, 32 * b), sa);
             sb = wb.fma(FloatVector.fromArray(F, xs, 32 * b + 16), sb);
         }
-        return Lanes.sum(sa.add(sb));
+        FloatVector total = sa.add(sb);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
+            total = total.add(total.rearrange(fold));
+        }
+        return total.lane(0);
     }
 
     /**
@@ -136,7 +141,7 @@ final class Q8_0Dot implements RowDot, ScaledBlocks {
         }
         FloatVector v0 = a0.add(b0), v1 = a1.add(b1), v2 = a2.add(b2), v3 = a3.add(b3);
         FloatVector u0 = c0.add(d0), u1 = c1.add(d1), u2 = c2.add(d2), u3 = c3.add(d3);
-        for (VectorShuffle<Float> fold : FOLDS) {
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) {
             v0 = v0.add(v0.rearrange(fold));
             v1 = v1.add(v1.rearrange(fold));
             v2 = v2.add(v2.rearrange(fold));

@@ -7,6 +7,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.DenseOps;
 import jllm.kernel.scalar.Exp;
 
@@ -256,7 +257,10 @@ public final class VectorDenseOps implements DenseOps {
             for (int i = 0; i < full; i += L) {
                 acc = FloatVector.fromArray(F, q, qOff + i).fma(FloatVector.fromArray(F, k, row + i), acc);
             }
-            float dot = Lanes.sum(acc);
+            for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
+                acc = acc.add(acc.rearrange(fold));
+            }
+            float dot = acc.lane(0);
             for (int i = full; i < n; i++) {
                 dot = Math.fma(q[qOff + i], k[row + i], dot);
             }

@@ -157,9 +157,7 @@ final class MatmulDriver implements Kernels {
                 int from = chunkStart(rows, c, chunks);
                 int to = chunkStart(rows, c + 1, chunks);
                 if (n == 1) {
-                    for (int r = from; r < to; r++) {
-                        out[r] = dot.dot(data, r * rowBytes, xs[0], cols);
-                    }
+                    dot.dotRows(data, from * rowBytes, rowBytes, to - from, xs[0], cols, out, from);
                 } else {
                     dot.dotRows(data, from * rowBytes, rowBytes, to - from, xs, n, cols, out, from, rows, scratch);
                 }

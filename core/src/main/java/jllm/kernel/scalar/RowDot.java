@@ -17,6 +17,19 @@ public interface RowDot {
     float dot(MemorySegment w, long offset, Activation x, int cols);
 
     /**
+     * {@link #dot} of {@code count} consecutive weight rows (row k at {@code offset + k * rowBytes}) with
+     * one activation, into {@code out[outOffset + k]}: a decoding step's matrix-vector product. Fast paths
+     * override it to load each activation value once for several rows; each result equals {@link #dot}
+     * bit for bit.
+     */
+    default void dotRows(MemorySegment w, long offset, long rowBytes, int count, Activation x, int cols, float[] out,
+                         int outOffset) {
+        for (int k = 0; k < count; k++) {
+            out[outOffset + k] = dot(w, offset + k * rowBytes, x, cols);
+        }
+    }
+
+    /**
      * The dots of one weight row with four activation rows, into {@code out[0..3]}. Fast paths override
      * it to decode the weight row once for all four; each result must equal {@link #dot} bit for bit,
      * so that a prompt gives the same logits whether it is evaluated in one batch or token by token.

@@ -102,6 +102,38 @@ class VectorDotsTest {
         }
     }
 
+    /**
+     * A decoding step's rows in groups ({@link RowDot#dotRows(MemorySegment, long, long, int, Activation, int,
+     * float[], int)}: four rows share each activation load when rows are long) give every row exactly
+     * {@link RowDot#dot}'s bits: long rows (past 4096 columns, with a scalar tail for F16), a count that
+     * leaves rows outside any group, and for F16 an infinity in one row of a group.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"F16", "Q8_0", "Q4_0", "Q6_K", "Q4_K", "BF16", "F32"})
+    void rowGroupsEqualSingleRows(GgmlType type) {
+        RowDot fast = VectorDots.forType(type);
+        assumeTrue(fast != null, "no vector row dot on this machine (preferred species too narrow)");
+        Random random = new Random(91 + type.ordinal());
+        for (int cols : new int[] {type.blockSize == 1 ? 4096 + 7 : 4096 + 3 * Math.max(32, type.blockSize), 2 * Math.max(32, type.blockSize)}) {
+            int rows = 11; // two groups of four and three rows on their own
+            Tensor w = RandomTensors.tensor(type, rows, cols, random, 1);
+            if (type == GgmlType.F16) {
+                w.data().set(Numbers.LE_SHORT, 5 * w.rowBytes() + 2L * (cols / 2), (short) 0x7C00); // +inf in row 5
+            }
+            float[] x = RandomTensors.gaussian(cols, random);
+            Activation a = Codecs.forType(type).activationFormat().quantize(x, 0, cols);
+            float[] grouped = new float[rows + 1];
+            fast.dotRows(w.data(), 0, w.rowBytes(), rows, a, cols, grouped, 1);
+            for (int r = 0; r < rows; r++) {
+                float single = fast.dot(w.data(), r * w.rowBytes(), a, cols);
+                assertThat(grouped[1 + r]).as("%s, %d columns, row %d", type, cols, r).isEqualTo(single);
+            }
+            if (type == GgmlType.F16) {
+                assertThat(grouped[1 + 5]).as("the row holding an infinity").isInfinite();
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(names = {"Q8_0", "Q4_0", "Q5_0", "IQ4_NL"})
     void quantsAndScaleAreTheDecodedBlock(GgmlType type) {

@@ -39,6 +39,15 @@ public interface Kernels extends AutoCloseable {
      */
     void matmul(float[] out, Tensor w, float[] x, int n);
 
+    /**
+     * Several products with the same input, as {@code matmul(outs[i], ws[i], x, n)} for every i, with the
+     * same bits: the query, key and value projections, or the gate and up projections of a layer. For one
+     * activation row the activation is prepared once per format and the rows of all matrices are shared
+     * out in one hand-off to the threads (three small matrices would each pay a hand-off and leave a
+     * thread idle at their ends).
+     */
+    void matmul(float[][] outs, Tensor[] ws, float[] x, int n);
+
     /** Dequantizes row {@code row} of w ({@code w.cols()} values) into {@code dst[dstOffset..]}. Exact. */
     void dequantizeRow(float[] dst, int dstOffset, Tensor w, long row);
 

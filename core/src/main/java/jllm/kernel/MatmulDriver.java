@@ -108,24 +108,13 @@ final class MatmulDriver implements Kernels {
 
     @Override
     public void matmul(float[] out, Tensor w, float[] x, int n) {
-        RowDot dot = dots.get(w.type());
-        if (dot == null) {
-            throw new UnsupportedOperationException(name + " kernels cannot compute with " + w.type()
-                    + " tensors (tensor " + w + ")");
+        if (n == 1) {
+            matvec(new float[][] {out}, new Tensor[] {w}, x);
+            return;
         }
-        int rows = checkedInt(w.rows(), "rows", w);
-        int cols = checkedInt(w.cols(), "columns", w);
-        if (n < 1) {
-            throw new IllegalArgumentException("batch size must be at least 1, not " + n);
-        }
-        if (x.length < (long) n * cols) {
-            throw new IllegalArgumentException("x has " + x.length + " values; " + n + " rows of " + cols
-                    + " = " + (long) n * cols + " needed for " + w);
-        }
-        if (out.length < (long) n * rows) {
-            throw new IllegalArgumentException("out has room for " + out.length + " values; " + n + " rows of "
-                    + rows + " = " + (long) n * rows + " needed for " + w);
-        }
+        RowDot dot = checked(out, w, x, n);
+        int rows = (int) w.rows();
+        int cols = (int) w.cols();
         // Prepare every activation row once; all weight rows reuse them.
         ActivationFormat format = Codecs.forType(w.type()).activationFormat();
         Activation[] xs = new Activation[n];
@@ -152,17 +141,105 @@ final class MatmulDriver implements Kernels {
         pool.run(parts, part -> {
             // Row-outer: a weight row is read once from memory and reused for every batch row,
             // decoded once for all of them where the type has a fast path for that.
-            float[] scratch = n > 1 ? new float[RowDot.SCRATCH_ROWS * cols] : null;
+            float[] scratch = new float[RowDot.SCRATCH_ROWS * cols];
             for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
                 int from = chunkStart(rows, c, chunks);
                 int to = chunkStart(rows, c + 1, chunks);
-                if (n == 1) {
-                    dot.dotRows(data, from * rowBytes, rowBytes, to - from, xs[0], cols, out, from);
-                } else {
-                    dot.dotRows(data, from * rowBytes, rowBytes, to - from, xs, n, cols, out, from, rows, scratch);
-                }
+                dot.dotRows(data, from * rowBytes, rowBytes, to - from, xs, n, cols, out, from, rows, scratch);
             }
         });
+    }
+
+    @Override
+    public void matmul(float[][] outs, Tensor[] ws, float[] x, int n) {
+        if (outs.length != ws.length) {
+            throw new IllegalArgumentException(outs.length + " outputs for " + ws.length + " weight tensors");
+        }
+        if (n == 1) {
+            matvec(outs, ws, x);
+            return;
+        }
+        for (int i = 0; i < ws.length; i++) {
+            matmul(outs[i], ws[i], x, n);
+        }
+    }
+
+    /**
+     * Matrix-vector products of several weight tensors with one activation row: the row is prepared once
+     * per activation format and length, and the weight rows of all tensors go out in chunks (each
+     * tensor's in proportion to its rows) that the threads claim from a shared counter in one hand-off.
+     */
+    private void matvec(float[][] outs, Tensor[] ws, float[] x) {
+        int m = ws.length;
+        RowDot[] dotOf = new RowDot[m];
+        Activation[] xOf = new Activation[m];
+        long values = 0;
+        int totalRows = 0;
+        for (int i = 0; i < m; i++) {
+            dotOf[i] = checked(outs[i], ws[i], x, 1);
+            int cols = (int) ws[i].cols();
+            ActivationFormat format = Codecs.forType(ws[i].type()).activationFormat();
+            for (int j = 0; j < i && xOf[i] == null; j++) {
+                if (xOf[j].format == format && ws[j].cols() == cols) {
+                    xOf[i] = xOf[j];
+                }
+            }
+            if (xOf[i] == null) {
+                xOf[i] = format.quantize(x, 0, cols);
+            }
+            values += ws[i].rows() * ws[i].cols();
+            totalRows += (int) ws[i].rows();
+        }
+        int parts = values < MIN_PARALLEL_VALUES ? 1 : Math.min(pool.threads(), totalRows);
+        int[] chunkTensor = new int[parts == 1 ? m : m + parts * CHUNKS_PER_THREAD];
+        int[] chunkFrom = new int[chunkTensor.length];
+        int[] chunkTo = new int[chunkTensor.length];
+        int count = 0;
+        for (int i = 0; i < m; i++) {
+            int rows = (int) ws[i].rows();
+            int chunks = parts == 1 ? 1
+                    : Math.max(1, Math.min(rows, (int) ((long) parts * CHUNKS_PER_THREAD * rows / totalRows)));
+            for (int c = 0; c < chunks; c++) {
+                chunkTensor[count] = i;
+                chunkFrom[count] = chunkStart(rows, c, chunks);
+                chunkTo[count] = chunkStart(rows, c + 1, chunks);
+                count++;
+            }
+        }
+        int chunkCount = count;
+        AtomicInteger next = new AtomicInteger();
+        pool.run(parts, part -> {
+            for (int c = next.getAndIncrement(); c < chunkCount; c = next.getAndIncrement()) {
+                int i = chunkTensor[c];
+                int from = chunkFrom[c];
+                long rowBytes = ws[i].rowBytes();
+                dotOf[i].dotRows(ws[i].data(), from * rowBytes, rowBytes, chunkTo[c] - from, xOf[i], (int) ws[i].cols(),
+                        outs[i], from);
+            }
+        });
+    }
+
+    /** The row dot for w's type, after checking the shapes of a product of w with n rows of x into out. */
+    private RowDot checked(float[] out, Tensor w, float[] x, int n) {
+        RowDot dot = dots.get(w.type());
+        if (dot == null) {
+            throw new UnsupportedOperationException(name + " kernels cannot compute with " + w.type()
+                    + " tensors (tensor " + w + ")");
+        }
+        int rows = checkedInt(w.rows(), "rows", w);
+        int cols = checkedInt(w.cols(), "columns", w);
+        if (n < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, not " + n);
+        }
+        if (x.length < (long) n * cols) {
+            throw new IllegalArgumentException("x has " + x.length + " values; " + n + " rows of " + cols
+                    + " = " + (long) n * cols + " needed for " + w);
+        }
+        if (out.length < (long) n * rows) {
+            throw new IllegalArgumentException("out has room for " + out.length + " values; " + n + " rows of "
+                    + rows + " = " + (long) n * rows + " needed for " + w);
+        }
+        return dot;
     }
 
     /**

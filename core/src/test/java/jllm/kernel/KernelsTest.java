@@ -130,6 +130,39 @@ class KernelsTest {
     }
 
     /**
+     * Several products with one input (q/k/v, gate/up) give each output the bits of its own matmul: for
+     * one activation row (one hand-off for all, the activation prepared once per format) on one thread
+     * and on three, tensors of different types and sizes mixed, and for a batch.
+     */
+    @org.junit.jupiter.api.Test
+    void productsSharingAnInputEqualSeparateProducts() {
+        Random random = new Random(8100);
+        int cols = 512;
+        Tensor[] ws = {
+                RandomTensors.tensor(GgmlType.Q4_K, 96, cols, random, 0),
+                RandomTensors.tensor(GgmlType.Q6_K, 20, cols, random, 1),
+                RandomTensors.tensor(GgmlType.Q8_0, 130, cols, random, 0),
+                RandomTensors.tensor(GgmlType.F16, 3, cols, random, 0)};
+        for (int n : new int[] {1, 3, MatmulDriver.GEMM_MIN_ROWS + 1}) {
+            float[] x = RandomTensors.gaussian(n * cols, random);
+            for (Kernels k : new Kernels[] {VECTOR1, VECTOR3, SCALAR}) {
+                float[][] outs = new float[ws.length][];
+                for (int i = 0; i < ws.length; i++) {
+                    outs[i] = new float[(int) ws[i].rows() * n];
+                }
+                k.matmul(outs, ws, x, n);
+                for (int i = 0; i < ws.length; i++) {
+                    float[] alone = new float[(int) ws[i].rows() * n];
+                    k.matmul(alone, ws[i], x, n);
+                    assertThat(outs[i]).as("%s, n=%d, on %s", ws[i].type(), n, k).containsExactly(alone);
+                }
+            }
+        }
+        assertThatThrownBy(() -> VECTOR1.matmul(new float[1][], ws, new float[cols], 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 outputs for 4 weight tensors");
+    }
+
+    /**
      * Weights without the panel GEMM take prompt batches as row dots in register tiles (four rows by
      * four activations for F16): with more rows than one group, chunk boundaries between threads, a
      * batch that is not a multiple of four and a row length with a scalar tail, every value equals the

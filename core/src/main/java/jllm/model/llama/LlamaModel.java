@@ -15,6 +15,7 @@ import jllm.model.blocks.RmsNorm;
 import jllm.model.blocks.Rows;
 import jllm.model.blocks.Rope;
 import jllm.model.blocks.SwiGlu;
+import jllm.tensor.Tensor;
 
 /** The llama forward pass, as in the Llama 2 paper and llama2.c's run.c, over a batch of tokens. */
 public final class LlamaModel implements LanguageModel {
@@ -98,9 +99,7 @@ public final class LlamaModel implements LanguageModel {
         for (int l = 0; l < c.numLayers(); l++) {
             // attention: norm, q/k/v projections, rope, cache, attend, output projection, residual
             RmsNorm.applyRows(xb, x, w.attnNorm()[l], dim, n, c.normEps());
-            kernels.matmul(q, w.wq()[l], xb, n);
-            kernels.matmul(k, w.wk()[l], xb, n);
-            kernels.matmul(v, w.wv()[l], xb, n);
+            kernels.matmul(new float[][] {q, k, v}, new Tensor[] {w.wq()[l], w.wk()[l], w.wv()[l]}, xb, n);
             for (int i = 0; i < n; i++) {
                 rope.apply(q, i * qDim, c.numHeads(), pos[i]);
                 rope.apply(k, i * kvDim, c.numKvHeads(), pos[i]);
@@ -115,8 +114,7 @@ public final class LlamaModel implements LanguageModel {
             add(x, xb, n * dim);
             // feed-forward: norm, down(silu(gate(x)) * up(x)), residual
             RmsNorm.applyRows(xb, x, w.ffnNorm()[l], dim, n, c.normEps());
-            kernels.matmul(gate, w.wGate()[l], xb, n);
-            kernels.matmul(up, w.wUp()[l], xb, n);
+            kernels.matmul(new float[][] {gate, up}, new Tensor[] {w.wGate()[l], w.wUp()[l]}, xb, n);
             SwiGlu.apply(gate, up, n * c.hiddenDim());
             kernels.matmul(xb, w.wDown()[l], gate, n);
             add(x, xb, n * dim);

@@ -15,6 +15,7 @@ import jllm.model.blocks.RmsNorm;
 import jllm.model.blocks.Rows;
 import jllm.model.blocks.Rope;
 import jllm.model.blocks.SwiGlu;
+import jllm.tensor.Tensor;
 
 /** The qwen2 forward pass: llama's with q/k/v biases and NEOX-paired rope. */
 public final class Qwen2Model implements LanguageModel {
@@ -98,9 +99,7 @@ public final class Qwen2Model implements LanguageModel {
         for (int l = 0; l < c.numLayers(); l++) {
             // attention: norm, biased q/k/v projections, rope, cache, attend, output projection, residual
             RmsNorm.applyRows(xb, x, w.attnNorm()[l], dim, n, c.normEps());
-            kernels.matmul(q, w.wq()[l], xb, n);
-            kernels.matmul(k, w.wk()[l], xb, n);
-            kernels.matmul(v, w.wv()[l], xb, n);
+            kernels.matmul(new float[][] {q, k, v}, new Tensor[] {w.wq()[l], w.wk()[l], w.wv()[l]}, xb, n);
             for (int i = 0; i < n; i++) {
                 addBias(q, i * dim, w.bq()[l]);
                 addBias(k, i * kvDim, w.bk()[l]);
@@ -118,8 +117,7 @@ public final class Qwen2Model implements LanguageModel {
             addBias(x, 0, xb, n * dim);
             // feed-forward: norm, down(silu(gate(x)) * up(x)), residual
             RmsNorm.applyRows(xb, x, w.ffnNorm()[l], dim, n, c.normEps());
-            kernels.matmul(gate, w.wGate()[l], xb, n);
-            kernels.matmul(up, w.wUp()[l], xb, n);
+            kernels.matmul(new float[][] {gate, up}, new Tensor[] {w.wGate()[l], w.wUp()[l]}, xb, n);
             SwiGlu.apply(gate, up, n * c.hiddenDim());
             kernels.matmul(xb, w.wDown()[l], gate, n);
             addBias(x, 0, xb, n * dim);

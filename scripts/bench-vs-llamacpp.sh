@@ -5,7 +5,9 @@
 #   LLAMA_BIN_DIR  a llama.cpp build's bin folder (llama-bench, llama-perplexity); build it beside the project
 #   --ppl TEXT     first check that both engines agree on the file: perplexity of TEXT at context 128
 #   --svg FILE     also draw the ratios as a bar chart
-# Environment: P (prompt tokens, 128), N (generated tokens, 64), R (repetitions, 3), T (threads, 2).
+# Environment: P (prompt tokens, 128), N (generated tokens, 64), R (repetitions, 3), T (threads, 2),
+#   ROUNDS (1): on a noisy machine, run the pair that many times, alternating, and report the medians
+#   (the ratio column is the median of each round's ratio; the range of those ratios follows it).
 # For each model it runs llama-bench, then `jllm bench`, one after the other (never at once), and prints a
 # markdown table: model, test, llama.cpp t/s, jllm t/s, jllm / llama.cpp.
 set -euo pipefail
@@ -21,7 +23,7 @@ while [ "${1:-}" = "--ppl" ] || [ "${1:-}" = "--svg" ]; do
   if [ "$1" = "--ppl" ]; then ppl="$2"; else svg="$2"; fi
   shift 2
 done
-P="${P:-128}"; N="${N:-64}"; R="${R:-3}"; T="${T:-2}"
+P="${P:-128}"; N="${N:-64}"; R="${R:-3}"; T="${T:-2}"; ROUNDS="${ROUNDS:-1}"
 for tool in llama-bench llama-perplexity; do
   [ -x "$bin/$tool" ] || { echo "bench-vs-llamacpp: $bin/$tool not found (give llama.cpp's bin folder)" >&2; exit 2; }
 done
@@ -36,25 +38,42 @@ for m in "$@"; do
     echo "$(basename "$m"): perplexity llama.cpp $lp, jllm $jp" >&2
     echo "$(basename "$m") $lp $jp" >> "$out/ppl.txt"
   fi
-  "$bin/llama-bench" -m "$m" -p "$P" -n "$N" -r "$R" -t "$T" -o json > "$out/llama-$i.json" 2>/dev/null
-  "$root/jllm" bench "$m" -p "$P" -n "$N" -r "$R" -t "$T" --json > "$out/jllm-$i.json" 2>/dev/null
+  for k in $(seq 1 "$ROUNDS"); do
+    "$bin/llama-bench" -m "$m" -p "$P" -n "$N" -r "$R" -t "$T" -o json > "$out/llama-$i-$k.json" 2>/dev/null
+    "$root/jllm" bench "$m" -p "$P" -n "$N" -r "$R" -t "$T" --json > "$out/jllm-$i-$k.json" 2>/dev/null
+  done
 done
-python3 - "$out" "$svg" "$@" <<'EOF'
-import json, os, sys
-out, svg, models = sys.argv[1], sys.argv[2], sys.argv[3:]
-print("| model | test | llama.cpp t/s | jllm t/s | jllm / llama.cpp |")
-print("|---|---|---:|---:|---:|")
+python3 - "$out" "$svg" "$ROUNDS" "$@" <<'EOF'
+import json, os, statistics, sys
+out, svg, rounds, models = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+if rounds == 1:
+    print("| model | test | llama.cpp t/s | jllm t/s | jllm / llama.cpp |")
+    print("|---|---|---:|---:|---:|")
+else:
+    print(f"| model | test | llama.cpp t/s (median of {rounds}) | jllm t/s (median of {rounds}) | jllm / llama.cpp (median) | range |")
+    print("|---|---|---:|---:|---:|---|")
 bars = []
 for i, m in enumerate(models, 1):
-    llama = json.load(open(os.path.join(out, f"llama-{i}.json")))
-    jllm = json.load(open(os.path.join(out, f"jllm-{i}.json")))
-    for j in jllm:
+    llama = [json.load(open(os.path.join(out, f"llama-{i}-{k}.json"))) for k in range(1, rounds + 1)]
+    jllm = [json.load(open(os.path.join(out, f"jllm-{i}-{k}.json"))) for k in range(1, rounds + 1)]
+    for t, j in enumerate(jllm[0]):
         test = f"pp{j['n_prompt']}" if j["n_prompt"] else f"tg{j['n_gen']}"
-        l = next(x for x in llama if x["n_prompt"] == j["n_prompt"] and x["n_gen"] == j["n_gen"])
-        ratio = j['avg_ts'] / l['avg_ts']
+        pairs = []
+        for k in range(rounds):
+            jk = jllm[k][t]
+            lk = next(x for x in llama[k] if x["n_prompt"] == jk["n_prompt"] and x["n_gen"] == jk["n_gen"])
+            pairs.append((lk, jk))
+        ratios = [jk["avg_ts"] / lk["avg_ts"] for lk, jk in pairs]
+        ratio = statistics.median(ratios)
         bars.append((os.path.basename(m).removesuffix(".gguf") + " " + test, ratio))
-        print(f"| {os.path.basename(m)} | {test} | {l['avg_ts']:.2f} ± {l['stddev_ts']:.2f} | "
-              f"{j['avg_ts']:.2f} ± {j['stddev_ts']:.2f} | {ratio:.2f} |")
+        if rounds == 1:
+            l, j = pairs[0]
+            print(f"| {os.path.basename(m)} | {test} | {l['avg_ts']:.2f} ± {l['stddev_ts']:.2f} | "
+                  f"{j['avg_ts']:.2f} ± {j['stddev_ts']:.2f} | {ratio:.2f} |")
+        else:
+            lm = statistics.median(l["avg_ts"] for l, _ in pairs)
+            jm = statistics.median(j["avg_ts"] for _, j in pairs)
+            print(f"| {os.path.basename(m)} | {test} | {lm:.2f} | {jm:.2f} | {ratio:.2f} | {min(ratios):.2f}-{max(ratios):.2f} |")
 if svg:
     # horizontal bars of jllm / llama.cpp; the line at 1.0 is parity
     w, left, row, top = 720, 250, 22, 30

@@ -221,8 +221,8 @@ final class Q8_0Dot implements RowDot, ScaledBlocks {
 
     @Override
     public float quantsBlock(float[] dst, int dstOffset, MemorySegment src, long offset) {
-        for (int j = 0; j < 32; j += L) {
-            Lanes.bytes(src, offset + 2 + j).intoArray(dst, dstOffset + j);
+        for (int j = 0; j < 32; j += L) { // Lanes.bytes written out: a vector returned from a call C2 does not inline is boxed
+            ((FloatVector) ByteVector.fromMemorySegment(B, src, offset + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0)).intoArray(dst, dstOffset + j);
         }
         return Numbers.f16(src, offset);
     }

@@ -30,6 +30,28 @@ public final class ChatTokenizer {
             }
             return n;
         }
+
+        /**
+         * Trained tokens that a window of the first {@code maxLen} tokens still predicts (token 0 is never
+         * predicted): what is left to learn from this conversation when it is cut to maxLen.
+         */
+        public int trainedWithin(int maxLen) {
+            int n = 0;
+            for (int i = 1; i < Math.min(maxLen, trained.length); i++) {
+                n += trained[i] ? 1 : 0;
+            }
+            return n;
+        }
+
+        /** Index of the first trained token, or -1. */
+        public int firstTrained() {
+            for (int i = 0; i < trained.length; i++) {
+                if (trained[i]) {
+                    return i;
+                }
+            }
+            return -1;
+        }
     }
 
     private final ChatTemplate template;

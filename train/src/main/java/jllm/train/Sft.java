@@ -51,6 +51,13 @@ public final class Sft {
             throw new IllegalArgumentException("no training conversations with assistant replies in " + c.data());
         }
         int maxLen = Math.min(c.maxLen(), base.params().config.contextLength() + 1);
+        if (train.stream().noneMatch(e -> e.trainedWithin(maxLen) > 0)) {
+            int earliest = train.stream().mapToInt(ChatTokenizer.Example::firstTrained).min().orElse(-1);
+            throw new IllegalArgumentException("no training conversation has an assistant reply within its first "
+                    + maxLen + " tokens (the earliest reply starts at token " + earliest + "), so there would be "
+                    + "nothing to learn: raise --max-len to at least " + (earliest + 1)
+                    + (c.maxLen() > maxLen ? " (and use a base model with a longer context)" : ""));
+        }
         LlamaParams params = base.params();
         int stepsPerEpoch = (train.size() + c.batch() - 1) / c.batch();
         int steps = c.epochs() * stepsPerEpoch;

@@ -1,6 +1,7 @@
 package jllm.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,6 +89,19 @@ class SftTest {
                 + "<|im_start|>assistant\nThe cat is blue.<|im_end|>\n<|im_start|>user\nAnd the dog?<|im_end|>\n"
                 + "<|im_start|>assistant\nRed.<|im_end|>\n");
         assertThat(trained.toString()).isEqualTo("The cat is blue.<|im_end|>Red.<|im_end|>");
+    }
+
+    @Test
+    void aWindowTooShortForAnyReplyIsAClearError() throws Exception {
+        Path base = baseModel(dir);
+        SftConfig ok = config(base, chats(dir.resolve("chats.jsonl"), 20, 2), dir.resolve("short"), 1, Optional.empty());
+        SftConfig tooShort = new SftConfig(ok.baseModel(), ok.data(), ok.placeholders(), ok.outDir(), 1, ok.batch(), 4,
+                ok.schedule(), ok.adamW(), ok.gradClip(), ok.valFraction(), ok.seed(), ok.threads(), ok.endOfTurn(),
+                ok.chatTemplate(), ok.lora(), ok.outputType(), ok.name());
+        assertThatThrownBy(() -> Sft.run(tooShort, ProgressListener.NONE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("within its first 4 tokens").hasMessageContaining("raise --max-len to at least");
+        assertThat(dir.resolve("short").resolve("model.gguf")).doesNotExist();
     }
 
     @Test

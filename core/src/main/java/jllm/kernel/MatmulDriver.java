@@ -343,9 +343,12 @@ final class MatmulDriver implements Kernels {
                 }
                 int i0 = blk * nw;
                 int i1 = Math.min(n, i0 + nw);
-                for (int j = 0; j < height; j++) {
-                    for (int i = i0; i < i1; i++) {
-                        out[i * rows + r0 + j] = tile[j * nw + i - i0];
+                // In out's order, each activation row's values contiguous: the other order wrote one
+                // float per cache line and took 6% of a prompt's thread time (llama3-1b Q8_0 pp128).
+                for (int i = i0; i < i1; i++) {
+                    int o = i * rows + r0;
+                    for (int j = 0; j < height; j++) {
+                        out[o + j] = tile[j * nw + i - i0];
                     }
                 }
             }

@@ -18,7 +18,7 @@ class DenseTest {
     private static final Dense[] FAST = {Dense.vector(1), Dense.vector(2), Dense.vector(3)};
     private static final int[][] SIZES = {
             {1, 1, 1}, {1, 7, 5}, {3, 1, 17}, {4, 16, 16}, {5, 9, 33}, {7, 31, 64}, {13, 64, 65}, {64, 128, 344},
-            {129, 33, 100}, {200, 64, 65}};
+            {129, 33, 100}, {200, 64, 65}, {19, 37, 96}, {8, 5, 32}}; // the last two: eight-row tiles (n a multiple of 32)
 
     @AfterAll
     static void close() {

@@ -31,9 +31,6 @@ import jllm.kernel.scalar.RowDot;
  */
 final class F16Dot implements RowDot {
 
-    /** Columns from which a matrix-vector product takes four rows at a time (see {@link #dotRows(MemorySegment, long, long, int, Activation, int, float[], int)}). */
-    private static final int LONG_ROW = 4096;
-
     @Override
     public float dot(MemorySegment w, long offset, Activation x, int cols) {
         float[] xv = x.values;
@@ -70,7 +67,7 @@ final class F16Dot implements RowDot {
     public void dotRows(MemorySegment w, long offset, long rowBytes, int count, Activation x, int cols, float[] out,
                         int outOffset) {
         int k = 0;
-        for (; k + 4 <= count && cols >= LONG_ROW; k += 4) {
+        for (; k + 4 <= count && cols >= Lanes.LONG_ROW; k += 4) {
             dot4x1(w, offset + k * rowBytes, rowBytes, x, cols, out, outOffset + k);
         }
         for (; k < count; k++) {

@@ -28,6 +28,12 @@ final class Lanes {
     static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, L * 16)));
     static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /**
+     * Row length (columns) from which a matrix-vector product's float activation (16 KB and more) no
+     * longer stays in L1 beside the weights streaming in: from here the row dots take several rows per
+     * pass and load each activation vector once for all of them.
+     */
+    static final int LONG_ROW = 4096;
 
     private Lanes() {
     }

@@ -29,9 +29,6 @@ import jllm.kernel.scalar.ScaledBlocks;
  */
 final class Q8_0Dot implements RowDot, ScaledBlocks {
 
-    /** Columns from which {@link #dotRows(MemorySegment, long, long, int, Activation, int, float[], int)} takes four rows at a time. */
-    private static final int LONG_ROW = 4096;
-
     @Override
     public float dot(MemorySegment w, long offset, Activation x, int cols) {
         float[] xs = x.scaled;
@@ -77,7 +74,7 @@ final class Q8_0Dot implements RowDot, ScaledBlocks {
     public void dotRows(MemorySegment w, long offset, long rowBytes, int count, Activation x, int cols, float[] out,
                         int outOffset) {
         int k = 0;
-        for (; k + 4 <= count && L == 16 && cols >= LONG_ROW; k += 4) {
+        for (; k + 4 <= count && L == 16 && cols >= Lanes.LONG_ROW; k += 4) {
             dot4x1(w, offset + k * rowBytes, rowBytes, x, cols, out, outOffset + k);
         }
         for (; k < count; k++) {

@@ -41,10 +41,10 @@ public interface Kernels extends AutoCloseable {
 
     /**
      * Several products with the same input, as {@code matmul(outs[i], ws[i], x, n)} for every i, with the
-     * same bits: the query, key and value projections, or the gate and up projections of a layer. For one
-     * activation row the activation is prepared once per format and the rows of all matrices are shared
-     * out in one hand-off to the threads (three small matrices would each pay a hand-off and leave a
-     * thread idle at their ends).
+     * same bits: the query, key and value projections, or the gate and up projections of a layer. The
+     * activation rows are prepared once per format; for one activation row the rows of all matrices are
+     * shared out in one hand-off to the threads (three small matrices would each pay a hand-off and leave
+     * a thread idle at their ends).
      */
     void matmul(float[][] outs, Tensor[] ws, float[] x, int n);
 

@@ -108,24 +108,63 @@ final class MatmulDriver implements Kernels {
 
     @Override
     public void matmul(float[] out, Tensor w, float[] x, int n) {
+        matmul(new float[][] {out}, new Tensor[] {w}, x, n);
+    }
+
+    @Override
+    public void matmul(float[][] outs, Tensor[] ws, float[] x, int n) {
+        if (outs.length != ws.length) {
+            throw new IllegalArgumentException(outs.length + " outputs for " + ws.length + " weight tensors");
+        }
+        RowDot[] dotOf = new RowDot[ws.length];
+        for (int i = 0; i < ws.length; i++) {
+            dotOf[i] = checked(outs[i], ws[i], x, n);
+        }
+        Activation[][] xsOf = prepared(ws, x, n);
         if (n == 1) {
-            matvec(new float[][] {out}, new Tensor[] {w}, x);
+            matvec(outs, ws, dotOf, xsOf);
             return;
         }
-        RowDot dot = checked(out, w, x, n);
-        int rows = (int) w.rows();
-        int cols = (int) w.cols();
-        // Prepare every activation row once; all weight rows reuse them.
-        ActivationFormat format = Codecs.forType(w.type()).activationFormat();
-        Activation[] xs = new Activation[n];
-        IntConsumer prepare = i -> xs[i] = format.quantize(x, i * cols, cols);
-        if (n >= GEMM_MIN_ROWS && (long) n * cols >= MIN_PARALLEL_VALUES) {
-            pool.forEach(n, prepare); // a prompt's rows: a serial pass would leave a core idle
-        } else {
-            for (int i = 0; i < n; i++) {
-                prepare.accept(i);
+        for (int i = 0; i < ws.length; i++) {
+            multiplyRows(outs[i], ws[i], dotOf[i], xsOf[i], n);
+        }
+    }
+
+    /**
+     * The n activation rows of x prepared for each tensor's weight type: once per activation format and
+     * row length, shared by the tensors that agree on both (a layer's q/k/v, its gate/up). A prompt's rows
+     * are prepared on all threads: a serial pass would leave a core idle.
+     */
+    private Activation[][] prepared(Tensor[] ws, float[] x, int n) {
+        Activation[][] xsOf = new Activation[ws.length][];
+        for (int i = 0; i < ws.length; i++) {
+            ActivationFormat format = Codecs.forType(ws[i].type()).activationFormat();
+            int cols = (int) ws[i].cols();
+            for (int j = 0; j < i && xsOf[i] == null; j++) {
+                if (xsOf[j][0].format == format && ws[j].cols() == cols) {
+                    xsOf[i] = xsOf[j];
+                }
+            }
+            if (xsOf[i] == null) {
+                Activation[] xs = new Activation[n];
+                IntConsumer prepare = r -> xs[r] = format.quantize(x, r * cols, cols);
+                if (n >= GEMM_MIN_ROWS && (long) n * cols >= MIN_PARALLEL_VALUES) {
+                    pool.forEach(n, prepare);
+                } else {
+                    for (int r = 0; r < n; r++) {
+                        prepare.accept(r);
+                    }
+                }
+                xsOf[i] = xs;
             }
         }
+        return xsOf;
+    }
+
+    /** A batched product (n > 1) of w with its prepared activation rows: the panel GEMM or row dots. */
+    private void multiplyRows(float[] out, Tensor w, RowDot dot, Activation[] xs, int n) {
+        int rows = (int) w.rows();
+        int cols = (int) w.cols();
         if (n >= GEMM_MIN_ROWS && usesGemm(w.type())) {
             gemm(out, w, xs, rows, cols, n);
             return;
@@ -150,45 +189,18 @@ final class MatmulDriver implements Kernels {
         });
     }
 
-    @Override
-    public void matmul(float[][] outs, Tensor[] ws, float[] x, int n) {
-        if (outs.length != ws.length) {
-            throw new IllegalArgumentException(outs.length + " outputs for " + ws.length + " weight tensors");
-        }
-        if (n == 1) {
-            matvec(outs, ws, x);
-            return;
-        }
-        for (int i = 0; i < ws.length; i++) {
-            matmul(outs[i], ws[i], x, n);
-        }
-    }
-
     /**
-     * Matrix-vector products of several weight tensors with one activation row: the row is prepared once
-     * per activation format and length, and the weight rows of all tensors go out in chunks (each
-     * tensor's in proportion to its rows) that the threads claim from a shared counter in one hand-off.
+     * Matrix-vector products of several weight tensors with their prepared activation row, in one
+     * hand-off: the weight rows of all tensors go out in chunks (each tensor's in proportion to its rows)
+     * that the threads claim from a shared counter.
      */
-    private void matvec(float[][] outs, Tensor[] ws, float[] x) {
+    private void matvec(float[][] outs, Tensor[] ws, RowDot[] dotOf, Activation[][] xsOf) {
         int m = ws.length;
-        RowDot[] dotOf = new RowDot[m];
-        Activation[] xOf = new Activation[m];
         long values = 0;
         int totalRows = 0;
-        for (int i = 0; i < m; i++) {
-            dotOf[i] = checked(outs[i], ws[i], x, 1);
-            int cols = (int) ws[i].cols();
-            ActivationFormat format = Codecs.forType(ws[i].type()).activationFormat();
-            for (int j = 0; j < i && xOf[i] == null; j++) {
-                if (xOf[j].format == format && ws[j].cols() == cols) {
-                    xOf[i] = xOf[j];
-                }
-            }
-            if (xOf[i] == null) {
-                xOf[i] = format.quantize(x, 0, cols);
-            }
-            values += ws[i].rows() * ws[i].cols();
-            totalRows += (int) ws[i].rows();
+        for (Tensor w : ws) {
+            values += w.rows() * w.cols();
+            totalRows += (int) w.rows();
         }
         int parts = values < MIN_PARALLEL_VALUES ? 1 : Math.min(pool.threads(), totalRows);
         int[] chunkTensor = new int[parts == 1 ? m : m + parts * CHUNKS_PER_THREAD];
@@ -213,8 +225,8 @@ final class MatmulDriver implements Kernels {
                 int i = chunkTensor[c];
                 int from = chunkFrom[c];
                 long rowBytes = ws[i].rowBytes();
-                dotOf[i].dotRows(ws[i].data(), from * rowBytes, rowBytes, chunkTo[c] - from, xOf[i], (int) ws[i].cols(),
-                        outs[i], from);
+                dotOf[i].dotRows(ws[i].data(), from * rowBytes, rowBytes, chunkTo[c] - from, xsOf[i][0],
+                        (int) ws[i].cols(), outs[i], from);
             }
         });
     }

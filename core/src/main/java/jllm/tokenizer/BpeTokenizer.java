@@ -26,9 +26,9 @@ final class BpeTokenizer extends BaseTokenizer {
     private final boolean fuseUnk;
     private final boolean ignoreMerges;
     private final boolean stripLeadingSpace;
-    private final int[] byteTokens = new int[256];
+    private final int[] byteTokens;
     /** Id of each single UTF-16 char that is a token (BMP fast path), -1 otherwise. */
-    private final int[] charIds = new int[0x10000];
+    private final int[] charIds;
 
     BpeTokenizer(Vocabulary vocab, MergeTable merges, Pipeline pipeline, boolean byteFallback, boolean fuseUnk,
             boolean ignoreMerges, boolean stripLeadingSpace) {
@@ -39,15 +39,8 @@ final class BpeTokenizer extends BaseTokenizer {
         this.fuseUnk = fuseUnk;
         this.ignoreMerges = ignoreMerges;
         this.stripLeadingSpace = stripLeadingSpace;
-        java.util.Arrays.fill(charIds, -1);
-        for (int c = 0; c < 0x10000; c++) {
-            if (!Character.isSurrogate((char) c)) {
-                charIds[c] = vocab.idOrMinus1(String.valueOf((char) c));
-            }
-        }
-        for (int b = 0; b < 256; b++) {
-            byteTokens[b] = vocab.idOrMinus1(String.format("<0x%02X>", b));
-        }
+        this.charIds = vocab.charTokenIds();
+        this.byteTokens = vocab.byteTokenIds();
     }
 
     /** The merge table (for the reference comparison in tests). */
@@ -93,7 +86,7 @@ final class BpeTokenizer extends BaseTokenizer {
         for (int i = 0; i < word.length();) {
             int cp = word.codePointAt(i);
             int len = Character.charCount(cp);
-            int id = len == 1 ? charIds[word.charAt(i)] : vocab.idOrMinus1(word.substring(i, i + len));
+            int id = len == 1 ? charIds[word.charAt(i)] : vocab.idOrMinus1(word, i, i + len);
             i += len;
             if (id >= 0) {
                 ids[n++] = id;

@@ -73,16 +73,17 @@ final class GgufVocabLoader {
             if (sp < 0) {
                 throw m.error("tokenizer.ggml.merges", "entry " + rank + " has no space: '" + line + "'");
             }
-            addMerge(table, vocab, line.substring(0, sp), line.substring(sp + 1), rank);
+            addMerge(table, vocab, line, sp, rank);
         }
         BpeTokenizer.Pipeline pipeline = new BpeTokenizer.Pipeline(null, bpePre.preTokenizer(), null, true);
         return new BpeTokenizer(vocab, table, pipeline, false, false, bpePre.ignoreMerges, false);
     }
 
-    static void addMerge(MergeTable table, Vocabulary vocab, String a, String b, int rank) {
-        int l = vocab.idOrMinus1(a);
-        int r = vocab.idOrMinus1(b);
-        int res = vocab.idOrMinus1(a + b);
+    /** Adds the merge {@code line} = "a b" with its space at {@code sp}. */
+    static void addMerge(MergeTable table, Vocabulary vocab, String line, int sp, int rank) {
+        int l = vocab.idOrMinus1(line, 0, sp);
+        int r = vocab.idOrMinus1(line, sp + 1, line.length());
+        int res = vocab.idOrMinus1(line, 0, sp, sp + 1, line.length());
         // A merge whose parts or result are not tokens can never produce a token: skip it.
         if (l >= 0 && r >= 0 && res >= 0) {
             table.put(l, r, rank, res);

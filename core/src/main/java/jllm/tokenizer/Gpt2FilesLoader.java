@@ -60,7 +60,7 @@ final class Gpt2FilesLoader {
             if (sp < 0) {
                 throw new ModelFormatException(vocabBpe.toString(), "line " + (rank + 2), "merge without a space", null);
             }
-            GgufVocabLoader.addMerge(table, vocab, line.substring(0, sp), line.substring(sp + 1), rank++);
+            GgufVocabLoader.addMerge(table, vocab, line, sp, rank++);
         }
         PreTokenizer pre = PreTokenizer.regex(HuggingFaceLoader.BYTE_LEVEL_REGEX, PreTokenizer.Behavior.ISOLATED, false);
         return new BpeTokenizer(vocab, table, new BpeTokenizer.Pipeline(null, pre, null, true), false, false, false,

@@ -220,23 +220,22 @@ final class HuggingFaceLoader {
         MergeTable table = new MergeTable(merges.size());
         for (int rank = 0; rank < merges.size(); rank++) {
             Object m = merges.get(rank);
-            String a;
-            String b;
+            String line;
+            int sp;
             if (m instanceof String s) {
-                int sp = s.indexOf(' ', 1);
+                line = s;
+                sp = s.indexOf(' ', 1);
                 if (sp < 0) {
                     throw error("model.merges", "entry " + rank + " has no space: '" + s + "'");
                 }
-                a = s.substring(0, sp);
-                b = s.substring(sp + 1);
             } else if (m instanceof List<?> pair && pair.size() == 2 && pair.get(0) instanceof String x
                     && pair.get(1) instanceof String y) {
-                a = x;
-                b = y;
+                line = x + " " + y; // the parts may hold spaces themselves: sp says where they meet
+                sp = x.length();
             } else {
                 throw error("model.merges", "entry " + rank + " is neither \"a b\" nor [a, b]");
             }
-            GgufVocabLoader.addMerge(table, vocab, a, b, rank);
+            GgufVocabLoader.addMerge(table, vocab, line, sp, rank);
         }
         return table;
     }

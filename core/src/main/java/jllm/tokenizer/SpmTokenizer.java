@@ -21,15 +21,13 @@ final class SpmTokenizer extends BaseTokenizer {
     private final boolean addSpacePrefix;
     private final boolean removeExtraWhitespaces;
     /** Id of {@code <0xNN>} per byte, -1 when absent. */
-    private final int[] byteTokens = new int[256];
+    private final int[] byteTokens;
 
     SpmTokenizer(Vocabulary vocab, boolean addSpacePrefix, boolean removeExtraWhitespaces) {
         super(vocab);
         this.addSpacePrefix = addSpacePrefix;
         this.removeExtraWhitespaces = removeExtraWhitespaces;
-        for (int b = 0; b < 256; b++) {
-            byteTokens[b] = vocab.idOrMinus1(String.format("<0x%02X>", b));
-        }
+        this.byteTokens = vocab.byteTokenIds();
     }
 
     @Override
@@ -113,7 +111,7 @@ final class SpmTokenizer extends BaseTokenizer {
 
     private void tryAdd(String s, int left, int right, int[] start, int[] len, PriorityQueue<Bigram> queue) {
         int length = len[left] + len[right];
-        int id = vocab.idOrMinus1(s.substring(start[left], start[left] + length));
+        int id = vocab.idOrMinus1(s, start[left], start[left] + length);
         if (id >= 0) {
             queue.add(new Bigram(left, right, vocab.score(id), length));
         }

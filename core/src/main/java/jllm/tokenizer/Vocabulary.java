@@ -2,10 +2,8 @@ package jllm.tokenizer;
 
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -29,7 +27,7 @@ public final class Vocabulary {
     private final String[] tokens;
     private final float[] scores;
     private final TokenType[] types;
-    private final Map<String, Integer> ids;
+    private final TextIndex ids;
     private final int bos;
     private final int eos;
     private final int unk;
@@ -50,11 +48,7 @@ public final class Vocabulary {
         this.tokens = tokens;
         this.scores = scores;
         this.types = types;
-        this.ids = new HashMap<>(tokens.length * 2);
-        // For duplicate texts the last id wins, as in llama.cpp's token_to_id.
-        for (int i = 0; i < tokens.length; i++) {
-            ids.put(tokens[i], i);
-        }
+        this.ids = new TextIndex(tokens);
         this.bos = s.bos();
         this.eos = s.eos();
         this.unk = s.unk();
@@ -65,8 +59,8 @@ public final class Vocabulary {
         int e = s.eot();
         if (e < 0) {
             for (String t : EOT_TEXTS) {
-                Integer id = ids.get(t);
-                if (id != null && (types[id] == TokenType.CONTROL || types[id] == TokenType.USER_DEFINED)) {
+                int id = ids.get(t);
+                if (id >= 0 && (types[id] == TokenType.CONTROL || types[id] == TokenType.USER_DEFINED)) {
                     e = id;
                     break;
                 }
@@ -81,8 +75,8 @@ public final class Vocabulary {
             eog.add(eot);
         }
         for (String t : EOG_TEXTS) {
-            Integer id = ids.get(t);
-            if (id != null && types[id] != TokenType.NORMAL && types[id] != TokenType.BYTE) {
+            int id = ids.get(t);
+            if (id >= 0 && types[id] != TokenType.NORMAL && types[id] != TokenType.BYTE) {
                 eog.add(id);
             }
         }
@@ -113,8 +107,8 @@ public final class Vocabulary {
 
     /** The id whose text is exactly {@code token}. */
     public OptionalInt id(String token) {
-        Integer i = ids.get(token);
-        return i == null ? OptionalInt.empty() : OptionalInt.of(i);
+        int i = ids.get(token);
+        return i < 0 ? OptionalInt.empty() : OptionalInt.of(i);
     }
 
     /** Begin-of-sequence id, or -1 when the vocabulary has none. */
@@ -169,8 +163,39 @@ public final class Vocabulary {
 
     /** Internal: token id by text, -1 if absent. */
     int idOrMinus1(String text) {
-        Integer i = ids.get(text);
-        return i == null ? -1 : i;
+        return ids.get(text);
+    }
+
+    /** Internal: the id of {@code text.substring(from, to)}, -1 if absent; no substring is made. */
+    int idOrMinus1(String text, int from, int to) {
+        return ids.get(text, from, to);
+    }
+
+    /** Internal: the id of the two regions' concatenation, -1 if absent; no string is made. */
+    int idOrMinus1(String text, int from1, int to1, int from2, int to2) {
+        return ids.get(text, from1, to1, from2, to2);
+    }
+
+    /** Internal: the id of each byte's token {@code <0xNN>}, -1 where there is none. */
+    int[] byteTokenIds() {
+        int[] out = new int[256];
+        String hex = "0123456789ABCDEF";
+        for (int b = 0; b < 256; b++) {
+            out[b] = ids.get("<0x" + hex.charAt(b >> 4) + hex.charAt(b & 15) + ">");
+        }
+        return out;
+    }
+
+    /** Internal: the id of each single-char (non-surrogate) token by its char, -1 where there is none. */
+    int[] charTokenIds() {
+        int[] out = new int[0x10000];
+        Arrays.fill(out, -1);
+        for (String t : tokens) {
+            if (t.length() == 1 && !Character.isSurrogate(t.charAt(0))) {
+                out[t.charAt(0)] = ids.get(t); // the last id of a duplicated text, as idOrMinus1
+            }
+        }
+        return out;
     }
 
     int unkOrMinus1() {

@@ -283,6 +283,8 @@ public final class GgufFile implements AutoCloseable {
         private final MemorySegment seg;
         private final ReadLimits limits;
         long pos;
+        /** Bytes of the string being decoded; grows to the longest string read. */
+        private byte[] buf = new byte[256];
 
         Cursor(Path path, MemorySegment seg, ReadLimits limits) {
             this.path = path;
@@ -316,19 +318,39 @@ public final class GgufFile implements AutoCloseable {
         }
 
         String string(String field) {
-            long len = u64(field + " length");
+            return string(field, -1);
+        }
+
+        /**
+         * A string; {@code index >= 0} names element {@code index} of the array {@code field}. The name
+         * is only built for an error message: a vocabulary has hundreds of thousands of strings.
+         */
+        String string(String field, long index) {
+            if (8 > remaining()) {
+                need(8, name(field, index) + " length");
+            }
+            long len = seg.get(U64, pos);
+            pos += 8;
             if (len < 0 || len > remaining()) {
-                throw new ModelFormatException(path, field, "string length " + Long.toUnsignedString(len)
-                        + " exceeds the " + remaining() + " bytes left in the file");
+                throw new ModelFormatException(path, name(field, index), "string length "
+                        + Long.toUnsignedString(len) + " exceeds the " + remaining() + " bytes left in the file");
             }
             long max = Math.min(limits.maxStringBytes(), Integer.MAX_VALUE - 8);
             if (len > max) {
-                throw new ModelFormatException(path, field, "string length " + len + " exceeds the limit of "
-                        + max + " bytes");
+                throw new ModelFormatException(path, name(field, index), "string length " + len
+                        + " exceeds the limit of " + max + " bytes");
             }
-            byte[] b = seg.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE);
-            pos += len;
-            return new String(b, StandardCharsets.UTF_8);
+            int n = (int) len;
+            if (n > buf.length) {
+                buf = new byte[Math.max(n, buf.length * 2)];
+            }
+            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, buf, 0, n);
+            pos += n;
+            return new String(buf, 0, n, StandardCharsets.UTF_8);
+        }
+
+        private static String name(String field, long index) {
+            return index < 0 ? field : field + "[" + index + "]";
         }
 
         GgufValueType valueType(String field) {
@@ -401,7 +423,7 @@ public final class GgufFile implements AutoCloseable {
                 case STRING -> {
                     List<String> s = new ArrayList<>(count);
                     for (int i = 0; i < count; i++) {
-                        s.add(string(key + "[" + i + "]"));
+                        s.add(string(key, i));
                     }
                     yield new GgufValue.GgufArray(et, null, null, null, Collections.unmodifiableList(s), null);
                 }

@@ -276,8 +276,14 @@ final class MatmulDriver implements Kernels {
      * ggml's block arithmetic: each block's sum of quant products is an exact integer, then scaled by
      * both blocks' scales ({@link DenseOps#multiplyBlockScaled}). Other types multiply the decoded weights
      * with the values the activation quants stand for, one fused multiply-add per term in ascending
-     * column order. Either way each output value is the same sum whatever the thread count, the batch
-     * size or the panel its row falls in; it differs from the row-dot path only in the order of rounding.
+     * column order. Either way the weight panel is decoded into the packed layout the dense product reads
+     * ({@link DenseOps#multiplyPacked}), 32 contiguous floats per chunk, and each output value is the same
+     * sum whatever the thread count, the batch size or the panel its row falls in; it differs from the
+     * row-dot path only in the order of rounding.
+     *
+     * <p>A plain product on the decoded values (d·q on both sides) runs its tile about 15% faster than
+     * the block-scaled one, but its logits drift from llama.cpp's ten times further on the shared oracle
+     * models (stories260K Q4_0, long prompt: mean |Δ| 0.0049 -> 0.059): ggml's arithmetic stays.
      */
     private void gemm(float[] out, Tensor w, Activation[] xs, int rows, int cols, int n) {
         GgmlType type = w.type();
@@ -323,8 +329,14 @@ final class MatmulDriver implements Kernels {
         int units = panels * blocks;
         int parts = Math.min(pool.threads(), units);
         AtomicInteger next = new AtomicInteger();
+        int pack = DenseOps.PACK_ROWS;
+        int chunk = DenseOps.PACK_COLS;
+        if (scaled && block != chunk) {
+            throw new IllegalStateException(type + ": scaled blocks of " + block + " values, packed chunks of " + chunk);
+        }
         pool.run(parts, part -> {
             float[] panel = new float[PANEL_ROWS * kc];
+            float[] row = scaled ? null : new float[kc];
             float[] scales = scaled ? new float[PANEL_ROWS * (kc / 32)] : null;
             float[] tile = new float[PANEL_ROWS * nw];
             for (int u = next.getAndIncrement(); u < units; u = next.getAndIncrement()) {
@@ -332,25 +344,33 @@ final class MatmulDriver implements Kernels {
                 int blk = u % blocks;
                 int r0 = p * PANEL_ROWS;
                 int height = Math.min(PANEL_ROWS, rows - r0);
-                int m = (height + 3) / 4 * 4; // whole register tiles; the padding rows are zero
+                int m = (height + pack - 1) / pack * pack; // whole row groups; the padding rows are zero
                 for (int k0 = 0; k0 < cols; k0 += kc) {
                     int len = Math.min(kc, cols - k0);
-                    Arrays.fill(panel, height * len, m * len, 0f);
+                    Arrays.fill(panel, height / pack * pack * len, m * len, 0f);
                     for (int j = 0; j < height; j++) {
                         long offset = (r0 + j) * rowBytes + (long) (k0 / block) * blockBytes;
-                        for (int b = 0; b < len / block; b++) {
-                            if (quants != null) {
-                                scales[j * (len / 32) + b] = quants.quantsBlock(panel, j * len + b * block, data, offset + b * blockBytes);
-                            } else {
-                                codec.dequantizeBlock(panel, j * len + b * block, data, offset + b * blockBytes);
+                        // row j's chunk at column c0 is at group + c0 * pack (DenseOps.packedIndex)
+                        int group = j / pack * pack * len + j % pack * chunk;
+                        if (scaled) { // a block is a chunk
+                            for (int b = 0; b < len / block; b++) {
+                                scales[j * (len / 32) + b] = quants.quantsBlock(panel, group + b * chunk * pack, data,
+                                        offset + b * blockBytes);
+                            }
+                        } else {
+                            for (int b = 0; b < len / block; b++) {
+                                codec.dequantizeBlock(row, b * block, data, offset + b * blockBytes);
+                            }
+                            for (int c0 = 0; c0 < len; c0 += chunk) {
+                                System.arraycopy(row, c0, panel, group + c0 * pack, chunk);
                             }
                         }
                     }
                     if (scaled) {
                         Arrays.fill(scales, height * (len / 32), m * (len / 32), 0f);
-                        dense.multiplyBlockScaled(tile, panel, scales, xt[blk], k0 * nw, xd[blk], k0 / 32 * nw, m, len, nw, 32, k0 > 0);
+                        dense.multiplyBlockScaled(tile, panel, scales, xt[blk], k0 * nw, xd[blk], k0 / 32 * nw, m, len, nw, k0 > 0);
                     } else {
-                        dense.multiply(tile, 0, panel, 0, len, 1, xt[blk], k0 * nw, m, len, nw, k0 > 0);
+                        dense.multiplyPacked(tile, panel, xt[blk], k0 * nw, m, len, nw, k0 > 0);
                     }
                 }
                 int i0 = blk * nw;

@@ -12,10 +12,10 @@ import jllm.kernel.scalar.DenseOps;
 import jllm.kernel.scalar.Exp;
 
 /**
- * The Vector API {@link DenseOps}: register tiles of 4 rows by 2 vectors of c (8 accumulators; 8 rows
- * for the block-scaled product, whose sums are scaled into c once per block), each step broadcasting one
- * value of a (at any strides, so a transposed a costs nothing) and loading one row segment of b. Columns
- * that do not fill a vector are done with a lane mask; each lane computes exactly the reference's fma chain.
+ * The Vector API {@link DenseOps}: register tiles of 4 or 8 rows by 2 vectors of c (8 or 16
+ * accumulators), each step broadcasting one value of a per row (at any strides, so a transposed a costs
+ * nothing; or side by side for a packed a) and loading one row segment of b. Columns that do not fill a
+ * vector are done with a lane mask; each lane computes exactly the reference's fma chain.
  */
 public final class VectorDenseOps implements DenseOps {
 
@@ -180,80 +180,105 @@ public final class VectorDenseOps implements DenseOps {
     }
 
     @Override
-    public void multiplyBlockScaled(float[] c, float[] a, float[] aScale, float[] b, int bOff, float[] bScale, int bScaleOff,
-                                        int m, int k, int n,
-                                    int block, boolean accumulate) {
-        if (m % 4 != 0 || n % (2 * L) != 0) {
-            DenseOps.REFERENCE.multiplyBlockScaled(c, a, aScale, b, bOff, bScale, bScaleOff, m, k, n, block, accumulate);
+    public void multiplyPacked(float[] c, float[] a, float[] b, int bOff, int m, int k, int n, boolean accumulate) {
+        DenseOps.checkPacked(m, k);
+        if (n % (2 * L) != 0 || PACK_ROWS != 8 || PACK_COLS != 32) {
+            DenseOps.REFERENCE.multiplyPacked(c, a, b, bOff, m, k, n, accumulate);
             return;
         }
-        int blocks = k / block;
-        int i = 0;
-        for (; i + 8 <= m; i += 8) {
+        for (int i = 0; i < m; i += 8) {
             for (int j = 0; j < n; j += 2 * L) {
-                rows8BlockScaled(c, a, aScale, b, bOff, bScale, bScaleOff, k, n, block, accumulate, i, j);
-            }
-        }
-        for (; i < m; i += 4) {
-            for (int j = 0; j < n; j += 2 * L) {
-                int co = i * n + j;
-                FloatVector c00 = load(c, co, accumulate), c01 = load(c, co + L, accumulate);
-                FloatVector c10 = load(c, co + n, accumulate), c11 = load(c, co + n + L, accumulate);
-                FloatVector c20 = load(c, co + 2 * n, accumulate), c21 = load(c, co + 2 * n + L, accumulate);
-                FloatVector c30 = load(c, co + 3 * n, accumulate), c31 = load(c, co + 3 * n + L, accumulate);
-                for (int q = 0; q < blocks; q++) {
-                    FloatVector s00 = FloatVector.zero(F), s01 = s00, s10 = s00, s11 = s00;
-                    FloatVector s20 = s00, s21 = s00, s30 = s00, s31 = s00;
-                    int ao = i * k + q * block;
-                    for (int p = 0; p < block; p++) {
-                        int bo = bOff + (q * block + p) * n + j;
-                        FloatVector b0 = FloatVector.fromArray(F, b, bo);
-                        FloatVector b1 = FloatVector.fromArray(F, b, bo + L);
-                        FloatVector a0 = FloatVector.broadcast(F, a[ao + p]);
-                        FloatVector a1 = FloatVector.broadcast(F, a[ao + k + p]);
-                        FloatVector a2 = FloatVector.broadcast(F, a[ao + 2 * k + p]);
-                        FloatVector a3 = FloatVector.broadcast(F, a[ao + 3 * k + p]);
-                        s00 = a0.fma(b0, s00);
-                        s01 = a0.fma(b1, s01);
-                        s10 = a1.fma(b0, s10);
-                        s11 = a1.fma(b1, s11);
-                        s20 = a2.fma(b0, s20);
-                        s21 = a2.fma(b1, s21);
-                        s30 = a3.fma(b0, s30);
-                        s31 = a3.fma(b1, s31);
-                    }
-                    FloatVector d0 = FloatVector.fromArray(F, bScale, bScaleOff + q * n + j);
-                    FloatVector d1 = FloatVector.fromArray(F, bScale, bScaleOff + q * n + j + L);
-                    int as = i * blocks + q;
-                    c00 = d0.mul(aScale[as]).fma(s00, c00);
-                    c01 = d1.mul(aScale[as]).fma(s01, c01);
-                    c10 = d0.mul(aScale[as + blocks]).fma(s10, c10);
-                    c11 = d1.mul(aScale[as + blocks]).fma(s11, c11);
-                    c20 = d0.mul(aScale[as + 2 * blocks]).fma(s20, c20);
-                    c21 = d1.mul(aScale[as + 2 * blocks]).fma(s21, c21);
-                    c30 = d0.mul(aScale[as + 3 * blocks]).fma(s30, c30);
-                    c31 = d1.mul(aScale[as + 3 * blocks]).fma(s31, c31);
-                }
-                c00.intoArray(c, co);
-                c01.intoArray(c, co + L);
-                c10.intoArray(c, co + n);
-                c11.intoArray(c, co + n + L);
-                c20.intoArray(c, co + 2 * n);
-                c21.intoArray(c, co + 2 * n + L);
-                c30.intoArray(c, co + 3 * n);
-                c31.intoArray(c, co + 3 * n + L);
+                packed8(c, i * n + j, a, i * k, b, bOff + j, k, n, accumulate);
             }
         }
     }
 
     /**
-     * Eight rows by two vectors of c (i, j) for {@link #multiplyBlockScaled}: sixteen block sums in
-     * registers, each block's scaled sums added to c in memory. The same operations per element as the
-     * four-row tile, so the same bits.
+     * A group of eight packed rows of a by two vectors of c at c[co]: sixteen accumulators, two loads of
+     * b and eight broadcasts of a per step, a's eight values 32 floats apart within a 32-column chunk.
+     * The same fma chain per element as the reference.
      */
-    private static void rows8BlockScaled(float[] c, float[] a, float[] aScale, float[] b, int bOff, float[] bScale,
-                                         int bScaleOff, int k, int n, int block, boolean accumulate, int i, int j) {
-        int blocks = k / block;
+    private static void packed8(float[] c, int co, float[] a, int ao, float[] b, int bo, int k, int n, boolean acc) {
+        FloatVector c00 = load(c, co, acc), c01 = load(c, co + L, acc);
+        FloatVector c10 = load(c, co + n, acc), c11 = load(c, co + n + L, acc);
+        FloatVector c20 = load(c, co + 2 * n, acc), c21 = load(c, co + 2 * n + L, acc);
+        FloatVector c30 = load(c, co + 3 * n, acc), c31 = load(c, co + 3 * n + L, acc);
+        FloatVector c40 = load(c, co + 4 * n, acc), c41 = load(c, co + 4 * n + L, acc);
+        FloatVector c50 = load(c, co + 5 * n, acc), c51 = load(c, co + 5 * n + L, acc);
+        FloatVector c60 = load(c, co + 6 * n, acc), c61 = load(c, co + 6 * n + L, acc);
+        FloatVector c70 = load(c, co + 7 * n, acc), c71 = load(c, co + 7 * n + L, acc);
+        for (int chunk = 0; chunk < k; chunk += 32) {
+            for (int p = chunk; p < chunk + 32; p++) {
+                FloatVector b0 = FloatVector.fromArray(F, b, bo + p * n);
+                FloatVector b1 = FloatVector.fromArray(F, b, bo + p * n + L);
+                int q = ao + chunk * 7 + p; // chunk * 8 + (p - chunk)
+                FloatVector x = FloatVector.broadcast(F, a[q]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(F, a[q + 32]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(F, a[q + 64]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(F, a[q + 96]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+                x = FloatVector.broadcast(F, a[q + 128]);
+                c40 = x.fma(b0, c40);
+                c41 = x.fma(b1, c41);
+                x = FloatVector.broadcast(F, a[q + 160]);
+                c50 = x.fma(b0, c50);
+                c51 = x.fma(b1, c51);
+                x = FloatVector.broadcast(F, a[q + 192]);
+                c60 = x.fma(b0, c60);
+                c61 = x.fma(b1, c61);
+                x = FloatVector.broadcast(F, a[q + 224]);
+                c70 = x.fma(b0, c70);
+                c71 = x.fma(b1, c71);
+            }
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c10.intoArray(c, co + n);
+        c11.intoArray(c, co + n + L);
+        c20.intoArray(c, co + 2 * n);
+        c21.intoArray(c, co + 2 * n + L);
+        c30.intoArray(c, co + 3 * n);
+        c31.intoArray(c, co + 3 * n + L);
+        c40.intoArray(c, co + 4 * n);
+        c41.intoArray(c, co + 4 * n + L);
+        c50.intoArray(c, co + 5 * n);
+        c51.intoArray(c, co + 5 * n + L);
+        c60.intoArray(c, co + 6 * n);
+        c61.intoArray(c, co + 6 * n + L);
+        c70.intoArray(c, co + 7 * n);
+        c71.intoArray(c, co + 7 * n + L);
+    }
+
+    @Override
+    public void multiplyBlockScaled(float[] c, float[] a, float[] aScale, float[] b, int bOff, float[] bScale, int bScaleOff,
+                                    int m, int k, int n, boolean accumulate) {
+        DenseOps.checkPacked(m, k);
+        if (n % (2 * L) != 0 || PACK_ROWS != 8 || PACK_COLS != 32) {
+            DenseOps.REFERENCE.multiplyBlockScaled(c, a, aScale, b, bOff, bScale, bScaleOff, m, k, n, accumulate);
+            return;
+        }
+        for (int i = 0; i < m; i += 8) {
+            for (int j = 0; j < n; j += 2 * L) {
+                packed8BlockScaled(c, a, aScale, b, bOff, bScale, bScaleOff, k, n, accumulate, i, j);
+            }
+        }
+    }
+
+    /**
+     * Eight packed rows by two vectors of c (i, j) for {@link #multiplyBlockScaled}: sixteen block sums
+     * in registers, each block's scaled sums added to c in memory (sixteen more accumulators would not
+     * fit in the registers). a's eight values of a step are 32 floats apart in their chunk.
+     */
+    private static void packed8BlockScaled(float[] c, float[] a, float[] aScale, float[] b, int bOff, float[] bScale,
+                                           int bScaleOff, int k, int n, boolean accumulate, int i, int j) {
+        int blocks = k / 32;
         int co = i * n + j;
         if (!accumulate) {
             for (int r = 0; r < 8; r++) {
@@ -264,33 +289,33 @@ public final class VectorDenseOps implements DenseOps {
         for (int q = 0; q < blocks; q++) {
             FloatVector s00 = FloatVector.zero(F), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
             FloatVector s40 = s00, s41 = s00, s50 = s00, s51 = s00, s60 = s00, s61 = s00, s70 = s00, s71 = s00;
-            int ao = i * k + q * block;
-            for (int p = 0; p < block; p++) {
-                int bo = bOff + (q * block + p) * n + j;
+            int ao = i * k + q * 256; // the group's chunk q: eight rows of 32
+            for (int p = 0; p < 32; p++) {
+                int bo = bOff + (q * 32 + p) * n + j;
                 FloatVector b0 = FloatVector.fromArray(F, b, bo);
                 FloatVector b1 = FloatVector.fromArray(F, b, bo + L);
                 FloatVector x = FloatVector.broadcast(F, a[ao + p]);
                 s00 = x.fma(b0, s00);
                 s01 = x.fma(b1, s01);
-                x = FloatVector.broadcast(F, a[ao + k + p]);
+                x = FloatVector.broadcast(F, a[ao + 32 + p]);
                 s10 = x.fma(b0, s10);
                 s11 = x.fma(b1, s11);
-                x = FloatVector.broadcast(F, a[ao + 2 * k + p]);
+                x = FloatVector.broadcast(F, a[ao + 64 + p]);
                 s20 = x.fma(b0, s20);
                 s21 = x.fma(b1, s21);
-                x = FloatVector.broadcast(F, a[ao + 3 * k + p]);
+                x = FloatVector.broadcast(F, a[ao + 96 + p]);
                 s30 = x.fma(b0, s30);
                 s31 = x.fma(b1, s31);
-                x = FloatVector.broadcast(F, a[ao + 4 * k + p]);
+                x = FloatVector.broadcast(F, a[ao + 128 + p]);
                 s40 = x.fma(b0, s40);
                 s41 = x.fma(b1, s41);
-                x = FloatVector.broadcast(F, a[ao + 5 * k + p]);
+                x = FloatVector.broadcast(F, a[ao + 160 + p]);
                 s50 = x.fma(b0, s50);
                 s51 = x.fma(b1, s51);
-                x = FloatVector.broadcast(F, a[ao + 6 * k + p]);
+                x = FloatVector.broadcast(F, a[ao + 192 + p]);
                 s60 = x.fma(b0, s60);
                 s61 = x.fma(b1, s61);
-                x = FloatVector.broadcast(F, a[ao + 7 * k + p]);
+                x = FloatVector.broadcast(F, a[ao + 224 + p]);
                 s70 = x.fma(b0, s70);
                 s71 = x.fma(b1, s71);
             }

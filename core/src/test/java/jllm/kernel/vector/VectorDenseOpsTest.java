@@ -20,6 +20,57 @@ class VectorDenseOpsTest {
         return v;
     }
 
+    /** a (m, k) row-major, packed as multiplyPacked reads it. */
+    private static float[] pack(float[] a, int m, int k) {
+        float[] packed = new float[m * k];
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                packed[DenseOps.packedIndex(i, p, k)] = a[i * k + p];
+            }
+        }
+        return packed;
+    }
+
+    @Test
+    void packedLayoutIsRowGroupsCutIntoChunks() {
+        // row 9 is row 1 of the second group of 8; column 37 is column 5 of the second chunk of 32
+        assertThat(DenseOps.packedIndex(9, 37, 64)).isEqualTo(8 * 64 + 32 * 8 + 1 * 32 + 5);
+        int m = 24, k = 96;
+        boolean[] seen = new boolean[m * k];
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                int at = DenseOps.packedIndex(i, p, k);
+                assertThat(seen[at]).as("(%d, %d) shares %d", i, p, at).isFalse();
+                seen[at] = true;
+            }
+        }
+    }
+
+    @Test
+    void packedProductIsBitIdenticalToTheReference() {
+        Random r = new Random(11);
+        // n a multiple of two vectors takes the vector tile; the others fall back to the reference
+        for (int[] s : new int[][] {{8, 32, 32}, {8, 96, 64}, {64, 512, 128}, {16, 256, 32}, {24, 64, 96},
+                {8, 32, 160}, {8, 64, 40}, {16, 32, 8}}) {
+            int m = s[0], k = s[1], n = s[2];
+            float[] a = gaussian(r, m * k);
+            int bOff = 7;
+            float[] b = new float[bOff + k * n];
+            System.arraycopy(gaussian(r, k * n), 0, b, bOff, k * n);
+            for (boolean accumulate : new boolean[] {false, true}) {
+                float[] want = gaussian(new Random(m * n), m * n);
+                float[] got = want.clone();
+                float[] plain = want.clone();
+                REF.multiplyPacked(want, pack(a, m, k), b, bOff, m, k, n, accumulate);
+                FAST.multiplyPacked(got, pack(a, m, k), b, bOff, m, k, n, accumulate);
+                REF.multiply(plain, 0, a, 0, k, 1, b, bOff, m, k, n, accumulate);
+                assertThat(got).as("%d x %d x %d, accumulate %s", m, k, n, accumulate).containsExactly(want);
+                // the packed layout is only a layout: the same product as the row-major one
+                assertThat(want).as("%d x %d x %d, accumulate %s", m, k, n, accumulate).containsExactly(plain);
+            }
+        }
+    }
+
     /** Small integers, as quants are: sums of their products are exact in float. */
     private static float[] quants(Random r, int n, int range) {
         float[] v = new float[n];
@@ -32,12 +83,11 @@ class VectorDenseOpsTest {
     @Test
     void blockScaledProductIsBitIdenticalToTheReference() {
         Random r = new Random(11);
-        // m a multiple of 4 and n of two vectors take the vector path (tiles of 8 rows by 2 vectors,
-        // then of 4 rows); the others fall back to the reference
-        for (int[] s : new int[][] {{4, 32, 32}, {8, 96, 64}, {64, 512, 128}, {8, 64, 32}, {12, 64, 96}, {20, 32, 160},
-                {5, 64, 32}, {4, 64, 40}}) {
+        // n a multiple of two vectors takes the vector tile; the others fall back to the reference
+        for (int[] s : new int[][] {{8, 32, 32}, {8, 96, 64}, {64, 512, 128}, {16, 64, 32}, {24, 64, 96},
+                {8, 32, 160}, {8, 64, 40}}) {
             int m = s[0], k = s[1], n = s[2];
-            float[] a = quants(r, m * k, 15);
+            float[] a = pack(quants(r, m * k, 15), m, k);
             float[] aScale = gaussian(r, m * (k / 32));
             int bOff = 7, sOff = 3;
             float[] b = new float[bOff + k * n];
@@ -47,8 +97,8 @@ class VectorDenseOpsTest {
             for (boolean accumulate : new boolean[] {false, true}) {
                 float[] want = gaussian(new Random(m * n), m * n);
                 float[] got = want.clone();
-                REF.multiplyBlockScaled(want, a, aScale, b, bOff, bScale, sOff, m, k, n, 32, accumulate);
-                FAST.multiplyBlockScaled(got, a, aScale, b, bOff, bScale, sOff, m, k, n, 32, accumulate);
+                REF.multiplyBlockScaled(want, a, aScale, b, bOff, bScale, sOff, m, k, n, accumulate);
+                FAST.multiplyBlockScaled(got, a, aScale, b, bOff, bScale, sOff, m, k, n, accumulate);
                 assertThat(got).as("%d x %d x %d, accumulate %s", m, k, n, accumulate).containsExactly(want);
             }
         }
@@ -56,11 +106,34 @@ class VectorDenseOpsTest {
 
     @Test
     void blockScaledReferenceIsScaledBlockSums() {
-        // one row, one column, two blocks of 2: (2*3) * (1*1 + 2*2) + (0.5*4) * (3*5 + -1*1)
-        float[] c = new float[1];
-        DenseOps.REFERENCE.multiplyBlockScaled(c, new float[] {1, 2, 3, -1}, new float[] {2, 0.5f},
-                new float[] {1, 2, 5, 1}, 0, new float[] {3, 4}, 0, 1, 4, 1, 2, false);
+        // eight rows (one packed group), one column, two blocks of 32; row 0 holds 1 at column 0 and 2 at
+        // column 32, the others 0: (aScale 2 * bScale 3) * (1 * 5) + (aScale 0.5 * bScale 4) * (2 * 7)
+        int m = 8, k = 64;
+        float[] a = new float[m * k];
+        a[DenseOps.packedIndex(0, 0, k)] = 1;
+        a[DenseOps.packedIndex(0, 32, k)] = 2;
+        float[] aScale = new float[m * 2];
+        aScale[0] = 2;
+        aScale[1] = 0.5f;
+        float[] b = new float[k];
+        b[0] = 5;
+        b[32] = 7;
+        float[] c = new float[m];
+        DenseOps.REFERENCE.multiplyBlockScaled(c, a, aScale, b, 0, new float[] {3, 4}, 0, m, k, 1, false);
         assertThat(c[0]).isEqualTo(6f * 5 + 2f * 14);
+        assertThat(c[1]).isZero();
+    }
+
+    @Test
+    void packedProductNeedsWholeRowGroups() {
+        for (DenseOps ops : new DenseOps[] {REF, FAST}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> ops.multiplyPacked(new float[12 * 32], new float[12 * 32], new float[32 * 32], 0, 12, 32, 32, false))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not 12 x 32");
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> ops.multiplyPacked(new float[8 * 32], new float[8 * 40], new float[40 * 32], 0, 8, 40, 32, false))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not 8 x 40");
+        }
     }
 
     @Test

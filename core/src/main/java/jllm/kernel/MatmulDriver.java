@@ -125,8 +125,34 @@ final class MatmulDriver implements Kernels {
             matvec(outs, ws, dotOf, xsOf);
             return;
         }
+        boolean[] done = new boolean[ws.length];
         for (int i = 0; i < ws.length; i++) {
-            multiplyRows(outs[i], ws[i], dotOf[i], xsOf[i], n);
+            if (done[i]) {
+                continue;
+            }
+            if (n >= GEMM_MIN_ROWS && usesGemm(ws[i].type())) {
+                // The tensors of this type that share these prepared rows (a layer's q/k/v, its gate/up)
+                // go through one GEMM: one transposition of the activations, one hand-off, and work
+                // units spread over all their panels.
+                int count = 0;
+                int[] members = new int[ws.length];
+                for (int j = i; j < ws.length; j++) {
+                    if (!done[j] && ws[j].type() == ws[i].type() && xsOf[j] == xsOf[i]) {
+                        members[count++] = j;
+                        done[j] = true;
+                    }
+                }
+                float[][] groupOuts = new float[count][];
+                Tensor[] group = new Tensor[count];
+                for (int g = 0; g < count; g++) {
+                    groupOuts[g] = outs[members[g]];
+                    group[g] = ws[members[g]];
+                }
+                gemm(groupOuts, group, xsOf[i], n);
+            } else {
+                multiplyRows(outs[i], ws[i], dotOf[i], xsOf[i], n);
+                done[i] = true;
+            }
         }
     }
 
@@ -161,14 +187,10 @@ final class MatmulDriver implements Kernels {
         return xsOf;
     }
 
-    /** A batched product (n > 1) of w with its prepared activation rows: the panel GEMM or row dots. */
+    /** A batched product (n > 1) of w with its prepared activation rows by row dots (types without a GEMM, small batches). */
     private void multiplyRows(float[] out, Tensor w, RowDot dot, Activation[] xs, int n) {
         int rows = (int) w.rows();
         int cols = (int) w.cols();
-        if (n >= GEMM_MIN_ROWS && usesGemm(w.type())) {
-            gemm(out, w, xs, rows, cols, n);
-            return;
-        }
         MemorySegment data = w.data();
         long rowBytes = w.rowBytes();
         int parts = (long) rows * cols * n < MIN_PARALLEL_VALUES ? 1 : Math.min(pool.threads(), rows);
@@ -267,7 +289,8 @@ final class MatmulDriver implements Kernels {
     }
 
     /**
-     * The batched product as dense matrix products, weight panel by weight panel (PANEL_ROWS rows,
+     * The batched products of tensors of one type with the same activation rows, as dense matrix
+     * products, weight panel by weight panel (PANEL_ROWS rows,
      * PANEL_COLS columns at a time, decoded to floats and used for every activation row of a column
      * block). The activation rows are transposed once into Xt (cols, n), padded to BATCH_PAD columns and
      * cut into column blocks (see batchBlocks).
@@ -285,8 +308,9 @@ final class MatmulDriver implements Kernels {
      * the block-scaled one, but its logits drift from llama.cpp's ten times further on the shared oracle
      * models (stories260K Q4_0, long prompt: mean |Δ| 0.0049 -> 0.059): ggml's arithmetic stays.
      */
-    private void gemm(float[] out, Tensor w, Activation[] xs, int rows, int cols, int n) {
-        GgmlType type = w.type();
+    private void gemm(float[][] outs, Tensor[] ws, Activation[] xs, int n) {
+        GgmlType type = ws[0].type();
+        int cols = (int) ws[0].cols();
         BlockCodec codec = Codecs.forType(type);
         int block = type.blockSize;
         long blockBytes = type.blockBytes;
@@ -297,7 +321,12 @@ final class MatmulDriver implements Kernels {
         // Xt is padded with zero columns to a multiple of BATCH_PAD, so the dense products never need
         // masked vector tails (C2 compiles masked tails poorly; they would run ~100x slower).
         int np = (n + BATCH_PAD - 1) / BATCH_PAD * BATCH_PAD;
-        int panels = (rows + PANEL_ROWS - 1) / PANEL_ROWS;
+        // The tensors' panels in one sequence: tensor t has panels [panelStart[t], panelStart[t + 1]).
+        int[] panelStart = new int[ws.length + 1];
+        for (int t = 0; t < ws.length; t++) {
+            panelStart[t + 1] = panelStart[t] + (int) ((ws[t].rows() + PANEL_ROWS - 1) / PANEL_ROWS);
+        }
+        int panels = panelStart[ws.length];
         // Work units are (panel, block of batch columns), claimed dynamically. A matrix with few panels
         // (a 192-row K projection is 3) has its batch split into column blocks, so that both cores stay
         // busy to the end; each block of a panel decodes the panel again, which costs little beside it.
@@ -323,8 +352,7 @@ final class MatmulDriver implements Kernels {
                 t[c * nw + col] = x[c];
             }
         });
-        MemorySegment data = w.data();
-        long rowBytes = w.rowBytes();
+        long rowBytes = ws[0].rowBytes();
         int kc = Math.min(cols, PANEL_COLS);
         int units = panels * blocks;
         int parts = Math.min(pool.threads(), units);
@@ -342,7 +370,14 @@ final class MatmulDriver implements Kernels {
             for (int u = next.getAndIncrement(); u < units; u = next.getAndIncrement()) {
                 int p = u / blocks;
                 int blk = u % blocks;
-                int r0 = p * PANEL_ROWS;
+                int t = 0;
+                while (p >= panelStart[t + 1]) {
+                    t++;
+                }
+                MemorySegment data = ws[t].data();
+                int rows = (int) ws[t].rows();
+                float[] out = outs[t];
+                int r0 = (p - panelStart[t]) * PANEL_ROWS;
                 int height = Math.min(PANEL_ROWS, rows - r0);
                 int m = (height + pack - 1) / pack * pack; // whole row groups; the padding rows are zero
                 for (int k0 = 0; k0 < cols; k0 += kc) {

@@ -142,8 +142,11 @@ class KernelsTest {
                 RandomTensors.tensor(GgmlType.Q4_K, 96, cols, random, 0),
                 RandomTensors.tensor(GgmlType.Q6_K, 20, cols, random, 1),
                 RandomTensors.tensor(GgmlType.Q8_0, 130, cols, random, 0),
-                RandomTensors.tensor(GgmlType.F16, 3, cols, random, 0)};
-        for (int n : new int[] {1, 3, MatmulDriver.GEMM_MIN_ROWS + 1}) {
+                RandomTensors.tensor(GgmlType.F16, 3, cols, random, 0),
+                // same types again, apart from the first: a batch puts each type's tensors in one GEMM
+                RandomTensors.tensor(GgmlType.Q8_0, 40, cols, random, 1),
+                RandomTensors.tensor(GgmlType.Q4_K, 70, cols, random, 1)};
+        for (int n : new int[] {1, 3, MatmulDriver.GEMM_MIN_ROWS + 1, 40}) {
             float[] x = RandomTensors.gaussian(n * cols, random);
             for (Kernels k : new Kernels[] {VECTOR1, VECTOR3, SCALAR}) {
                 float[][] outs = new float[ws.length][];
@@ -159,7 +162,7 @@ class KernelsTest {
             }
         }
         assertThatThrownBy(() -> VECTOR1.matmul(new float[1][], ws, new float[cols], 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 outputs for 4 weight tensors");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 outputs for 6 weight tensors");
     }
 
     /**

@@ -58,12 +58,20 @@ final class MatmulDriver implements Kernels {
     private final String name;
     private final Map<GgmlType, RowDot> dots;
     private final DenseOps dense;
+    private final Quantizer quantizer;
+
+    /** Prepares activation rows: the reference ({@link ActivationFormat#quantize}) or a faster one, same bits. */
+    @FunctionalInterface
+    private interface Quantizer {
+        Activation quantize(ActivationFormat format, float[] x, int offset, int length);
+    }
     private final WorkerPool pool;
 
-    private MatmulDriver(String name, Map<GgmlType, RowDot> dots, DenseOps dense, int threads) {
+    private MatmulDriver(String name, Map<GgmlType, RowDot> dots, DenseOps dense, Quantizer quantizer, int threads) {
         this.name = name;
         this.dots = dots;
         this.dense = dense;
+        this.quantizer = quantizer;
         this.pool = new WorkerPool(threads);
     }
 
@@ -75,7 +83,7 @@ final class MatmulDriver implements Kernels {
                 dots.put(t, c);
             }
         }
-        return new MatmulDriver("scalar", dots, DenseOps.REFERENCE, 1);
+        return new MatmulDriver("scalar", dots, DenseOps.REFERENCE, ActivationFormat::quantize, 1);
     }
 
     static Kernels vector(int threads) {
@@ -87,7 +95,8 @@ final class MatmulDriver implements Kernels {
             LOG.log(System.Logger.Level.WARNING, "jdk.incubator.vector is not available (run with "
                     + "--add-modules jdk.incubator.vector); using the scalar kernels on " + threads + unit);
             Map<GgmlType, RowDot> dots = ((MatmulDriver) scalar()).dots;
-            return new MatmulDriver("vector(unavailable, scalar codecs, " + threads + unit + ")", dots, DenseOps.REFERENCE, threads);
+            return new MatmulDriver("vector(unavailable, scalar codecs, " + threads + unit + ")", dots, DenseOps.REFERENCE,
+                    ActivationFormat::quantize, threads);
         }
         Map<GgmlType, RowDot> dots = new EnumMap<>(GgmlType.class);
         for (GgmlType t : GgmlType.values()) {
@@ -98,7 +107,7 @@ final class MatmulDriver implements Kernels {
             }
         }
         return new MatmulDriver("vector(" + jllm.kernel.vector.VectorDots.isa() + ", " + threads + unit + ")", dots,
-                new jllm.kernel.vector.VectorDenseOps(), threads);
+                new jllm.kernel.vector.VectorDenseOps(), jllm.kernel.vector.VectorQuantizer::quantize, threads);
     }
 
     @Override
@@ -173,7 +182,7 @@ final class MatmulDriver implements Kernels {
             }
             if (xsOf[i] == null) {
                 Activation[] xs = new Activation[n];
-                IntConsumer prepare = r -> xs[r] = format.quantize(x, r * cols, cols);
+                IntConsumer prepare = r -> xs[r] = quantizer.quantize(format, x, r * cols, cols);
                 if (n >= GEMM_MIN_ROWS && (long) n * cols >= MIN_PARALLEL_VALUES) {
                     pool.forEach(n, prepare);
                 } else {

@@ -57,6 +57,20 @@ public final class Activation {
         }
     }
 
+    /**
+     * A Q8_0 row from its parts, for a faster quantizer that computes them exactly as {@link
+     * ActivationFormat#quantize} does (the arrays are kept, not copied): quants as bytes and as floats,
+     * the F16-rounded scale per block, and the values {@code d * q}.
+     */
+    public static Activation q8_0(byte[] qs, float[] values, float[] d, float[] scaled) {
+        int length = values.length;
+        if (qs.length != length || scaled.length != length || d.length * 32 != length) {
+            throw new IllegalArgumentException("Q8_0 parts of " + qs.length + ", " + length + ", " + d.length + " and "
+                    + scaled.length + " values do not make one row");
+        }
+        return new Activation(ActivationFormat.Q8_0, length, values, qs, d, null, null, scaled);
+    }
+
     static Activation of(ActivationFormat format, float[] x, int offset, int length) {
         if (length % format.blockSize != 0) {
             throw new IllegalArgumentException(format + " activations need a multiple of " + format.blockSize

@@ -25,10 +25,18 @@ final class ModelOptions {
         return new LoadedModel.Options(Optional.ofNullable(tokenizer), threads);
     }
 
-    /** Loads a model, timing the load on stderr. */
+    /** Loads a model (with the kernel warm-up), timing the load on stderr with --verbose. */
     LoadedModel load(Path model) {
+        return load(model, true);
+    }
+
+    /**
+     * Loads a model; {@code warmUp} false for a prompt that follows at once (see
+     * {@link LoadedModel.Options#withoutWarmUp}).
+     */
+    LoadedModel load(Path model, boolean warmUp) {
         long t0 = System.nanoTime();
-        LoadedModel m = LoadedModel.open(model, loadOptions());
+        LoadedModel m = LoadedModel.open(model, warmUp ? loadOptions() : loadOptions().withoutWarmUp());
         if (verbose) {
             System.err.printf("jllm: loaded %s (%s, %s) in %.0f ms%n", model, m.model().info().architecture(),
                     m.kernels().name(), (System.nanoTime() - t0) / 1e6);

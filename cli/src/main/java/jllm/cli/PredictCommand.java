@@ -32,7 +32,7 @@ final class PredictCommand implements Callable<Integer> {
         if (k <= 0) {
             throw new IllegalArgumentException("-k must be positive, got " + k);
         }
-        try (LoadedModel m = modelOptions.load(model)) {
+        try (LoadedModel m = modelOptions.load(model, false)) {
             int[] tokens = m.tokenizer().encode(text, true, true);
             if (tokens.length == 0) {
                 throw new IllegalArgumentException("the text is empty and the model adds no BOS token");

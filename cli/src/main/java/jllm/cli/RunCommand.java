@@ -47,7 +47,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String text = promptFile != null ? Files.readString(promptFile) : prompt;
-        try (LoadedModel m = modelOptions.load(BuiltinModel.orDefault(model))) {
+        try (LoadedModel m = modelOptions.load(BuiltinModel.orDefault(model), false)) {
             int[] tokens = m.tokenizer().encode(text, true, true);
             if (tokens.length == 0) {
                 throw new IllegalArgumentException("the prompt is empty and the model adds no BOS token: give a prompt with -p");

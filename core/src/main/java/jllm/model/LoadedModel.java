@@ -30,9 +30,26 @@ public final class LoadedModel implements AutoCloseable {
      * @param tokenizer a tokenizer file to use instead of the model's own (llama2.c's tokenizer.bin,
      *                  a tokenizer.json, or a GGUF)
      * @param threads   compute threads; 0 = all cores
+     * @param warmUp    whether the kernels are run on the model's own weights while it loads (see
+     *                  KernelWarmUp), so that the first prompt finds them compiled
      */
-    public record Options(Optional<Path> tokenizer, int threads) {
+    public record Options(Optional<Path> tokenizer, int threads, boolean warmUp) {
         public static final Options DEFAULT = new Options(Optional.empty(), 0);
+
+        /** With the kernel warm-up. */
+        public Options(Optional<Path> tokenizer, int threads) {
+            this(tokenizer, threads, true);
+        }
+
+        /**
+         * The same without the kernel warm-up: for a prompt that follows the load at once. On two cores
+         * the warm-up competes with the tokenizer's build and the JIT, and the first token came 0-0.7 s
+         * later with it (docs/performance.md); it pays where the model waits after loading (a server,
+         * a chat's first question).
+         */
+        public Options withoutWarmUp() {
+            return new Options(tokenizer, threads, false);
+        }
     }
 
     private final ModelSource source;
@@ -54,9 +71,11 @@ public final class LoadedModel implements AutoCloseable {
     public static LoadedModel open(Path path, Options options) {
         ModelSource source = openSource(path);
         Kernels kernels = options.threads() > 0 ? Kernels.vector(options.threads()) : Kernels.best();
-        // The kernels warm up (see KernelWarmUp) while this thread builds the tokenizer and the model:
-        // time to first token is their sum otherwise.
-        Thread warmUp = Thread.ofPlatform().name("jllm-warm-up").start(() -> KernelWarmUp.run(source, kernels));
+        // The kernels warm up (see KernelWarmUp), if asked, while this thread builds the tokenizer and
+        // the model: the load then ends when both are done.
+        Thread warmUp = options.warmUp()
+                ? Thread.ofPlatform().name("jllm-warm-up").start(() -> KernelWarmUp.run(source, kernels))
+                : null;
         try {
             Tokenizer tok = options.tokenizer().isPresent() ? openTokenizer(options.tokenizer().get(), source)
                     : defaultTokenizer(source);
@@ -75,8 +94,11 @@ public final class LoadedModel implements AutoCloseable {
         }
     }
 
-    /** Waits for t; an interrupt is kept for the caller to see. */
+    /** Waits for t (if any); an interrupt is kept for the caller to see. */
     private static void joinQuietly(Thread t) {
+        if (t == null) {
+            return;
+        }
         boolean interrupted = false;
         while (true) {
             try {

@@ -59,13 +59,13 @@ final class MatmulDriver implements Kernels {
     private final Map<GgmlType, RowDot> dots;
     private final DenseOps dense;
     private final Quantizer quantizer;
+    private final WorkerPool pool;
 
     /** Prepares activation rows: the reference ({@link ActivationFormat#quantize}) or a faster one, same bits. */
     @FunctionalInterface
     private interface Quantizer {
         Activation quantize(ActivationFormat format, float[] x, int offset, int length);
     }
-    private final WorkerPool pool;
 
     private MatmulDriver(String name, Map<GgmlType, RowDot> dots, DenseOps dense, Quantizer quantizer, int threads) {
         this.name = name;
@@ -196,7 +196,10 @@ final class MatmulDriver implements Kernels {
         return xsOf;
     }
 
-    /** A batched product (n > 1) of w with its prepared activation rows by row dots (types without a GEMM, small batches). */
+    /**
+     * A batched product (n > 1) of w with its prepared activation rows by row dots (types without a GEMM,
+     * batches below GEMM_MIN_ROWS).
+     */
     private void multiplyRows(float[] out, Tensor w, RowDot dot, Activation[] xs, int n) {
         int rows = (int) w.rows();
         int cols = (int) w.cols();
@@ -299,9 +302,8 @@ final class MatmulDriver implements Kernels {
 
     /**
      * The batched products of tensors of one type with the same activation rows, as dense matrix
-     * products, weight panel by weight panel (PANEL_ROWS rows,
-     * PANEL_COLS columns at a time, decoded to floats and used for every activation row of a column
-     * block). The activation rows are transposed once into Xt (cols, n), padded to BATCH_PAD columns and
+     * products, weight panel by weight panel (PANEL_ROWS rows, PANEL_COLS columns at a time, decoded to
+     * floats and used for every activation row of a column block). The activation rows are transposed once into Xt (cols, n), padded to BATCH_PAD columns and
      * cut into column blocks (see batchBlocks).
      *
      * <p>Weights with one scale per 32-value block and Q8_0 activations (Q8_0, Q4_0, Q5_0, IQ4_NL) keep

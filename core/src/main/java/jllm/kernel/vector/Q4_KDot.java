@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.Activation;
@@ -18,13 +19,23 @@ import jllm.kernel.scalar.RowDot;
 
 /**
  * Q4_K rows with Q8_K activations. Sub-blocks come in pairs sharing 32 bytes of nibbles (low nibbles
- * the even sub-block, high the odd); 16 bytes at a time are widened to int lanes, where the mask and
- * shift are single instructions, and converted to floats. Per sub-block the nibble x int8 products are
- * summed exactly in float lanes, then weighted by {@code d_w * d_x * scale}; the mins (all eight scales and mins
- * unpacked with a few integer masks, as in {@link jllm.kernel.scalar.KScales}) meet the activation's 16-value sums in scalar integer arithmetic, as in ggml. Even and odd sub-blocks keep
- * separate accumulators. All in one method: vectors crossing a call C2 did not inline are boxed.
+ * the even sub-block, high the odd); 16 bytes at a time are widened to int lanes without sign (so the
+ * high nibble is one shift, the low one a mask) and converted to floats. Per sub-block the nibble x
+ * int8 products are summed exactly in float lanes, then weighted by {@code d_w * d_x * scale}. Even and
+ * odd sub-blocks keep separate accumulators.
+ *
+ * <p>The mins meet the activation's 16-value sums: with 16 float lanes, the eight 6-bit mins (unpacked
+ * with a few integer masks, as in {@link jllm.kernel.scalar.KScales}) are spread to one per 16-value
+ * sum by a byte shuffle, multiplied with the sums in int lanes (exact), and accumulated, weighted by
+ * {@code dmin_w * d_x}, in float lanes that are summed once at the end. Done in scalar code, as ggml
+ * writes it, they took about a third of the time. All in one method: vectors crossing a call C2 did
+ * not inline are boxed.
  */
 final class Q4_KDot implements RowDot {
+
+    /** Bytes 0-7 of a 16-byte vector, each twice: mins j to the lanes of sums 2j and 2j + 1. */
+    private static final VectorShuffle<Byte> PAIRS = VectorShuffle.fromValues(ByteVector.SPECIES_128,
+            0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
 
     @Override
     public float dot(MemorySegment w, long offset, Activation x, int cols) {
@@ -32,7 +43,8 @@ final class Q4_KDot implements RowDot {
         int[] bsums = x.bsums;
         FloatVector even = FloatVector.zero(F);
         FloatVector odd = FloatVector.zero(F);
-        float minTerm = 0;
+        FloatVector minAcc = FloatVector.zero(F); // 16 float lanes: the mins' terms
+        float minTerm = 0; // fewer lanes: the mins' terms, in scalar code
         int blocks = cols / 256;
         for (int b = 0; b < blocks; b++) {
             long p = offset + 144L * b;
@@ -47,16 +59,25 @@ final class Q4_KDot implements RowDot {
             int minsA = hi32 & 0x3F3F3F3F;
             int scalesB = (scalesHi & 0x0F0F0F0F) | ((lo32 & 0xC0C0C0C0) >>> 2);
             int minsB = ((scalesHi >>> 4) & 0x0F0F0F0F) | ((hi32 & 0xC0C0C0C0) >>> 2);
-            int i = 16 * b;
-            int summs = (bsums[i] + bsums[i + 1]) * (minsA & 0xFF)
-                    + (bsums[i + 2] + bsums[i + 3]) * ((minsA >>> 8) & 0xFF)
-                    + (bsums[i + 4] + bsums[i + 5]) * ((minsA >>> 16) & 0xFF)
-                    + (bsums[i + 6] + bsums[i + 7]) * (minsA >>> 24)
-                    + (bsums[i + 8] + bsums[i + 9]) * (minsB & 0xFF)
-                    + (bsums[i + 10] + bsums[i + 11]) * ((minsB >>> 8) & 0xFF)
-                    + (bsums[i + 12] + bsums[i + 13]) * ((minsB >>> 16) & 0xFF)
-                    + (bsums[i + 14] + bsums[i + 15]) * (minsB >>> 24);
-            minTerm += (Numbers.f16(w, p + 2) * yd) * summs;
+            float dMin = Numbers.f16(w, p + 2) * yd;
+            if (L == 16) {
+                long mins = (minsA & 0xFFFFFFFFL) | ((long) minsB << 32);
+                IntVector m = (IntVector) LongVector.broadcast(LongVector.SPECIES_128, mins).reinterpretAsBytes()
+                        .rearrange(PAIRS).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                minAcc = ((FloatVector) m.mul(IntVector.fromArray(I, bsums, 16 * b)).convert(VectorOperators.I2F, 0))
+                        .fma(FloatVector.broadcast(F, dMin), minAcc);
+            } else {
+                int i = 16 * b;
+                int summs = (bsums[i] + bsums[i + 1]) * (minsA & 0xFF)
+                        + (bsums[i + 2] + bsums[i + 3]) * ((minsA >>> 8) & 0xFF)
+                        + (bsums[i + 4] + bsums[i + 5]) * ((minsA >>> 16) & 0xFF)
+                        + (bsums[i + 6] + bsums[i + 7]) * (minsA >>> 24)
+                        + (bsums[i + 8] + bsums[i + 9]) * (minsB & 0xFF)
+                        + (bsums[i + 10] + bsums[i + 11]) * ((minsB >>> 8) & 0xFF)
+                        + (bsums[i + 12] + bsums[i + 13]) * ((minsB >>> 16) & 0xFF)
+                        + (bsums[i + 14] + bsums[i + 15]) * (minsB >>> 24);
+                minTerm += dMin * summs;
+            }
             for (int k = 0; k < 4; k++) {
                 int pair = (k < 2 ? scalesA : scalesB) >>> (16 * (k & 1)); // scales 2k, 2k + 1 in its low bytes
                 long q = p + 16 + 32L * k;
@@ -64,12 +85,12 @@ final class Q4_KDot implements RowDot {
                 FloatVector lo;
                 FloatVector hi;
                 if (L == 16) {
-                    IntVector v0 = (IntVector) ByteVector.fromMemorySegment(B, w, q, LE).convertShape(VectorOperators.B2I, I, 0);
-                    IntVector v1 = (IntVector) ByteVector.fromMemorySegment(B, w, q + 16, LE).convertShape(VectorOperators.B2I, I, 0);
+                    IntVector v0 = (IntVector) ByteVector.fromMemorySegment(B, w, q, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                    IntVector v1 = (IntVector) ByteVector.fromMemorySegment(B, w, q + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
                     lo = ((FloatVector) v0.and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F, xq, xi));
-                    hi = ((FloatVector) v0.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F, xq, xi + 32));
+                    hi = ((FloatVector) v0.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F, xq, xi + 32));
                     lo = ((FloatVector) v1.and(0x0F).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, xq, xi + 16), lo);
-                    hi = ((FloatVector) v1.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, xq, xi + 48), hi);
+                    hi = ((FloatVector) v1.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, xq, xi + 48), hi);
                 } else {
                     lo = FloatVector.zero(F);
                     hi = FloatVector.zero(F);
@@ -84,7 +105,7 @@ final class Q4_KDot implements RowDot {
                 odd = hi.fma(FloatVector.broadcast(F, dAll * ((pair >>> 8) & 0xFF)), odd);
             }
         }
-        FloatVector total = even.add(odd);
+        FloatVector total = even.add(odd).sub(minAcc);
         for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
             total = total.add(total.rearrange(fold));
         }

@@ -17,18 +17,20 @@ import jllm.kernel.scalar.Numbers;
 import jllm.kernel.scalar.RowDot;
 
 /**
- * Q6_K rows with Q8_K activations. Each 6-bit value q is assembled in int lanes (16 bytes of {@code ql}
- * and {@code qh} widened once, then masks and shifts that are single instructions on int lanes, not on
- * byte lanes) and turned into the float q - 32 without a conversion: {@code q | 0x4B000000} read as a
- * float is 2^23 + q, and subtracting 2^23 + 32 is exact. Every product of a 16-value group with the int8
- * activations is weighted by {@code d_w * d_x * scale}.
+ * Q6_K rows with Q8_K activations. Each 6-bit value q is assembled in int lanes: 16 bytes of {@code ql}
+ * and {@code qh} widened once without sign, so that a low nibble is one mask, a high nibble one shift,
+ * and the two high bits one shift and one mask in place; then {@code q - 32} is converted to float.
+ * Every product of a 16-value group with the int8 activations is exact and weighted by
+ * {@code d_w * d_x * scale}; the quarters that take the low nibbles and those that take the high ones
+ * go to two accumulators.
  */
 final class Q6_KDot implements RowDot {
 
     @Override
     public float dot(MemorySegment w, long offset, Activation x, int cols) {
         float[] xq = x.values;
-        FloatVector acc = FloatVector.zero(F);
+        FloatVector accLo = FloatVector.zero(F);
+        FloatVector accHi = accLo;
         int blocks = cols / 256;
         for (int b = 0; b < blocks; b++) {
             long p = offset + 210L * b;
@@ -36,27 +38,27 @@ final class Q6_KDot implements RowDot {
             for (int h = 0; h < 2; h++) {
                 long ql = p + 64L * h;
                 long qh = p + 128 + 32L * h;
-                long sc = w.get(Numbers.LE_LONG, p + 192 + 8L * h); // this half's eight signed scales
                 for (int l = 0; l < 32; l += L) {
-                    IntVector a = (IntVector) ByteVector.fromMemorySegment(B, w, ql + l, LE).convertShape(VectorOperators.B2I, I, 0);
-                    IntVector c = (IntVector) ByteVector.fromMemorySegment(B, w, ql + 32 + l, LE).convertShape(VectorOperators.B2I, I, 0);
-                    IntVector e = (IntVector) ByteVector.fromMemorySegment(B, w, qh + l, LE).convertShape(VectorOperators.B2I, I, 0);
+                    IntVector a = (IntVector) ByteVector.fromMemorySegment(B, w, ql + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                    IntVector c = (IntVector) ByteVector.fromMemorySegment(B, w, ql + 32 + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                    IntVector e = (IntVector) ByteVector.fromMemorySegment(B, w, qh + l, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
                     int xi = 256 * b + 128 * h + l;
-                    int g = 8 * (l >> 4);
-                    // Quarter k: low (k < 2) or high nibbles of ql[l] (k even) or ql[32 + l] (k odd), and
-                    // bits 2k, 2k + 1 of qh[l]; scale byte 2k of the group pair. One set of vector call
-                    // sites for all four keeps the method within C2's inlining budget.
-                    for (int k = 0; k < 4; k++) {
-                        IntVector nibbles = ((k & 1) == 0 ? a : c).lanewise(VectorOperators.LSHR, 4 * (k >> 1)).and(0x0F);
-                        FloatVector q = nibbles.or(e.lanewise(VectorOperators.LSHR, 2 * k).and(3).lanewise(VectorOperators.LSHL, 4))
-                                .or(0x4B000000).reinterpretAsFloats().sub(0x1.00004p23f);
-                        float scale = dAll * (byte) (sc >>> (g + 16 * k));
-                        acc = q.mul(FloatVector.fromArray(F, xq, xi + 32 * k))
-                                .fma(FloatVector.broadcast(F, scale), acc);
-                    }
+                    // Quarter k: the low (k < 2) or high nibbles of ql[l] (k even) or ql[32 + l] (k odd),
+                    // with bits 2k, 2k + 1 of qh[l] as bits 4 and 5; its scales are bytes 2k (l < 16) and
+                    // 2k + 1 of this half's eight, bits 16k + 8 (l >> 4) of sc.
+                    long sc = w.get(Numbers.LE_LONG, p + 192 + 8L * h) >>> (8 * (l >> 4));
+                    FloatVector q0 = (FloatVector) a.and(0x0F).or(e.lanewise(VectorOperators.LSHL, 4).and(0x30)).sub(32).convert(VectorOperators.I2F, 0);
+                    FloatVector q1 = (FloatVector) c.and(0x0F).or(e.lanewise(VectorOperators.LSHL, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0);
+                    FloatVector q2 = (FloatVector) a.lanewise(VectorOperators.LSHR, 4).or(e.and(0x30)).sub(32).convert(VectorOperators.I2F, 0);
+                    FloatVector q3 = (FloatVector) c.lanewise(VectorOperators.LSHR, 4).or(e.lanewise(VectorOperators.LSHR, 2).and(0x30)).sub(32).convert(VectorOperators.I2F, 0);
+                    accLo = q0.mul(FloatVector.fromArray(F, xq, xi)).fma(FloatVector.broadcast(F, dAll * (byte) sc), accLo);
+                    accLo = q1.mul(FloatVector.fromArray(F, xq, xi + 32)).fma(FloatVector.broadcast(F, dAll * (byte) (sc >>> 16)), accLo);
+                    accHi = q2.mul(FloatVector.fromArray(F, xq, xi + 64)).fma(FloatVector.broadcast(F, dAll * (byte) (sc >>> 32)), accHi);
+                    accHi = q3.mul(FloatVector.fromArray(F, xq, xi + 96)).fma(FloatVector.broadcast(F, dAll * (byte) (sc >>> 48)), accHi);
                 }
             }
         }
+        FloatVector acc = accLo.add(accHi);
         for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
             acc = acc.add(acc.rearrange(fold));
         }

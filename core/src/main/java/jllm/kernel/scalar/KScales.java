@@ -35,6 +35,26 @@ public final class KScales {
     }
 
     /**
+     * Q4_K / Q5_K: the eight 6-bit scales of a block, scale j in byte j of the result, from the 12
+     * scale bytes given as a little-endian long (bytes 0..7) and int (bytes 8..11): a few masks on whole
+     * words instead of eight {@link #q4Scale} calls.
+     */
+    public static long q4Scales(long lo, int hi) {
+        int lo32 = (int) lo;
+        int first = lo32 & 0x3F3F3F3F;
+        int second = (hi & 0x0F0F0F0F) | ((lo32 & 0xC0C0C0C0) >>> 2);
+        return (first & 0xFFFFFFFFL) | ((long) second << 32);
+    }
+
+    /** Q4_K / Q5_K: the eight 6-bit mins of a block, min j in byte j, as {@link #q4Scales}. */
+    public static long q4Mins(long lo, int hi) {
+        int hi32 = (int) (lo >>> 32);
+        int first = hi32 & 0x3F3F3F3F;
+        int second = ((hi >>> 4) & 0x0F0F0F0F) | ((hi32 & 0xC0C0C0C0) >>> 2);
+        return (first & 0xFFFFFFFFL) | ((long) second << 32);
+    }
+
+    /**
      * Q4_K / Q5_K: scale (bits 0..5) and min (bits 8..13) of sub-block {@code j} from the 12 scale bytes
      * given as a little-endian long (bytes 0..7) and int (bytes 8..11): two loads instead of twelve,
      * for fast paths.

@@ -35,6 +35,13 @@ final class Lanes {
      */
     static final int LONG_ROW = 4096;
 
+    /**
+     * For a 16-byte vector: bytes 0-7, each twice (byte j to lanes 2j and 2j + 1). The K-quants' eight
+     * sub-block mins, one per byte, meet the activation's sixteen 16-value sums this way.
+     */
+    static final VectorShuffle<Byte> BYTE_PAIRS = VectorShuffle.fromValues(ByteVector.SPECIES_128,
+            0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+
     private Lanes() {
     }
 

@@ -14,6 +14,7 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.Activation;
+import jllm.kernel.scalar.KScales;
 import jllm.kernel.scalar.Numbers;
 import jllm.kernel.scalar.RowDot;
 
@@ -25,17 +26,13 @@ import jllm.kernel.scalar.RowDot;
  * odd sub-blocks keep separate accumulators.
  *
  * <p>The mins meet the activation's 16-value sums: with 16 float lanes, the eight 6-bit mins (unpacked
- * with a few integer masks, as in {@link jllm.kernel.scalar.KScales}) are spread to one per 16-value
+ * with a few integer masks, {@link KScales#q4Mins}) are spread to one per 16-value
  * sum by a byte shuffle, multiplied with the sums in int lanes (exact), and accumulated, weighted by
  * {@code dmin_w * d_x}, in float lanes that are summed once at the end. Done in scalar code, as ggml
  * writes it, they took about a third of the time. All in one method: vectors crossing a call C2 did
  * not inline are boxed.
  */
 final class Q4_KDot implements RowDot {
-
-    /** Bytes 0-7 of a 16-byte vector, each twice: mins j to the lanes of sums 2j and 2j + 1. */
-    private static final VectorShuffle<Byte> PAIRS = VectorShuffle.fromValues(ByteVector.SPECIES_128,
-            0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
 
     @Override
     public float dot(MemorySegment w, long offset, Activation x, int cols) {
@@ -52,22 +49,20 @@ final class Q4_KDot implements RowDot {
             float dAll = Numbers.f16(w, p) * yd;
             long scalesLo = w.get(Numbers.LE_LONG, p + 4);
             int scalesHi = w.get(Numbers.LE_INT, p + 12);
-            // The eight 6-bit scales and mins (see KScales.q4ScaleMin), four to an int, one per byte.
-            int lo32 = (int) scalesLo;
-            int hi32 = (int) (scalesLo >>> 32);
-            int scalesA = lo32 & 0x3F3F3F3F;
-            int minsA = hi32 & 0x3F3F3F3F;
-            int scalesB = (scalesHi & 0x0F0F0F0F) | ((lo32 & 0xC0C0C0C0) >>> 2);
-            int minsB = ((scalesHi >>> 4) & 0x0F0F0F0F) | ((hi32 & 0xC0C0C0C0) >>> 2);
+            long scales = KScales.q4Scales(scalesLo, scalesHi); // scale j in byte j
+            long mins = KScales.q4Mins(scalesLo, scalesHi);
+            int scalesA = (int) scales;
+            int scalesB = (int) (scales >>> 32);
             float dMin = Numbers.f16(w, p + 2) * yd;
             if (L == 16) {
-                long mins = (minsA & 0xFFFFFFFFL) | ((long) minsB << 32);
                 IntVector m = (IntVector) LongVector.broadcast(LongVector.SPECIES_128, mins).reinterpretAsBytes()
-                        .rearrange(PAIRS).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                        .rearrange(Lanes.BYTE_PAIRS).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
                 minAcc = ((FloatVector) m.mul(IntVector.fromArray(I, bsums, 16 * b)).convert(VectorOperators.I2F, 0))
                         .fma(FloatVector.broadcast(F, dMin), minAcc);
             } else {
                 int i = 16 * b;
+                int minsA = (int) mins;
+                int minsB = (int) (mins >>> 32);
                 int summs = (bsums[i] + bsums[i + 1]) * (minsA & 0xFF)
                         + (bsums[i + 2] + bsums[i + 3]) * ((minsA >>> 8) & 0xFF)
                         + (bsums[i + 4] + bsums[i + 5]) * ((minsA >>> 16) & 0xFF)

@@ -2,12 +2,15 @@ package jllm.kernel.vector;
 
 import static jllm.kernel.vector.Lanes.B;
 import static jllm.kernel.vector.Lanes.F;
+import static jllm.kernel.vector.Lanes.I;
 import static jllm.kernel.vector.Lanes.L;
 import static jllm.kernel.vector.Lanes.LE;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.Activation;
@@ -17,12 +20,18 @@ import jllm.kernel.scalar.RowDot;
 
 /**
  * Q5_K rows with Q8_K activations: as {@link Q4_KDot}, with the fifth bit of sub-block s taken from bit
- * s of {@code qh[l]} (a variable shift, so one loop serves all eight sub-blocks).
+ * s of {@code qh[l]}. With 16 float lanes, bytes are widened to int lanes without sign, where masks and
+ * shifts are single instructions: the {@code qh} bytes once per block, shifted left by four so that
+ * bit s lands on bit 4 after a right shift by s; the mins meet the activation's 16-value sums in vector
+ * lanes. Other widths take one loop over the eight sub-blocks in byte lanes.
  */
 final class Q5_KDot implements RowDot {
 
     @Override
     public float dot(MemorySegment w, long offset, Activation x, int cols) {
+        if (L == 16) {
+            return dot16(w, offset, x, cols);
+        }
         float[] xq = x.values;
         FloatVector acc = FloatVector.zero(F);
         float minTerm = 0;
@@ -57,5 +66,56 @@ final class Q5_KDot implements RowDot {
             acc = acc.add(acc.rearrange(fold));
         }
         return acc.lane(0) - minTerm;
+    }
+
+    /** {@link #dot} with 16 float lanes. All in one method: vectors crossing a call C2 did not inline are boxed. */
+    private static float dot16(MemorySegment w, long offset, Activation x, int cols) {
+        float[] xq = x.values;
+        int[] bsums = x.bsums;
+        FloatVector even = FloatVector.zero(F);
+        FloatVector odd = even;
+        FloatVector minAcc = even;
+        int blocks = cols / 256;
+        for (int b = 0; b < blocks; b++) {
+            long p = offset + 176L * b;
+            float yd = x.d[b];
+            float dAll = Numbers.f16(w, p) * yd;
+            long scalesLo = w.get(Numbers.LE_LONG, p + 4);
+            int scalesHi = w.get(Numbers.LE_INT, p + 12);
+            long scales = KScales.q4Scales(scalesLo, scalesHi); // scale j in byte j
+            IntVector m = (IntVector) LongVector.broadcast(LongVector.SPECIES_128, KScales.q4Mins(scalesLo, scalesHi))
+                    .reinterpretAsBytes().rearrange(Lanes.BYTE_PAIRS).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            minAcc = ((FloatVector) m.mul(IntVector.fromArray(I, bsums, 16 * b)).convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.broadcast(F, Numbers.f16(w, p + 2) * yd), minAcc);
+            IntVector hA = ((IntVector) ByteVector.fromMemorySegment(B, w, p + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0))
+                    .lanewise(VectorOperators.LSHL, 4);
+            IntVector hB = ((IntVector) ByteVector.fromMemorySegment(B, w, p + 32, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0))
+                    .lanewise(VectorOperators.LSHL, 4);
+            for (int k = 0; k < 4; k++) {
+                // sub-blocks 2k (low nibbles, bit 2k of qh) and 2k + 1 (high nibbles, bit 2k + 1)
+                long q = p + 48 + 32L * k;
+                int xi = 256 * b + 64 * k;
+                IntVector v0 = (IntVector) ByteVector.fromMemorySegment(B, w, q, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                IntVector v1 = (IntVector) ByteVector.fromMemorySegment(B, w, q + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                IntVector sA = hA.lanewise(VectorOperators.LSHR, 2 * k);
+                IntVector sB = hB.lanewise(VectorOperators.LSHR, 2 * k);
+                FloatVector lo = ((FloatVector) v0.and(0x0F).or(sA.and(0x10)).convert(VectorOperators.I2F, 0))
+                        .mul(FloatVector.fromArray(F, xq, xi));
+                FloatVector hi = ((FloatVector) v0.lanewise(VectorOperators.LSHR, 4).or(sA.lanewise(VectorOperators.LSHR, 1).and(0x10))
+                        .convert(VectorOperators.I2F, 0)).mul(FloatVector.fromArray(F, xq, xi + 32));
+                lo = ((FloatVector) v1.and(0x0F).or(sB.and(0x10)).convert(VectorOperators.I2F, 0))
+                        .fma(FloatVector.fromArray(F, xq, xi + 16), lo);
+                hi = ((FloatVector) v1.lanewise(VectorOperators.LSHR, 4).or(sB.lanewise(VectorOperators.LSHR, 1).and(0x10))
+                        .convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F, xq, xi + 48), hi);
+                int pair = (int) (scales >>> (16 * k)); // scales 2k, 2k + 1 in its low bytes
+                even = lo.fma(FloatVector.broadcast(F, dAll * (pair & 0xFF)), even);
+                odd = hi.fma(FloatVector.broadcast(F, dAll * ((pair >>> 8) & 0xFF)), odd);
+            }
+        }
+        FloatVector total = even.add(odd).sub(minAcc);
+        for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
+            total = total.add(total.rearrange(fold));
+        }
+        return total.lane(0);
     }
 }

@@ -1,10 +1,16 @@
 package jllm.kernel.vector;
 
 import static jllm.kernel.vector.Lanes.F;
+import static jllm.kernel.vector.Lanes.I;
 import static jllm.kernel.vector.Lanes.L;
+import static jllm.kernel.vector.Lanes.LE;
+import static jllm.kernel.vector.Lanes.S;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.Numbers;
@@ -20,11 +26,11 @@ final class BF16Dot implements RowDot {
         FloatVector a1 = FloatVector.zero(F);
         int i = 0;
         for (; i + 2 * L <= cols; i += 2 * L) {
-            a0 = Lanes.bf16(w, offset + 2L * i).fma(FloatVector.fromArray(F, xv, i), a0);
-            a1 = Lanes.bf16(w, offset + 2L * (i + L)).fma(FloatVector.fromArray(F, xv, i + L), a1);
+            a0 = ((IntVector) ShortVector.fromMemorySegment(S, w, offset + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, xv, i), a0);
+            a1 = ((IntVector) ShortVector.fromMemorySegment(S, w, offset + 2L * (i + L), LE).convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, xv, i + L), a1);
         }
         for (; i + L <= cols; i += L) {
-            a0 = Lanes.bf16(w, offset + 2L * i).fma(FloatVector.fromArray(F, xv, i), a0);
+            a0 = ((IntVector) ShortVector.fromMemorySegment(S, w, offset + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, xv, i), a0);
         }
         FloatVector total = a0.add(a1);
         for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)

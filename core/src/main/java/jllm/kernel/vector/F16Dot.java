@@ -51,7 +51,7 @@ final class F16Dot implements RowDot {
         }
         float sum = a.lane(0);
         for (; i < cols; i++) {
-            sum += Numbers.f16(w, offset + 2L * i) * xv[i];
+            sum += Float.float16ToFloat(w.get(Numbers.LE_SHORT, offset + 2L * i)) * xv[i];
         }
         return sum;
     }
@@ -111,10 +111,10 @@ final class F16Dot implements RowDot {
         }
         float s0 = a0.lane(0), s1 = a1.lane(0), s2 = a2.lane(0), s3 = a3.lane(0);
         for (; i < cols; i++) {
-            s0 += Numbers.f16(w, offset + 2L * i) * xv[i];
-            s1 += Numbers.f16(w, o1 + 2L * i) * xv[i];
-            s2 += Numbers.f16(w, o2 + 2L * i) * xv[i];
-            s3 += Numbers.f16(w, o3 + 2L * i) * xv[i];
+            s0 += Float.float16ToFloat(w.get(Numbers.LE_SHORT, offset + 2L * i)) * xv[i];
+            s1 += Float.float16ToFloat(w.get(Numbers.LE_SHORT, o1 + 2L * i)) * xv[i];
+            s2 += Float.float16ToFloat(w.get(Numbers.LE_SHORT, o2 + 2L * i)) * xv[i];
+            s3 += Float.float16ToFloat(w.get(Numbers.LE_SHORT, o3 + 2L * i)) * xv[i];
         }
         out[at] = s0;
         out[at + 1] = s1;
@@ -135,7 +135,7 @@ final class F16Dot implements RowDot {
         }
         float sum = a.lane(0);
         for (; i < cols; i++) {
-            sum += Numbers.f16(w, offset + 2L * i) * xv[i];
+            sum += Float.float16ToFloat(w.get(Numbers.LE_SHORT, offset + 2L * i)) * xv[i];
         }
         return sum;
     }
@@ -172,7 +172,7 @@ final class F16Dot implements RowDot {
         }
         float s0 = a0.lane(0), s1 = a1.lane(0), s2 = a2.lane(0), s3 = a3.lane(0);
         for (; i < cols; i++) {
-            float wi = Numbers.f16(w, offset + 2L * i);
+            float wi = Float.float16ToFloat(w.get(Numbers.LE_SHORT, offset + 2L * i));
             s0 += wi * v0[i];
             s1 += wi * v1[i];
             s2 += wi * v2[i];
@@ -365,7 +365,7 @@ final class F16Dot implements RowDot {
             }
         }
         for (int i = full; i < cols; i++) {
-            dst[at + i] = Numbers.f16(w, offset + 2L * i);
+            dst[at + i] = Float.float16ToFloat(w.get(Numbers.LE_SHORT, offset + 2L * i));
         }
     }
 }

@@ -44,7 +44,7 @@ final class IQ4_NLDot implements RowDot {
                 s = l.fma(FloatVector.fromArray(F, xq, xi + L * part), s);
                 s = h.fma(FloatVector.fromArray(F, xq, xi + 16 + L * part), s);
             }
-            acc = Lanes.scaleAdd(s, Numbers.f16(w, p) * x.d[b], acc);
+            acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(Numbers.LE_SHORT, p)) * x.d[b]), acc);
         }
         for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
             acc = acc.add(acc.rearrange(fold));

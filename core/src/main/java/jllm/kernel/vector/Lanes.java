@@ -16,6 +16,15 @@ import jdk.incubator.vector.VectorSpecies;
  * The species every fast path uses and the widening loads they share: bytes, F16 and BF16 from memory
  * to float lanes. {@code F} is the preferred float species; {@code B}, {@code S} and {@code I} have one
  * byte, short or int per float lane.
+ *
+ * <p>Helpers in kernels: a row dot short enough (under 325 bytes of bytecode) is inlined by C2 into the
+ * matmul driver that calls it, and once that compilation's node budget is spent
+ * ({@code NodeCountInliningCutoff}) C2 stops inlining every method that is not annotated for forced
+ * inlining, as the Vector API's own are. A helper of ours inside a dot's loop then becomes a call, and a
+ * vector passed to or returned from it is boxed. Seen: llama3-1b Q4_0 decoded at 10 t/s instead of 15
+ * once a prompt had been processed, its block scale read through {@code Numbers.f16} as a call per
+ * block. So the dots write out their scale reads ({@code Float.float16ToFloat(w.get(LE_SHORT, p))}) and
+ * widening steps; the helpers here serve the larger kernels and the paths of other vector widths.
  */
 final class Lanes {
 
@@ -98,12 +107,6 @@ final class Lanes {
         VectorMask<Integer> nan = magnitude.compare(VectorOperators.GT, 0x7c00 << 13);
         IntVector bits = finite.blend(0x7f800000, infinite).blend(magnitude.or(0x7fc00000), nan);
         return bits.or(sign).reinterpretAsFloats();
-    }
-
-    /** L BF16 values at {@code offset}, as floats. */
-    static FloatVector bf16(MemorySegment s, long offset) {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(S, s, offset, LE).convertShape(VectorOperators.S2I, I, 0);
-        return h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
     /** {@code v * s + acc}, lane-wise, fused. */

@@ -40,7 +40,7 @@ final class Q2_KDot implements RowDot {
         int blocks = cols / 256;
         for (int b = 0; b < blocks; b++) {
             long p = offset + 84L * b;
-            float dAll = x.d[b] * Numbers.f16(w, p + 80);
+            float dAll = x.d[b] * Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 80));
             int summs = 0;
             for (int g = 0; g < 16; g++) {
                 summs += x.bsums[16 * b + g] * (Numbers.u8(w, p + g) >> 4);
@@ -60,7 +60,7 @@ final class Q2_KDot implements RowDot {
                 }
                 isum = Lanes.scaleAdd(sum, scale, isum);
             }
-            float dMin = x.d[b] * Numbers.f16(w, p + 82);
+            float dMin = x.d[b] * Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 82));
             total += dAll * (int) isum.reduceLanes(VectorOperators.ADD) - dMin * summs;
         }
         return total;
@@ -73,7 +73,7 @@ final class Q2_KDot implements RowDot {
         int blocks = cols / 256;
         for (int b = 0; b < blocks; b++) {
             long p = offset + 84L * b;
-            float dAll = x.d[b] * Numbers.f16(w, p + 80);
+            float dAll = x.d[b] * Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 80));
             IntVector scales = (IntVector) ByteVector.fromMemorySegment(B, w, p, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
             int summs = scales.lanewise(VectorOperators.LSHR, 4).mul(IntVector.fromArray(I, x.bsums, 16 * b))
                     .reduceLanes(VectorOperators.ADD); // exact
@@ -91,7 +91,7 @@ final class Q2_KDot implements RowDot {
                     }
                 }
             }
-            float dMin = x.d[b] * Numbers.f16(w, p + 82);
+            float dMin = x.d[b] * Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 82));
             total += dAll * (int) isum.reduceLanes(VectorOperators.ADD) - dMin * summs;
         }
         return total;

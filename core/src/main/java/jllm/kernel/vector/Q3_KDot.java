@@ -39,7 +39,7 @@ final class Q3_KDot implements RowDot {
         int blocks = cols / 256;
         for (int b = 0; b < blocks; b++) {
             long p = offset + 110L * b;
-            float dAll = Numbers.f16(w, p + 108) * x.d[b];
+            float dAll = Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 108)) * x.d[b];
             long scalesLo = w.get(Numbers.LE_LONG, p + 96); // low nibbles of groups 0..7 and 8..15
             int scalesHi = w.get(Numbers.LE_INT, p + 104);  // the 2 high bits, 4 groups per byte
             // Group g of 16: half h = g / 8, j = (g / 2) % 4, lanes l = 16 (g % 2) ..; hmask bit 4h + j.
@@ -73,7 +73,7 @@ final class Q3_KDot implements RowDot {
         int blocks = cols / 256;
         for (int b = 0; b < blocks; b++) {
             long p = offset + 110L * b;
-            float dAll = Numbers.f16(w, p + 108) * x.d[b];
+            float dAll = Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 108)) * x.d[b];
             long scalesLo = w.get(Numbers.LE_LONG, p + 96);
             int scalesHi = w.get(Numbers.LE_INT, p + 104);
             IntVector hm0 = ((IntVector) ByteVector.fromMemorySegment(B, w, p, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0))

@@ -45,7 +45,7 @@ final class Q4_0Dot implements RowDot, ScaledBlocks {
                 s = lo.fma(FloatVector.fromArray(F, xq, xi + j), s);
                 s = hi.fma(FloatVector.fromArray(F, xq, xi + 16 + j), s);
             }
-            acc = s.fma(FloatVector.broadcast(F, Numbers.f16(w, p) * xd[b]), acc);
+            acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(Numbers.LE_SHORT, p)) * xd[b]), acc);
         }
         for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out: see the class comment
             acc = acc.add(acc.rearrange(fold));
@@ -60,6 +60,6 @@ final class Q4_0Dot implements RowDot, ScaledBlocks {
             ((FloatVector) q.and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).intoArray(dst, dstOffset + j);
             ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).and(0x0F).sub(8).convert(VectorOperators.I2F, 0)).intoArray(dst, dstOffset + 16 + j);
         }
-        return Numbers.f16(src, offset);
+        return Float.float16ToFloat(src.get(Numbers.LE_SHORT, offset));
     }
 }

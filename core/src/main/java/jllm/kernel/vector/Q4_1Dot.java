@@ -34,11 +34,11 @@ final class Q4_1Dot implements RowDot {
                 ByteVector q = ByteVector.fromMemorySegment(B, w, p + 4 + j, LE);
                 ByteVector lo = q.and((byte) 0x0F);
                 ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F);
-                s = Lanes.toFloats(lo).fma(FloatVector.fromArray(F, xq, xi + j), s);
-                s = Lanes.toFloats(hi).fma(FloatVector.fromArray(F, xq, xi + 16 + j), s);
+                s = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 0)).fma(FloatVector.fromArray(F, xq, xi + j), s);
+                s = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 0)).fma(FloatVector.fromArray(F, xq, xi + 16 + j), s);
             }
-            acc = Lanes.scaleAdd(s, Numbers.f16(w, p) * x.d[b], acc);
-            minTerm += Numbers.f16(w, p + 2) * x.s[b];
+            acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(Numbers.LE_SHORT, p)) * x.d[b]), acc);
+            minTerm += Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 2)) * x.s[b];
         }
         for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
             acc = acc.add(acc.rearrange(fold));

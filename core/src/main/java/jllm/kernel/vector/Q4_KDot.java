@@ -46,14 +46,14 @@ final class Q4_KDot implements RowDot {
         for (int b = 0; b < blocks; b++) {
             long p = offset + 144L * b;
             float yd = x.d[b];
-            float dAll = Numbers.f16(w, p) * yd;
+            float dAll = Float.float16ToFloat(w.get(Numbers.LE_SHORT, p)) * yd;
             long scalesLo = w.get(Numbers.LE_LONG, p + 4);
             int scalesHi = w.get(Numbers.LE_INT, p + 12);
             long scales = KScales.q4Scales(scalesLo, scalesHi); // scale j in byte j
             long mins = KScales.q4Mins(scalesLo, scalesHi);
             int scalesA = (int) scales;
             int scalesB = (int) (scales >>> 32);
-            float dMin = Numbers.f16(w, p + 2) * yd;
+            float dMin = Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 2)) * yd;
             if (L == 16) {
                 IntVector m = (IntVector) LongVector.broadcast(LongVector.SPECIES_128, mins).reinterpretAsBytes()
                         .rearrange(Lanes.BYTE_PAIRS).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);

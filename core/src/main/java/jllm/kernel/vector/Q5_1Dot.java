@@ -2,12 +2,14 @@ package jllm.kernel.vector;
 
 import static jllm.kernel.vector.Lanes.B;
 import static jllm.kernel.vector.Lanes.F;
+import static jllm.kernel.vector.Lanes.I;
 import static jllm.kernel.vector.Lanes.L;
 import static jllm.kernel.vector.Lanes.LE;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.Activation;
@@ -34,13 +36,15 @@ final class Q5_1Dot implements RowDot {
             FloatVector s = FloatVector.zero(F);
             for (int j = 0; j < 16; j += L) {
                 ByteVector q = ByteVector.fromMemorySegment(B, w, p + 8 + j, LE);
-                FloatVector lo = Lanes.toFloats(q.and((byte) 0x0F)).add(FifthBits.of(qh, j));
-                FloatVector hi = Lanes.toFloats(q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F)).add(FifthBits.of(qh, 16 + j));
+                FloatVector lo = ((FloatVector) q.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0)).add((FloatVector) IntVector.broadcast(I, qh >>> (j)).lanewise(VectorOperators.LSHR, FifthBits.IOTA).and(1)
+                        .lanewise(VectorOperators.LSHL, 4).convertShape(VectorOperators.I2F, F, 0));
+                FloatVector hi = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0)).add((FloatVector) IntVector.broadcast(I, qh >>> (16 + j)).lanewise(VectorOperators.LSHR, FifthBits.IOTA).and(1)
+                        .lanewise(VectorOperators.LSHL, 4).convertShape(VectorOperators.I2F, F, 0));
                 s = lo.fma(FloatVector.fromArray(F, xq, xi + j), s);
                 s = hi.fma(FloatVector.fromArray(F, xq, xi + 16 + j), s);
             }
-            acc = Lanes.scaleAdd(s, Numbers.f16(w, p) * x.d[b], acc);
-            minTerm += Numbers.f16(w, p + 2) * x.s[b];
+            acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(Numbers.LE_SHORT, p)) * x.d[b]), acc);
+            minTerm += Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 2)) * x.s[b];
         }
         for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
             acc = acc.add(acc.rearrange(fold));

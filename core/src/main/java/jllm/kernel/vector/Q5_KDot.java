@@ -39,7 +39,7 @@ final class Q5_KDot implements RowDot {
         for (int b = 0; b < blocks; b++) {
             long p = offset + 176L * b;
             float yd = x.d[b];
-            float dAll = Numbers.f16(w, p) * yd;
+            float dAll = Float.float16ToFloat(w.get(Numbers.LE_SHORT, p)) * yd;
             long scalesLo = w.get(Numbers.LE_LONG, p + 4);
             int scalesHi = w.get(Numbers.LE_INT, p + 12);
             int summs = 0;
@@ -47,7 +47,7 @@ final class Q5_KDot implements RowDot {
                 int min = KScales.q4ScaleMin(scalesLo, scalesHi, s) >>> 8;
                 summs += (x.bsums[16 * b + 2 * s] + x.bsums[16 * b + 2 * s + 1]) * min;
             }
-            minTerm += (Numbers.f16(w, p + 2) * yd) * summs;
+            minTerm += (Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 2)) * yd) * summs;
             // Sub-block s: nibbles in qs bytes 32 * (s / 2) .., low for even s, high for odd; bit s of qh[l].
             for (int s = 0; s < 8; s++) {
                 long q = p + 48 + 32L * (s >> 1);
@@ -79,14 +79,14 @@ final class Q5_KDot implements RowDot {
         for (int b = 0; b < blocks; b++) {
             long p = offset + 176L * b;
             float yd = x.d[b];
-            float dAll = Numbers.f16(w, p) * yd;
+            float dAll = Float.float16ToFloat(w.get(Numbers.LE_SHORT, p)) * yd;
             long scalesLo = w.get(Numbers.LE_LONG, p + 4);
             int scalesHi = w.get(Numbers.LE_INT, p + 12);
             long scales = KScales.q4Scales(scalesLo, scalesHi); // scale j in byte j
             IntVector m = (IntVector) LongVector.broadcast(LongVector.SPECIES_128, KScales.q4Mins(scalesLo, scalesHi))
                     .reinterpretAsBytes().rearrange(Lanes.BYTE_PAIRS).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
             minAcc = ((FloatVector) m.mul(IntVector.fromArray(I, bsums, 16 * b)).convert(VectorOperators.I2F, 0))
-                    .fma(FloatVector.broadcast(F, Numbers.f16(w, p + 2) * yd), minAcc);
+                    .fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 2)) * yd), minAcc);
             IntVector hA = ((IntVector) ByteVector.fromMemorySegment(B, w, p + 16, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0))
                     .lanewise(VectorOperators.LSHL, 4);
             IntVector hB = ((IntVector) ByteVector.fromMemorySegment(B, w, p + 32, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0))

@@ -34,7 +34,7 @@ final class Q6_KDot implements RowDot {
         int blocks = cols / 256;
         for (int b = 0; b < blocks; b++) {
             long p = offset + 210L * b;
-            float dAll = Numbers.f16(w, p + 208) * x.d[b];
+            float dAll = Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 208)) * x.d[b];
             for (int h = 0; h < 2; h++) {
                 long ql = p + 64L * h;
                 long qh = p + 128 + 32L * h;

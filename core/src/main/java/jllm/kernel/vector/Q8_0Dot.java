@@ -37,7 +37,7 @@ final class Q8_0Dot implements RowDot, ScaledBlocks {
             FloatVector acc = FloatVector.zero(F);
             for (int b = 0; b < blocks; b++) {
                 long p = offset + 34L * b;
-                FloatVector dw = FloatVector.broadcast(F, Numbers.f16(w, p));
+                FloatVector dw = FloatVector.broadcast(F, Float.float16ToFloat(w.get(Numbers.LE_SHORT, p)));
                 for (int j = 0; j < 32; j += L) {
                     acc = Lanes.bytes(w, p + 2 + j).mul(dw).fma(FloatVector.fromArray(F, xs, 32 * b + j), acc);
                 }
@@ -50,7 +50,7 @@ final class Q8_0Dot implements RowDot, ScaledBlocks {
         FloatVector sa = FloatVector.zero(F), sb = sa;
         for (int b = 0; b < blocks; b++) {
             long p = offset + 34L * b;
-            FloatVector dw = FloatVector.broadcast(F, Numbers.f16(w, p));
+            FloatVector dw = FloatVector.broadcast(F, Float.float16ToFloat(w.get(Numbers.LE_SHORT, p)));
             FloatVector wa = ((FloatVector) ByteVector.fromMemorySegment(B, w, p + 2, LE).convertShape(VectorOperators.B2F, F, 0)).mul(dw);
             FloatVector wb = ((FloatVector) ByteVector.fromMemorySegment(B, w, p + 18, LE).convertShape(VectorOperators.B2F, F, 0)).mul(dw);
             sa = wa.fma(FloatVector.fromArray(F, xs, 32 * b), sa);
@@ -92,16 +92,16 @@ final class Q8_0Dot implements RowDot, ScaledBlocks {
             long q = 34L * blk;
             FloatVector xa = FloatVector.fromArray(F, xs, 32 * blk);
             FloatVector xb = FloatVector.fromArray(F, xs, 32 * blk + 16);
-            FloatVector d = FloatVector.broadcast(F, Numbers.f16(w, offset + q));
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(w.get(Numbers.LE_SHORT, offset + q)));
             a0 = ((FloatVector) ByteVector.fromMemorySegment(B, w, offset + q + 2, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d).fma(xa, a0);
             b0 = ((FloatVector) ByteVector.fromMemorySegment(B, w, offset + q + 18, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d).fma(xb, b0);
-            d = FloatVector.broadcast(F, Numbers.f16(w, o1 + q));
+            d = FloatVector.broadcast(F, Float.float16ToFloat(w.get(Numbers.LE_SHORT, o1 + q)));
             a1 = ((FloatVector) ByteVector.fromMemorySegment(B, w, o1 + q + 2, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d).fma(xa, a1);
             b1 = ((FloatVector) ByteVector.fromMemorySegment(B, w, o1 + q + 18, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d).fma(xb, b1);
-            d = FloatVector.broadcast(F, Numbers.f16(w, o2 + q));
+            d = FloatVector.broadcast(F, Float.float16ToFloat(w.get(Numbers.LE_SHORT, o2 + q)));
             a2 = ((FloatVector) ByteVector.fromMemorySegment(B, w, o2 + q + 2, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d).fma(xa, a2);
             b2 = ((FloatVector) ByteVector.fromMemorySegment(B, w, o2 + q + 18, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d).fma(xb, b2);
-            d = FloatVector.broadcast(F, Numbers.f16(w, o3 + q));
+            d = FloatVector.broadcast(F, Float.float16ToFloat(w.get(Numbers.LE_SHORT, o3 + q)));
             a3 = ((FloatVector) ByteVector.fromMemorySegment(B, w, o3 + q + 2, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d).fma(xa, a3);
             b3 = ((FloatVector) ByteVector.fromMemorySegment(B, w, o3 + q + 18, LE).convertShape(VectorOperators.B2F, F, 0)).mul(d).fma(xb, b3);
         }
@@ -162,10 +162,10 @@ final class Q8_0Dot implements RowDot, ScaledBlocks {
         for (int b = 0; b < blocks; b++) {
             long p = offset + 34L * b;
             long q = p + rowBytes;
-            FloatVector dw = FloatVector.broadcast(F, Numbers.f16(w, p));
+            FloatVector dw = FloatVector.broadcast(F, Float.float16ToFloat(w.get(Numbers.LE_SHORT, p)));
             FloatVector wa = ((FloatVector) ByteVector.fromMemorySegment(B, w, p + 2, LE).convertShape(VectorOperators.B2F, F, 0)).mul(dw);
             FloatVector wb = ((FloatVector) ByteVector.fromMemorySegment(B, w, p + 18, LE).convertShape(VectorOperators.B2F, F, 0)).mul(dw);
-            FloatVector dv = FloatVector.broadcast(F, Numbers.f16(w, q));
+            FloatVector dv = FloatVector.broadcast(F, Float.float16ToFloat(w.get(Numbers.LE_SHORT, q)));
             FloatVector va = ((FloatVector) ByteVector.fromMemorySegment(B, w, q + 2, LE).convertShape(VectorOperators.B2F, F, 0)).mul(dv);
             FloatVector vb = ((FloatVector) ByteVector.fromMemorySegment(B, w, q + 18, LE).convertShape(VectorOperators.B2F, F, 0)).mul(dv);
             int xi = 32 * b;
@@ -221,6 +221,6 @@ final class Q8_0Dot implements RowDot, ScaledBlocks {
         for (int j = 0; j < 32; j += L) { // Lanes.bytes written out: a vector returned from a call C2 does not inline is boxed
             ((FloatVector) ByteVector.fromMemorySegment(B, src, offset + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0)).intoArray(dst, dstOffset + j);
         }
-        return Numbers.f16(src, offset);
+        return Float.float16ToFloat(src.get(Numbers.LE_SHORT, offset));
     }
 }

@@ -17,9 +17,9 @@ import jllm.kernel.scalar.Numbers;
 import jllm.kernel.scalar.RowDot;
 
 /**
- * Q5_0 rows with Q8_0 activations: the 5-bit value {@code nibble + 16 * bit - 16} is built in float
- * lanes ({@link FifthBits}) and multiplied with the int8 activations; block sums are exact integers,
- * scaled per block by {@code d_w * d_x}.
+ * Q5_0 rows with Q8_0 activations: the 5-bit value {@code nibble + 16 * bit - 16} is built in int
+ * lanes ({@link FifthBits}), converted and multiplied with the int8 activations; block sums are exact
+ * integers, scaled per block by {@code d_w * d_x}.
  */
 final class Q5_0Dot implements RowDot {
 
@@ -34,12 +34,14 @@ final class Q5_0Dot implements RowDot {
             int xi = 32 * b;
             FloatVector s = FloatVector.zero(F);
             for (int j = 0; j < 16; j += L) {
-                ByteVector q = ByteVector.fromMemorySegment(B, w, p + 6 + j, LE);
-                FloatVector lo = ((FloatVector) q.and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0)).add((FloatVector) IntVector.broadcast(I, qh >>> (j)).lanewise(VectorOperators.LSHR, FifthBits.IOTA).and(1)
-                        .lanewise(VectorOperators.LSHL, 4).convertShape(VectorOperators.I2F, F, 0)).sub(16f);
-                FloatVector hi = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).convertShape(VectorOperators.B2F, F, 0))
-                        .add((FloatVector) IntVector.broadcast(I, qh >>> (16 + j)).lanewise(VectorOperators.LSHR, FifthBits.IOTA).and(1)
-                        .lanewise(VectorOperators.LSHL, 4).convertShape(VectorOperators.I2F, F, 0)).sub(16f);
+                // bytes widened without sign to int lanes: the low nibble is one mask, the high one shift;
+                // lane k of h is qh >>> (j + k), so bit j + k lands on bit 4 shifted left by 4, and bit
+                // j + k + 16 shifted right by 12
+                IntVector v = (IntVector) ByteVector.fromMemorySegment(B, w, p + 6 + j, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                IntVector h = IntVector.broadcast(I, qh >>> j).lanewise(VectorOperators.LSHR, FifthBits.IOTA);
+                FloatVector lo = (FloatVector) v.and(0x0F).or(h.lanewise(VectorOperators.LSHL, 4).and(0x10)).sub(16).convert(VectorOperators.I2F, 0);
+                FloatVector hi = (FloatVector) v.lanewise(VectorOperators.LSHR, 4).or(h.lanewise(VectorOperators.LSHR, 12).and(0x10)).sub(16)
+                        .convert(VectorOperators.I2F, 0);
                 s = lo.fma(FloatVector.fromArray(F, xq, xi + j), s);
                 s = hi.fma(FloatVector.fromArray(F, xq, xi + 16 + j), s);
             }

@@ -118,7 +118,7 @@ public final class Qwen2Model implements LanguageModel {
             // feed-forward: norm, down(silu(gate(x)) * up(x)), residual
             RmsNorm.applyRows(xb, x, w.ffnNorm()[l], dim, n, c.normEps());
             kernels.matmul(new float[][] {gate, up}, new Tensor[] {w.wGate()[l], w.wUp()[l]}, xb, n);
-            SwiGlu.apply(gate, up, n * c.hiddenDim());
+            SwiGlu.apply(kernels, gate, up, n * c.hiddenDim());
             kernels.matmul(xb, w.wDown()[l], gate, n);
             addBias(x, 0, xb, n * dim);
         }

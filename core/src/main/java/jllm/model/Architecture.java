@@ -1,10 +1,14 @@
 package jllm.model;
 
+import java.util.Optional;
+
 import jllm.kernel.Kernels;
+import jllm.model.hf.HfConversion;
 
 /**
- * One model architecture (the SPI). An architecture is one package with a config record, a weights
- * record and a model; adding one means adding its package and one line to {@link Architectures#ALL}.
+ * One model architecture (the SPI). An architecture is one package with its config, its weights and
+ * its layer function over {@link Transformer}; adding one means adding its package and one line to
+ * {@link Architectures#ALL}.
  */
 public interface Architecture {
 
@@ -14,6 +18,19 @@ public interface Architecture {
     /** Reads the hyperparameters without building the model (for inspection and sizing). */
     ModelInfo info(ModelSource source);
 
+    /**
+     * The hyperparameters only this family has, as name/value lines for {@code jllm inspect} (e.g.
+     * "attention soft-cap" = "50.0"); empty when it has none.
+     */
+    default java.util.Map<String, String> details(ModelSource source) {
+        return java.util.Map.of();
+    }
+
     /** Builds a model over the source's (memory-mapped) tensors; checks every shape against the config. */
     LanguageModel load(ModelSource source, Kernels kernels);
+
+    /** How a Hugging Face checkpoint of this family becomes GGUF, when jllm reads such folders. */
+    default Optional<HfConversion> hf() {
+        return Optional.empty();
+    }
 }

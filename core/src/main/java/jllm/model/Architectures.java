@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import jllm.format.ModelFormatException;
+import jllm.model.hf.HfConversion;
 import jllm.model.llama.LlamaArchitecture;
 import jllm.model.qwen2.Qwen2Architecture;
 
@@ -27,5 +28,17 @@ public final class Architectures {
         }
         throw new ModelFormatException(source.path().toString(), "general.architecture", "architecture \"" + name
                 + "\" is not supported (jllm runs: " + ALL.stream().map(Architecture::name).collect(Collectors.joining(", ")) + ")", null);
+    }
+
+    /** The architecture that reads Hugging Face checkpoints of {@code model_type}, with its conversion. */
+    public static Architecture forHfModelType(String modelType, String file) {
+        for (Architecture a : ALL) {
+            if (a.hf().map(h -> h.modelTypes().contains(modelType)).orElse(false)) {
+                return a;
+            }
+        }
+        throw new ModelFormatException(file, "model_type", "model type \"" + modelType + "\" is not supported (jllm reads: "
+                + ALL.stream().flatMap(a -> a.hf().map(HfConversion::modelTypes).orElse(List.of()).stream())
+                        .collect(Collectors.joining(", ")) + ")", null);
     }
 }

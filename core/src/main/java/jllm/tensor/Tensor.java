@@ -52,6 +52,18 @@ public record Tensor(String name, GgmlType type, Shape shape, MemorySegment data
         return shape.elementCount();
     }
 
+    /**
+     * Rows {@code [from, from + count)} of a matrix as a tensor of their own, over the same memory (a
+     * fused qkv or gate_up weight split without copying).
+     */
+    public Tensor rowSlice(String sliceName, long from, long count) {
+        if (shape.rank() != 2 || from < 0 || count <= 0 || from + count > rows()) {
+            throw new IllegalArgumentException(name + ": rows [" + from + ", " + (from + count) + ") are not inside "
+                    + shape);
+        }
+        return new Tensor(sliceName, type, Shape.matrix(count, cols()), data.asSlice(from * rowBytes(), count * rowBytes()));
+    }
+
     /** A tensor over float values held on the heap, for tests and small computed weights. */
     public static Tensor ofFloats(String name, Shape shape, float[] values) {
         MemorySegment seg = MemorySegment.ofArray(new byte[Math.multiplyExact(values.length, 4)]);

@@ -21,7 +21,7 @@ import jllm.tensor.Tensor;
 /**
  * A Hugging Face model folder: {@code config.json}, the weights in {@code model.safetensors} or in the
  * shards named by {@code model.safetensors.index.json}'s {@code weight_map}, and the tokenizer files.
- * Tensor names are Hugging Face's; {@link HfTensorNames#toGguf} maps them to GGUF names. A folder
+ * Tensor names are Hugging Face's; {@code jllm.model.hf.HfNames} maps them to GGUF names. A folder
  * holding only PyTorch pickles ({@code pytorch_model.bin}, {@code *.pt}, {@code *.pth}) is refused.
  *
  * <pre>{@code

@@ -1,23 +1,64 @@
 package jllm.model.blocks;
 
 /**
- * Rotary position embedding, computed as ggml_rope does (float theta progression, optional per-pair
- * frequency factors from a {@code rope_freqs} tensor).
+ * Rotary position embedding, computed as ggml_rope_ext does: a float theta progression, optional
+ * per-pair frequency factors (Llama 3.1's {@code rope_freqs}, Phi-3's LongRoPE factors), linear
+ * scaling ({@code freqScale}), YaRN's blend of interpolation and extrapolation, and a magnitude factor
+ * on cos/sin (LongRoPE's and YaRN's attention factor).
  *
  * <p>Two pairings exist: {@link Style#NORM} rotates adjacent values (2i, 2i+1), as llama's GGUF
- * weights and llama2.c expect; {@link Style#NEOX} rotates (i, i + d/2), as Hugging Face weights and
- * qwen2 expect.
+ * weights and llama2.c expect; {@link Style#NEOX} rotates (i, i + ropeDim/2), as Hugging Face weights,
+ * qwen2 and most later families expect. With {@code ropeDim < headDim} (partial rotary) the values past
+ * ropeDim pass through unchanged.
  */
 public final class Rope {
 
     /** Which values form a rotated pair. */
     public enum Style { NORM, NEOX }
 
+    /**
+     * How angles are computed from positions.
+     *
+     * @param base        frequency base (rope theta)
+     * @param freqScale   linear interpolation factor, 1/scale ("linear" rope scaling); 1 for none
+     * @param extFactor   YaRN's extrapolation mix (0 disables YaRN's ramp)
+     * @param attnFactor  magnitude multiplied into cos and sin (1 for none)
+     * @param betaFast    YaRN: rotations where the ramp starts
+     * @param betaSlow    YaRN: rotations where the ramp ends
+     * @param origContext YaRN: the context length the model was trained with
+     * @param freqFactors per-pair divisors of the angle, (ropeDim / 2) values, or null
+     */
+    public record Scaling(float base, float freqScale, float extFactor, float attnFactor, float betaFast,
+                          float betaSlow, int origContext, float[] freqFactors) {
+
+        /** Plain rope with base {@code base}. */
+        public static Scaling of(float base) {
+            return new Scaling(base, 1f, 0f, 1f, 32f, 1f, 0, null);
+        }
+
+        /** This scaling with per-pair divisors. */
+        public Scaling withFreqFactors(float[] factors) {
+            return new Scaling(base, freqScale, extFactor, attnFactor, betaFast, betaSlow, origContext, factors);
+        }
+
+        /** This scaling with linear interpolation by {@code factor} (positions divided by it). */
+        public Scaling withLinear(float factor) {
+            return new Scaling(base, 1f / factor, extFactor, attnFactor, betaFast, betaSlow, origContext, freqFactors);
+        }
+
+        /** This scaling with a magnitude factor on cos and sin. */
+        public Scaling withAttnFactor(float factor) {
+            return new Scaling(base, freqScale, extFactor, factor, betaFast, betaSlow, origContext, freqFactors);
+        }
+    }
+
     private final Style style;
     private final int headDim;
     private final int ropeDim;
     private final float thetaScale;
-    private final float[] freqFactors; // (ropeDim / 2) or null
+    private final Scaling s;
+    private final float corrLow;  // YaRN ramp start (pair dimension)
+    private final float corrHigh; // YaRN ramp end
 
     /**
      * @param style       pairing
@@ -27,32 +68,54 @@ public final class Rope {
      * @param freqFactors per-pair divisors of the angle (Llama 3.1 scaling), or null
      */
     public Rope(Style style, int headDim, int ropeDim, float base, float[] freqFactors) {
-        if (ropeDim > headDim || ropeDim % 2 != 0) {
-            throw new IllegalArgumentException("rope dimension " + ropeDim + " must be even and at most " + headDim);
+        this(style, headDim, ropeDim, Scaling.of(base).withFreqFactors(freqFactors));
+    }
+
+    /** Rope with any scaling. */
+    public Rope(Style style, int headDim, int ropeDim, Scaling scaling) {
+        if (ropeDim > headDim || ropeDim % 2 != 0 || ropeDim <= 0) {
+            throw new IllegalArgumentException("rope dimension " + ropeDim + " must be even, positive and at most " + headDim);
         }
-        if (freqFactors != null && freqFactors.length < ropeDim / 2) {
-            throw new IllegalArgumentException("rope_freqs has " + freqFactors.length + " values, needs " + ropeDim / 2);
+        if (scaling.freqFactors() != null && scaling.freqFactors().length < ropeDim / 2) {
+            throw new IllegalArgumentException("rope frequency factors have " + scaling.freqFactors().length
+                    + " values, need " + ropeDim / 2);
         }
         this.style = style;
         this.headDim = headDim;
         this.ropeDim = ropeDim;
-        this.thetaScale = (float) Math.pow(base, -2.0f / ropeDim);
-        this.freqFactors = freqFactors;
+        this.s = scaling;
+        this.thetaScale = (float) Math.pow(scaling.base(), -2.0f / ropeDim);
+        // ggml_rope_yarn_corr_dims: the pair dimensions where betaFast and betaSlow rotations fit the context
+        if (scaling.extFactor() != 0f) {
+            this.corrLow = Math.max(0f, (float) Math.floor(corrDim(scaling.betaFast())));
+            this.corrHigh = Math.min(ropeDim - 1f, (float) Math.ceil(corrDim(scaling.betaSlow())));
+        } else {
+            this.corrLow = 0f;
+            this.corrHigh = 0f;
+        }
+    }
+
+    private double corrDim(float rotations) {
+        return ropeDim * Math.log(s.origContext() / (rotations * 2 * Math.PI)) / (2 * Math.log(s.base()));
+    }
+
+    /** Values per head that are rotated. */
+    public int ropeDim() {
+        return ropeDim;
     }
 
     /** Rotates {@code numHeads} heads stored one after another at {@code off} for position {@code pos}. */
     public void apply(float[] x, int off, int numHeads, int pos) {
         // cos/sin per pair, shared by all heads
-        float[] cos = new float[ropeDim / 2];
-        float[] sin = new float[ropeDim / 2];
+        int half = ropeDim / 2;
+        float[] cos = new float[half];
+        float[] sin = new float[half];
         float theta = pos;
-        for (int i = 0; i < ropeDim / 2; i++) {
-            float t = freqFactors == null ? theta : theta / freqFactors[i];
-            cos[i] = (float) Math.cos(t);
-            sin[i] = (float) Math.sin(t);
+        for (int i = 0; i < half; i++) {
+            float extrap = s.freqFactors() == null ? theta : theta / s.freqFactors()[i];
+            angle(extrap, 2 * i, cos, sin, i);
             theta *= thetaScale;
         }
-        int half = ropeDim / 2;
         for (int h = 0; h < numHeads; h++) {
             int base = off + h * headDim;
             for (int i = 0; i < half; i++) {
@@ -64,5 +127,20 @@ public final class Rope {
                 x[b] = x0 * sin[i] + x1 * cos[i];
             }
         }
+    }
+
+    /** ggml's rope_yarn: the interpolated angle, blended toward the extrapolated one by YaRN's ramp. */
+    private void angle(float thetaExtrap, int i0, float[] cos, float[] sin, int i) {
+        float thetaInterp = s.freqScale() * thetaExtrap;
+        float theta = thetaInterp;
+        float mscale = s.attnFactor();
+        if (s.extFactor() != 0f) {
+            float y = (i0 / 2 - corrLow) / Math.max(0.001f, corrHigh - corrLow);
+            float rampMix = (1 - Math.min(1f, Math.max(0f, y))) * s.extFactor();
+            theta = thetaInterp * (1 - rampMix) + thetaExtrap * rampMix;
+            mscale *= 1.0f + 0.1f * (float) Math.log(1.0f / s.freqScale());
+        }
+        cos[i] = (float) Math.cos(theta) * mscale;
+        sin[i] = (float) Math.sin(theta) * mscale;
     }
 }

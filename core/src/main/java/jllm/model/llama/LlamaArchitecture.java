@@ -1,10 +1,17 @@
 package jllm.model.llama;
 
+import java.util.Optional;
+
 import jllm.kernel.Kernels;
 import jllm.model.Architecture;
 import jllm.model.LanguageModel;
 import jllm.model.ModelInfo;
 import jllm.model.ModelSource;
+import jllm.model.Transformer;
+import jllm.model.blocks.Attention;
+import jllm.model.blocks.Glu;
+import jllm.model.blocks.Rope;
+import jllm.model.hf.HfConversion;
 
 /** The llama architecture: Llama 2 and 3.x, Mistral, SmolLM, llama2.c checkpoints. */
 public final class LlamaArchitecture implements Architecture {
@@ -20,7 +27,21 @@ public final class LlamaArchitecture implements Architecture {
 
     @Override
     public LanguageModel load(ModelSource source, Kernels kernels) {
-        LlamaConfig config = LlamaConfig.from(source);
-        return new LlamaModel(config, LlamaWeights.load(source, config, kernels), kernels);
+        LlamaConfig c = LlamaConfig.from(source);
+        LlamaWeights w = LlamaWeights.load(source, c, kernels);
+        Rope rope = new Rope(c.ropeStyle(), c.headDim(), c.ropeDim(), c.ropeTheta(), w.ropeFreqs());
+        Attention attention = new Attention(Attention.Spec.of(c.numHeads(), c.numKvHeads(), c.headDim()), rope, kernels);
+        float eps = c.normEps();
+        // the Llama 2 paper's layer, as llama2.c's run.c: pre-norm attention and SwiGLU, each added to the residual
+        return new Transformer(w.stem(), (p, l) -> {
+            float[][] qkv = w.attn()[l].project(p, p.norm(w.attnNorm()[l], eps));
+            p.add(w.attn()[l].output(p, attention.apply(p, l, qkv[0], qkv[1], qkv[2])));
+            p.add(w.ffn()[l].apply(p, p.norm(w.ffnNorm()[l], eps), Glu.Activation.SILU));
+        }, kernels);
+    }
+
+    @Override
+    public Optional<HfConversion> hf() {
+        return Optional.of(new LlamaHf());
     }
 }

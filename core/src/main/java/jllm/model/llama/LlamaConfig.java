@@ -3,7 +3,6 @@ package jllm.model.llama;
 import jllm.model.HyperParams;
 import jllm.model.ModelInfo;
 import jllm.model.ModelSource;
-import jllm.model.TensorName;
 import jllm.model.blocks.Rope;
 
 /**
@@ -18,22 +17,11 @@ public record LlamaConfig(int dim, int hiddenDim, int numLayers, int numHeads, i
 
     /** Reads {@code llama.*} keys; the vocabulary size comes from the embedding table. */
     public static LlamaConfig from(ModelSource source) {
-        HyperParams p = new HyperParams(source.metadata(), "llama");
-        int dim = p.positive("embedding_length");
-        int numHeads = p.positive("attention.head_count");
-        int numKvHeads = p.positive("attention.head_count_kv", numHeads);
-        if (numHeads % numKvHeads != 0) {
-            throw source.metadata().error("llama.attention.head_count_kv", numKvHeads + " KV heads do not divide " + numHeads + " heads");
-        }
-        if (dim % numHeads != 0 && !source.metadata().has("llama.attention.key_length")) {
-            throw source.metadata().error("llama.attention.head_count", numHeads + " heads do not divide dimension " + dim);
-        }
-        int headDim = p.positive("attention.key_length", dim / numHeads);
-        long vocab = source.tensor(TensorName.TOKEN_EMBD.global()).rows();
-        return new LlamaConfig(dim, p.positive("feed_forward_length"), p.positive("block_count"), numHeads,
-                numKvHeads, headDim, (int) vocab, p.positive("context_length", 2048),
-                p.number("attention.layer_norm_rms_epsilon", 1e-5f), p.number("rope.freq_base", 10000f),
-                p.positive("rope.dimension_count", headDim), source.ropeStyle().orElse(Rope.Style.NORM));
+        ModelInfo i = ModelInfo.read(source, "llama", 2048, 1e-5f, 10000f);
+        int ropeDim = new HyperParams(source.metadata(), "llama").positive("rope.dimension_count", i.headDim());
+        return new LlamaConfig(i.dim(), i.hiddenDim(), i.numLayers(), i.numHeads(), i.numKvHeads(), i.headDim(),
+                i.vocabSize(), i.contextLength(), i.normEps(), i.ropeTheta(), ropeDim,
+                source.ropeStyle().orElse(Rope.Style.NORM));
     }
 
     /** The common summary. */

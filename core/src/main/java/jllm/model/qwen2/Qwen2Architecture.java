@@ -1,12 +1,19 @@
 package jllm.model.qwen2;
 
+import java.util.Optional;
+
 import jllm.kernel.Kernels;
 import jllm.model.Architecture;
 import jllm.model.LanguageModel;
 import jllm.model.ModelInfo;
 import jllm.model.ModelSource;
+import jllm.model.Transformer;
+import jllm.model.blocks.Attention;
+import jllm.model.blocks.Glu;
+import jllm.model.blocks.Rope;
+import jllm.model.hf.HfConversion;
 
-/** The qwen2 architecture: Qwen1.5, Qwen2, Qwen2.5 (q/k/v biases, NEOX rope, often tied embeddings). */
+/** The qwen2 architecture (Qwen1.5, Qwen2, Qwen2.5): llama's layer with q/k/v biases and NEOX-paired rope. */
 public final class Qwen2Architecture implements Architecture {
     @Override
     public String name() {
@@ -15,12 +22,28 @@ public final class Qwen2Architecture implements Architecture {
 
     @Override
     public ModelInfo info(ModelSource source) {
-        return Qwen2Config.from(source).info();
+        return ModelInfo.read(source, "qwen2", 32768, 1e-6f, 1e6f);
     }
 
     @Override
     public LanguageModel load(ModelSource source, Kernels kernels) {
-        Qwen2Config config = Qwen2Config.from(source);
-        return new Qwen2Model(config, Qwen2Weights.load(source, config, kernels), kernels);
+        ModelInfo c = info(source);
+        Attention.Spec spec = Attention.Spec.of(c.numHeads(), c.numKvHeads(), c.headDim());
+        Qwen2Weights w = Qwen2Weights.load(source, c, spec, kernels);
+        Attention attention = new Attention(spec, new Rope(Rope.Style.NEOX, c.headDim(), c.headDim(), c.ropeTheta(), null), kernels);
+        float eps = c.normEps();
+        // pre-norm attention with biased projections, then SwiGLU; each added to the residual
+        return new Transformer(w.stem(), (p, l) -> {
+            float[][] qkv = w.attn()[l].project(p, p.norm(w.attnNorm()[l], eps));
+            float[] att = attention.apply(p, l, qkv[0], qkv[1], qkv[2]);
+            p.add(w.attn()[l].output(p, att));
+            float[] h = p.norm(w.ffnNorm()[l], eps);
+            p.add(w.ffn()[l].apply(p, h, Glu.Activation.SILU));
+        }, kernels);
+    }
+
+    @Override
+    public Optional<HfConversion> hf() {
+        return Optional.of(new Qwen2Hf());
     }
 }

@@ -81,7 +81,7 @@ class SafetensorsFolderTest {
             assertThat(hf.tensor("model.norm.weight").data().toArray(ValueLayout.JAVA_FLOAT_UNALIGNED))
                     .containsExactly(15, 16);
             // the HF names map onto the GGUF names
-            assertThat(hf.tensors().keySet().stream().map(n -> HfTensorNames.toGguf(n).orElseThrow()))
+            assertThat(hf.tensors().keySet().stream().map(n -> jllm.model.hf.HfNames.standard().toGguf(n).orElseThrow()))
                     .containsExactly("output.weight", "token_embd.weight", "blk.0.attn_norm.weight",
                             "blk.0.attn_q.weight", "output_norm.weight");
         }
@@ -148,11 +148,11 @@ class SafetensorsFolderTest {
                 Map.entry("model.layers.3.mlp.down_proj.weight", "blk.3.ffn_down.weight"),
                 Map.entry("model.layers.27.input_layernorm.weight", "blk.27.attn_norm.weight"),
                 Map.entry("model.layers.27.post_attention_layernorm.weight", "blk.27.ffn_norm.weight"));
-        expected.forEach((hf, gguf) -> assertThat(HfTensorNames.toGguf(hf)).as(hf).contains(gguf));
+        expected.forEach((hf, gguf) -> assertThat(jllm.model.hf.HfNames.standard().toGguf(hf)).as(hf).contains(gguf));
         for (String unknown : List.of("model.layers.0.self_attn.rotary_emb.inv_freq", "model.layers.x.mlp.up_proj.weight",
                 "model.layers..mlp.up_proj.weight", "model.layers.01.mlp.up_proj.weight", "model.layers.0",
                 "model.layers.0.mlp.up_proj", "lm_head.bias", "")) {
-            assertThat(HfTensorNames.toGguf(unknown)).as(unknown).isEmpty();
+            assertThat(jllm.model.hf.HfNames.standard().toGguf(unknown)).as(unknown).isEmpty();
         }
     }
 }

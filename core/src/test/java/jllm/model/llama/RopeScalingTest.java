@@ -1,9 +1,11 @@
-package jllm.model;
+package jllm.model.llama;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 
+import jllm.model.hf.GgufKeys;
+import jllm.model.hf.HfConfig;
 import jllm.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +16,9 @@ class RopeScalingTest {
     void llama32ConfigGivesTheReferenceDivisors() {
         Map<String, Object> cfg = Map.of("rope_theta", 500000.0, "rope_scaling", Map.of("rope_type", "llama3",
                 "factor", 32.0, "low_freq_factor", 1.0, "high_freq_factor", 4.0, "original_max_position_embeddings", 8192L));
-        Tensor t = ModelSources.ropeFreqs(cfg, 64, "config.json").orElseThrow();
+        Map<String, Object> full = new java.util.HashMap<>(cfg);
+        full.putAll(Map.of("num_attention_heads", 32L, "hidden_size", 2048L));
+        Tensor t = new LlamaHf().extraTensors(HfConfig.of(full, "config.json"), new GgufKeys()).get("rope_freqs.weight");
         float[] got = new float[32];
         for (int i = 0; i < 32; i++) {
             got[i] = t.data().getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, i);
@@ -30,6 +34,7 @@ class RopeScalingTest {
         for (int i = 0; i < 32; i++) {
             assertThat(got[i]).as("pair %d", i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(expected[i] * 2e-7f));
         }
-        assertThat(ModelSources.ropeFreqs(Map.of(), 64, "config.json")).isEmpty();
+        assertThat(new LlamaHf().extraTensors(HfConfig.of(Map.of("num_attention_heads", 32L, "hidden_size", 2048L),
+                "config.json"), new GgufKeys())).isEmpty();
     }
 }

@@ -1,0 +1,103 @@
+package jllm.model.hf;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import jllm.format.ModelFormatException;
+import jllm.format.gguf.GgufMetadata;
+import jllm.format.safetensors.SafetensorsFolder;
+import jllm.kernel.Kernels;
+import jllm.model.Architecture;
+import jllm.model.Architectures;
+import jllm.model.ModelSource;
+import jllm.model.blocks.Rope;
+import jllm.tensor.Shape;
+import jllm.tensor.Tensor;
+
+/**
+ * A Hugging Face safetensors folder as a {@link ModelSource} in GGUF's vocabulary: {@code model_type}
+ * picks the family, whose {@link HfConversion} turns config.json into its GGUF keys and the tensors into
+ * GGUF names (views of the mapped files; only transformed tensors are copied). The q/k rows of families
+ * whose GGUF weights llama.cpp permutes stay as they are here: the source says their rope is NEOX-paired.
+ *
+ * <pre>{@code
+ * try (ModelSource s = HfCheckpoint.open(Path.of("Qwen3-0.6B"))) {
+ *     LanguageModel m = Architectures.forSource(s).load(s, kernels);
+ * }
+ * }</pre>
+ */
+public final class HfCheckpoint {
+    private HfCheckpoint() {
+    }
+
+    /** Opens a folder (or the folder of a {@code .safetensors} file). */
+    public static ModelSource open(Path path) {
+        Path dir = path.toFile().isDirectory() ? path : path.toAbsolutePath().getParent();
+        SafetensorsFolder folder = SafetensorsFolder.open(dir);
+        try {
+            String file = dir.resolve(SafetensorsFolder.CONFIG).toString();
+            HfConfig cfg = HfConfig.of(folder.config(), file);
+            Architecture arch = Architectures.forHfModelType(cfg.string("model_type"), file);
+            HfConversion conv = arch.hf().orElseThrow();
+            GgufKeys keys = new GgufKeys().str("general.architecture", arch.name()).str("general.type", "model")
+                    .str("general.name", String.valueOf(dir.getFileName()));
+            conv.metadata(cfg, keys);
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            HfNames names = conv.names();
+            try (Kernels scalar = Kernels.scalar()) {
+                for (Map.Entry<String, Tensor> e : folder.tensors().entrySet()) {
+                    if (conv.skips(e.getKey())) {
+                        continue;
+                    }
+                    String name = names.toGguf(e.getKey()).orElseThrow(() -> new ModelFormatException(file, e.getKey(),
+                            "tensor has no place in a " + arch.name() + " model (jllm does not know what it is for)", null));
+                    Tensor t = e.getValue();
+                    if (conv.transforms(name)) {
+                        float[] v = scalar.dequantize(t);
+                        conv.transform(name, v);
+                        tensors.put(name, Tensor.ofFloats(name, t.shape(), v));
+                    } else {
+                        tensors.put(name, new Tensor(name, t.type(), t.shape(), t.data()));
+                    }
+                }
+            }
+            if (cfg.bool("tie_word_embeddings", false)) {
+                tensors.remove("output.weight"); // llama.cpp's converter writes no classifier for tied models
+            }
+            tensors.putAll(conv.extraTensors(cfg, keys));
+            Optional<Rope.Style> rope = conv.ggufRope() == Rope.Style.NORM ? Optional.of(Rope.Style.NEOX) : Optional.empty();
+            return new ModelSource("safetensors", dir, new GgufMetadata(file, keys.asMap()), tensors, rope, folder);
+        } catch (RuntimeException e) {
+            folder.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The keys every decoder family writes, as the converter's {@code TextModel.set_gguf_parameters}:
+     * block count, context, widths, heads, rope base, RMSNorm epsilon, and head size when config.json
+     * gives it. Rope settings are read in both styles ({@link HfConfig#rope}).
+     */
+    public static void commonKeys(HfConfig c, GgufKeys k, String arch) {
+        k.u32(arch + ".block_count", c.integer("num_hidden_layers"));
+        k.u32(arch + ".context_length", c.integer("max_position_embeddings", 4096));
+        k.u32(arch + ".embedding_length", c.integer("hidden_size"));
+        k.u32(arch + ".feed_forward_length", c.integer("intermediate_size"));
+        int heads = c.integer("num_attention_heads");
+        k.u32(arch + ".attention.head_count", heads);
+        k.u32(arch + ".attention.head_count_kv", c.integer("num_key_value_heads", heads));
+        k.f32(arch + ".rope.freq_base", c.rope("full_attention", 10000).theta());
+        k.f32(arch + ".attention.layer_norm_rms_epsilon", c.number("rms_norm_eps", 1e-6));
+        if (c.has("head_dim")) {
+            k.u32(arch + ".attention.key_length", c.integer("head_dim"));
+            k.u32(arch + ".attention.value_length", c.integer("head_dim"));
+        }
+    }
+
+    /** A computed F32 tensor (rope factors and the like). */
+    public static Tensor floats(String name, float[] values) {
+        return Tensor.ofFloats(name, Shape.of(values.length), values);
+    }
+}

@@ -1,0 +1,57 @@
+package jllm.model.hf;
+
+import java.util.List;
+import java.util.Map;
+
+import jllm.model.blocks.Rope;
+import jllm.tensor.Tensor;
+
+/**
+ * How one family's Hugging Face checkpoint becomes GGUF: exactly the metadata keys, tensor names and
+ * value transforms llama.cpp's {@code convert_hf_to_gguf.py} writes for it. Loading a folder applies
+ * this in memory (no copies but for transformed tensors); {@code jllm convert} writes the result.
+ */
+public interface HfConversion {
+
+    /** The {@code model_type} values of config.json this family reads (e.g. "llama", "mistral"). */
+    List<String> modelTypes();
+
+    /** Writes the family's {@code <arch>.*} keys for this config, as llama.cpp's converter does. */
+    void metadata(HfConfig config, GgufKeys keys);
+
+    /** Hugging Face tensor names to GGUF names. */
+    default HfNames names() {
+        return HfNames.standard();
+    }
+
+    /** Whether a Hugging Face tensor is left out on purpose (buffers such as rotary_emb.inv_freq). */
+    default boolean skips(String hfName) {
+        return hfName.endsWith(".rotary_emb.inv_freq");
+    }
+
+    /**
+     * Whether the values of a tensor (by GGUF name) change on the way, as Gemma's norm weights gain 1.
+     * Such tensors are small; they are decoded to floats and passed to {@link #transform}.
+     */
+    default boolean transforms(String ggufName) {
+        return false;
+    }
+
+    /** Changes the values of a tensor for which {@link #transforms} holds, in place. */
+    default void transform(String ggufName, float[] values) {
+    }
+
+    /** Tensors the converter computes from the config (Llama 3.1's rope_freqs, Phi-3's LongRoPE factors). */
+    default Map<String, Tensor> extraTensors(HfConfig config, GgufKeys keys) {
+        return Map.of();
+    }
+
+    /**
+     * The rope pairing the family's GGUF q/k weights are stored for. {@link Rope.Style#NORM}: llama.cpp's
+     * converter permutes the rows of q and k (Hugging Face's are NEOX-paired), so a folder loaded as it is
+     * rotates NEOX pairs, and {@code jllm convert} permutes.
+     */
+    default Rope.Style ggufRope() {
+        return Rope.Style.NEOX;
+    }
+}

@@ -73,6 +73,9 @@ final class InspectCommand implements Callable<Integer> {
                 out.printf("contextLength %d%n", info.contextLength());
                 out.printf("normEps       %g%n", info.normEps());
                 out.printf("ropeTheta     %g%n", info.ropeTheta());
+                for (var e : a.get().details(src).entrySet()) {
+                    out.printf("%-13s %s%n", e.getKey(), e.getValue());
+                }
             } else if (!src.tensors().isEmpty()) {
                 out.printf("(architecture %s is not supported for running; listing its tensors)%n", arch);
             }

@@ -50,8 +50,8 @@ final class ZipCommand implements Callable<Integer> {
     @Option(names = "--lanes", paramLabel = "N", description = "Chunks run together in one batch (default: ${DEFAULT-VALUE}).")
     int lanes = Jz.Options.DEFAULT.lanes();
 
-    @Option(names = "--engine", description = "Predict with jllm's engine (any architecture; unzip on the same kind of CPU) "
-            + "instead of the reproducible llama forward pass.")
+    @Option(names = "--engine", description = "Predict with the engine's kernels (for models over 300M parameters; the file unzips "
+            + "only on the same kind of CPU) instead of the reproducible ones (F32, unzips anywhere).")
     boolean engine;
 
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Compute threads (default: all cores); unzip may use another count.")

@@ -8,17 +8,20 @@ import jllm.model.LanguageModel;
 
 /**
  * Lockstep over jllm's engine ({@link LanguageModel#forwardBatch}): any architecture. Reproducible as
- * far as the engine's kernels are: independent of the thread count by their contract, and zip and
- * unzip make identical calls; but SIMD widths differ between machines, so a file is only guaranteed
- * to unzip on the same kind of CPU. {@link PlainLlama} has no such limit.
+ * far as the model's kernels are: the engine's are independent of the thread count by their contract,
+ * and zip and unzip make identical calls, but SIMD widths differ between machines, so a file is only
+ * guaranteed to unzip on the same kind of CPU; on {@link jllm.kernel.Kernels#reproducible} kernels with an
+ * F32 cache ({@link Jz#reproducible}) it unzips anywhere.
  */
 public final class EngineLockstep implements LockstepModel {
     private final LanguageModel model;
+    private final KvCache.Type cacheType;
     private final List<KvCache> caches = new ArrayList<>();
     private int maxTokens;
 
-    public EngineLockstep(LanguageModel model) {
+    public EngineLockstep(LanguageModel model, KvCache.Type cacheType) {
         this.model = model;
+        this.cacheType = cacheType;
     }
 
     @Override
@@ -38,7 +41,7 @@ public final class EngineLockstep implements LockstepModel {
             this.maxTokens = maxTokens;
         }
         while (caches.size() < lanes) {
-            caches.add(model.newCache(maxTokens));
+            caches.add(model.newCache(maxTokens, cacheType));
         }
         for (KvCache c : caches) {
             c.truncate(0);

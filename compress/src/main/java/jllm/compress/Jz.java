@@ -13,7 +13,11 @@ import jllm.compress.coder.FrequencyTable;
 import jllm.compress.coder.RangeDecoder;
 import jllm.compress.coder.RangeEncoder;
 import jllm.kernel.Dense;
+import jllm.kernel.Kernels;
+import jllm.model.Architectures;
+import jllm.model.KvCache;
 import jllm.model.LoadedModel;
+import jllm.model.ModelSource;
 import jllm.tokenizer.Tokenizer;
 
 /**
@@ -36,11 +40,10 @@ public final class Jz {
     /**
      * @param chunkTokens tokens per independent chunk; 0 = the model's context length (at most 1024)
      * @param lanes       chunks run together in one batch (zip chooses; unzip repeats what the header says)
-     * @param predictor   which forward pass; null = {@link JzHeader.Predictor#PLAIN_LLAMA} when the model
-     *                    supports it, else the engine
+     * @param predictor   which forward pass; null = {@link JzHeader.Predictor#REPRODUCIBLE}
      */
     public record Options(int chunkTokens, int lanes, JzHeader.Predictor predictor) {
-        /** Chunks of the model's context, 16 lanes, the plain llama predictor when the model is llama. */
+        /** Chunks of the model's context, 16 lanes, the reproducible predictor. */
         public static final Options DEFAULT = new Options(0, 16, null);
     }
 
@@ -77,8 +80,7 @@ public final class Jz {
             throw new IllegalArgumentException("input of " + data.length + " bytes is larger than jllm zip supports");
         }
         Tokenizer tok = m.tokenizer();
-        JzHeader.Predictor kind = options.predictor() != null ? options.predictor()
-                : PlainLlama.supports(m.source()) ? JzHeader.Predictor.PLAIN_LLAMA : JzHeader.Predictor.ENGINE;
+        JzHeader.Predictor kind = options.predictor() != null ? options.predictor() : JzHeader.Predictor.REPRODUCIBLE;
         ModelPredictor predictor = predictor(m, dense, kind, chunkTokens(m, options.chunkTokens()), options.lanes());
         ZipResult modelled = encode(tok, predictor, kind, modelSha256, data, new Segmenter(tok).split(data), progress);
         if (modelled.tokens() == 0) {
@@ -273,10 +275,29 @@ public final class Jz {
     private static ModelPredictor predictor(LoadedModel m, Dense dense, JzHeader.Predictor kind, int chunkTokens, int lanes) {
         Tokenizer tok = m.tokenizer();
         LockstepModel model = switch (kind) {
-            case ENGINE -> new EngineLockstep(m.model());
-            case PLAIN_LLAMA -> PlainLlama.of(m.source(), m.kernels(), dense);
+            case ENGINE -> new EngineLockstep(m.model(), KvCache.Type.F16);
+            case REPRODUCIBLE -> reproducible(m.source(), dense);
         };
         return new ModelPredictor(model, tok.vocabulary().bos(), tok.vocabulary().size(), chunkTokens, lanes);
+    }
+
+    /** Largest model the reproducible predictor decodes to F32 in memory (parameters). */
+    public static final long MAX_REPRODUCIBLE_PARAMS = 300_000_000L;
+
+    /**
+     * The reproducible predictor over a model of any family: the engine's forward pass on
+     * {@link Kernels#reproducible} kernels, F32 KV cache.
+     *
+     * @throws IllegalArgumentException when the model is too large to hold in F32
+     */
+    public static LockstepModel reproducible(ModelSource source, Dense dense) {
+        long params = source.tensors().values().stream().mapToLong(t -> t.size()).sum();
+        if (params > MAX_REPRODUCIBLE_PARAMS) {
+            throw new IllegalArgumentException("the model has " + params + " parameters; the reproducible predictor holds "
+                    + "at most " + MAX_REPRODUCIBLE_PARAMS + " in F32 (use the engine's predictor, whose files unzip only "
+                    + "on the same kind of CPU)");
+        }
+        return new EngineLockstep(Architectures.forSource(source).load(source, Kernels.reproducible(dense)), KvCache.Type.F32);
     }
 
     private static int chunkTokens(LoadedModel m, int requested) {

@@ -10,7 +10,7 @@ import java.util.List;
  * The .jz container: everything but the coded payload. Layout (integers are unsigned LEB128 varints
  * unless a size is given):
  * <pre>
- * magic "JLLMZIP" (7 bytes), version (1 byte), predictor (1 byte: 0 engine, 1 plain llama)
+ * magic "JLLMZIP" (7 bytes), version (1 byte), predictor (1 byte: 0 engine, 1 reproducible)
  * model sha256 (32 bytes)      the model file the probabilities came from
  * original size, original sha256 (32 bytes)
  * chunk tokens, lanes          how text tokens were cut into chunks and grouped (the decoder repeats it)
@@ -24,7 +24,7 @@ import java.util.List;
 public record JzHeader(int version, Predictor predictor, byte[] modelSha256, long originalSize, byte[] originalSha256,
                        int chunkTokens, int lanes, List<SegmentShape> segments) {
 
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     static final byte[] MAGIC = "JLLMZIP".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     /** Largest original jllm zip handles (held in memory). */
     public static final long MAX_ORIGINAL = Integer.MAX_VALUE - 64;
@@ -33,8 +33,11 @@ public record JzHeader(int version, Predictor predictor, byte[] modelSha256, lon
     public enum Predictor {
         /** jllm's engine ({@link EngineLockstep}): any architecture; same kind of CPU needed to unzip. */
         ENGINE,
-        /** {@link PlainLlama}: llama models, reproducible on any machine. */
-        PLAIN_LLAMA
+        /**
+         * The engine's forward pass of any family on {@link jllm.kernel.Kernels#reproducible} kernels (F32
+         * weights and KV cache, fixed-order products, StrictMath): unzips on any machine.
+         */
+        REPRODUCIBLE
     }
 
     /** A segment as the header records it: raw bytes (count) or text (tokens, skip). */
@@ -79,6 +82,10 @@ public record JzHeader(int version, Predictor predictor, byte[] modelSha256, lon
         }
         r.pos = MAGIC.length;
         int version = r.u8("version");
+        if (version == 1) {
+            throw new JzFormatException("format version 1 was written by an earlier jllm, whose llama-only predictor this "
+                    + "version replaced; unzip it with the jllm that made it");
+        }
         if (version != VERSION) {
             throw new JzFormatException("format version " + version + " is not supported (this jllm reads version " + VERSION + ")");
         }

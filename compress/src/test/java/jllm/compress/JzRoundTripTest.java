@@ -155,7 +155,7 @@ class JzRoundTripTest {
         assertThat(JzHeader.read(jz).header().predictor()).isEqualTo(JzHeader.Predictor.ENGINE);
         assertThat(Jz.unzip(two, sha, jz, Jz.Progress.NONE)).isEqualTo(data);
         byte[] plain = Jz.zip(one, sha, data, new Jz.Options(17, 1, null), Jz.Progress.NONE).bytes();
-        assertThat(JzHeader.read(plain).header().predictor()).isEqualTo(JzHeader.Predictor.PLAIN_LLAMA);
+        assertThat(JzHeader.read(plain).header().predictor()).isEqualTo(JzHeader.Predictor.REPRODUCIBLE);
         assertThat(Jz.unzip(two, sha, plain, Jz.Progress.NONE)).isEqualTo(data);
     }
 
@@ -214,16 +214,19 @@ class JzRoundTripTest {
         byte[] future = jz.clone();
         future[7] = 9;
         assertThatThrownBy(() -> JzHeader.read(future)).hasMessageContaining("version 9");
+        byte[] old = jz.clone();
+        old[7] = 1; // the llama-only predictor's files
+        assertThatThrownBy(() -> JzHeader.read(old)).hasMessageContaining("earlier jllm");
         // an absurd original size and an absurd segment count
         JzHeader h = JzHeader.read(jz).header();
-        byte[] huge = new JzHeader(1, h.predictor(), h.modelSha256(), 1L << 40, h.originalSha256(), h.chunkTokens(),
+        byte[] huge = new JzHeader(JzHeader.VERSION, h.predictor(), h.modelSha256(), 1L << 40, h.originalSha256(), h.chunkTokens(),
                 h.lanes(), h.segments()).write();
         assertThatThrownBy(() -> JzHeader.read(huge)).hasMessageContaining("larger than jllm zip supports");
-        byte[] many = new JzHeader(1, h.predictor(), h.modelSha256(), 100, h.originalSha256(), h.chunkTokens(), h.lanes(),
+        byte[] many = new JzHeader(JzHeader.VERSION, h.predictor(), h.modelSha256(), 100, h.originalSha256(), h.chunkTokens(), h.lanes(),
                 List.of()).write();
         many[many.length - 1] = (byte) 0xFF; // segment count 0 -> a varint that continues past the end
         assertThatThrownBy(() -> JzHeader.read(many)).isInstanceOf(JzFormatException.class);
-        byte[] tooManyTokens = new JzHeader(1, h.predictor(), h.modelSha256(), 10, h.originalSha256(), h.chunkTokens(),
+        byte[] tooManyTokens = new JzHeader(JzHeader.VERSION, h.predictor(), h.modelSha256(), 10, h.originalSha256(), h.chunkTokens(),
                 h.lanes(), List.of(new JzHeader.SegmentShape(true, 1_000_000, 0))).write();
         assertThatThrownBy(() -> JzHeader.read(tooManyTokens)).hasMessageContaining("does not fit the original size");
     }

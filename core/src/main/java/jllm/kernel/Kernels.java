@@ -81,6 +81,11 @@ public interface Kernels extends AutoCloseable {
         return v;
     }
 
+    /** The transcendental functions model code computes with on these kernels. */
+    default Transcendentals math() {
+        return Transcendentals.FAST;
+    }
+
     /** Whether these kernels can compute with tensors of this type. */
     boolean supports(GgmlType type);
 
@@ -105,6 +110,15 @@ public interface Kernels extends AutoCloseable {
      */
     static Kernels vector(int threads) {
         return MatmulDriver.vector(threads);
+    }
+
+    /**
+     * Kernels that give the same bits on every machine, vector width and thread count (see
+     * {@link ReproducibleKernels}): products through {@code dense} over weights decoded to F32 once,
+     * {@link StrictMath}'s transcendentals. The caller keeps {@code dense} and closes it.
+     */
+    static Kernels reproducible(Dense dense) {
+        return new ReproducibleKernels(dense);
     }
 
     /** {@link #vector(int)} with one thread per available processor. */

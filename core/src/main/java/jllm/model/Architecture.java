@@ -1,5 +1,6 @@
 package jllm.model;
 
+import java.util.Map;
 import java.util.Optional;
 
 import jllm.kernel.Kernels;
@@ -19,11 +20,11 @@ public interface Architecture {
     ModelInfo info(ModelSource source);
 
     /**
-     * The hyperparameters only this family has, as name/value lines for {@code jllm inspect} (e.g.
-     * "attention soft-cap" = "50.0"); empty when it has none.
+     * The hyperparameters only this family has, as name/value lines for {@code jllm inspect}, names in
+     * the camelCase of {@link ModelInfo} (e.g. "attnSoftCap" = "50.0"); empty when it has none.
      */
-    default java.util.Map<String, String> details(ModelSource source) {
-        return java.util.Map.of();
+    default Map<String, String> details(ModelSource source) {
+        return Map.of();
     }
 
     /** Builds a model over the source's (memory-mapped) tensors; checks every shape against the config. */

@@ -5,12 +5,11 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import jllm.format.ModelFormatException;
-import jllm.format.json.Json;
 import jllm.kernel.Kernels;
+import jllm.model.hf.HfChatTemplate;
 import jllm.tokenizer.Tokenizer;
 import jllm.tokenizer.Tokenizers;
 
@@ -192,33 +191,12 @@ public final class LoadedModel implements AutoCloseable {
         return Tokenizers.fromLlama2c(file, vocab);
     }
 
-    @SuppressWarnings("unchecked")
     private static Optional<String> chatTemplate(ModelSource source) {
         Optional<String> t = source.metadata().string("tokenizer.chat_template");
         if (t.isPresent() || !source.format().equals("safetensors")) {
             return t;
         }
-        Path dir = Files.isDirectory(source.path()) ? source.path() : source.path().getParent();
-        Path config = dir.resolve("tokenizer_config.json");
-        if (!Files.exists(config)) {
-            return Optional.empty();
-        }
-        try {
-            Object v = Json.parseObject(Files.readString(config), config.toString()).get("chat_template");
-            if (v instanceof String s) {
-                return Optional.of(s);
-            }
-            if (v instanceof List<?> list) { // [{"name": "default", "template": "..."}, ...]
-                for (Object o : list) {
-                    if (o instanceof Map<?, ?> m && "default".equals(m.get("name")) && m.get("template") instanceof String s) {
-                        return Optional.of(s);
-                    }
-                }
-            }
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new ModelFormatException(config.toString(), null, "cannot read: " + e.getMessage(), e);
-        }
+        return HfChatTemplate.read(Files.isDirectory(source.path()) ? source.path() : source.path().getParent());
     }
 
     /** The files. */

@@ -171,7 +171,7 @@ public final class Transformer implements LanguageModel {
             float cap = stem.logitSoftCap();
             for (int i = 0; i < logits.length; i++) {
                 float v = logits[i] * scale;
-                logits[i] = cap == 0f ? v : cap * (float) Math.tanh(v / cap);
+                logits[i] = cap == 0f ? v : cap * kernels.math().tanh(v / cap);
             }
         }
         return logits;

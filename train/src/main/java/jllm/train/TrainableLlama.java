@@ -11,7 +11,7 @@ import jllm.train.ops.SwiGlu;
 
 /**
  * The llama forward pass over a batch of sequences, keeping the activations, and its backward pass,
- * which adds into the parameters' gradients. The same arithmetic as inference's LlamaModel (NORM rope,
+ * which adds into the parameters' gradients. The same arithmetic as inference's llama family (NORM rope,
  * RMSNorm and softmax as in jllm.model.blocks), so trained weights give the same logits there.
  *
  * <pre>{@code

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Seconds-long pretraining on a synthetic corpus: the loss falls below a stated value, duplicates are
  * dropped and listed in the manifest with the inputs' sha256, the loss curve is written as CSV and SVG,
- * the GGUF loads in jllm's LlamaModel, and a run interrupted after a checkpoint resumes to exactly the
+ * the GGUF loads in jllm's inference engine (the llama family on Transformer), and a run interrupted after a checkpoint resumes to exactly the
  * losses and weights of an uninterrupted run.
  */
 class PretrainTest {

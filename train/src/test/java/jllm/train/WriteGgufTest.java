@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Trained weights written as GGUF load in jllm's inference LlamaModel (via ModelSources.gguf and
+ * Trained weights written as GGUF load in jllm's inference engine (the llama family on Transformer) (via ModelSources.gguf and
  * Architectures) and give the training forward pass's logits, for every position, with grouped-query
  * heads, tied and untied classifiers. Matrices are written in the type asked for, with ggml's file type.
  */

@@ -98,8 +98,8 @@ public final class Attention {
         int kvDim = spec.kvDim();
         for (int i = 0; i < p.n(); i++) {
             if (rope != null) {
-                rope.apply(q, i * qDim, spec.numHeads(), p.pos(i));
-                rope.apply(k, i * kvDim, spec.numKvHeads(), p.pos(i));
+                rope.apply(q, i * qDim, spec.numHeads(), p.pos(i), kernels.math());
+                rope.apply(k, i * kvDim, spec.numKvHeads(), p.pos(i), kernels.math());
             }
             p.cache(i).store(layer, p.pos(i), k, i * kvDim, v, i * kvDim);
         }
@@ -144,7 +144,7 @@ public final class Attention {
         for (int t = 0; t < count; t++) {
             scores[t] *= scale;
             if (cap != 0f) {
-                scores[t] = cap * (float) Math.tanh(scores[t] / cap);
+                scores[t] = cap * kernels.math().tanh(scores[t] / cap);
             }
         }
         // a sink is one more logit in the softmax; its weight multiplies no value
@@ -152,7 +152,7 @@ public final class Attention {
         if (sinks != null) {
             scores[n++] = sinks[h];
         }
-        Softmax.apply(scores, 0, n);
+        Softmax.apply(scores, 0, n, kernels.math());
         // weighted sum of the values; softmax weights are rounded like the cache too (F16 product with V)
         for (int t = 0; t < count; t++) {
             scores[t] = cache.round(scores[t]);

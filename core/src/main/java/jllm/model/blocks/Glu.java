@@ -1,6 +1,7 @@
 package jllm.model.blocks;
 
 import jllm.kernel.Kernels;
+import jllm.kernel.Transcendentals;
 import jllm.tensor.Tensor;
 
 /**
@@ -43,7 +44,7 @@ public final class Glu {
 
     /** gate[i] = act(gate[i]) * up[i] for i in [0, n), on one thread: the reference. */
     public static void apply(Activation act, float[] gate, float[] up, int n) {
-        apply(act, gate, up, 0, n);
+        apply(act, gate, up, 0, n, Transcendentals.FAST);
     }
 
     /**
@@ -53,23 +54,24 @@ public final class Glu {
      */
     public static void apply(Kernels kernels, Activation act, float[] gate, float[] up, int n) {
         int parts = (n + PART - 1) / PART;
+        Transcendentals math = kernels.math();
         if (parts <= 1) {
-            apply(act, gate, up, 0, n);
+            apply(act, gate, up, 0, n, math);
             return;
         }
-        kernels.parallelFor(parts, part -> apply(act, gate, up, part * PART, Math.min(n, (part + 1) * PART)));
+        kernels.parallelFor(parts, part -> apply(act, gate, up, part * PART, Math.min(n, (part + 1) * PART), math));
     }
 
-    private static void apply(Activation act, float[] gate, float[] up, int from, int to) {
+    private static void apply(Activation act, float[] gate, float[] up, int from, int to, Transcendentals math) {
         if (act == Activation.SILU) {
             for (int i = from; i < to; i++) {
                 float g = gate[i];
-                gate[i] = g / (1.0f + (float) Math.exp(-g)) * up[i];
+                gate[i] = g / (1.0f + math.exp(-g)) * up[i];
             }
         } else {
             for (int i = from; i < to; i++) {
                 float g = gate[i];
-                gate[i] = 0.5f * g * (1.0f + (float) Math.tanh(SQRT_2_OVER_PI * g * (1.0f + GELU_COEF_A * g * g))) * up[i];
+                gate[i] = 0.5f * g * (1.0f + math.tanh(SQRT_2_OVER_PI * g * (1.0f + GELU_COEF_A * g * g))) * up[i];
             }
         }
     }

@@ -1,5 +1,7 @@
 package jllm.model.blocks;
 
+import jllm.kernel.Transcendentals;
+
 /**
  * Rotary position embedding, computed as ggml_rope_ext does: a float theta progression, optional
  * per-pair frequency factors (Llama 3.1's {@code rope_freqs}, Phi-3's LongRoPE factors), linear
@@ -84,7 +86,7 @@ public final class Rope {
         this.headDim = headDim;
         this.ropeDim = ropeDim;
         this.s = scaling;
-        this.thetaScale = (float) Math.pow(scaling.base(), -2.0f / ropeDim);
+        this.thetaScale = (float) StrictMath.pow(scaling.base(), -2.0f / ropeDim); // once, the same everywhere
         // ggml_rope_yarn_corr_dims: the pair dimensions where betaFast and betaSlow rotations fit the context
         if (scaling.extFactor() != 0f) {
             this.corrLow = Math.max(0f, (float) Math.floor(corrDim(scaling.betaFast())));
@@ -96,7 +98,7 @@ public final class Rope {
     }
 
     private double corrDim(float rotations) {
-        return ropeDim * Math.log(s.origContext() / (rotations * 2 * Math.PI)) / (2 * Math.log(s.base()));
+        return ropeDim * StrictMath.log(s.origContext() / (rotations * 2 * Math.PI)) / (2 * StrictMath.log(s.base()));
     }
 
     /** Values per head that are rotated. */
@@ -106,16 +108,16 @@ public final class Rope {
 
     /** Rotates {@code numHeads} heads stored one after another at {@code off} for position {@code pos}. */
     public void apply(float[] x, int off, int numHeads, int pos) {
+        apply(x, off, numHeads, pos, Transcendentals.FAST);
+    }
+
+    /** {@link #apply(float[], int, int, int)} with the cos and sin of {@code math}. */
+    public void apply(float[] x, int off, int numHeads, int pos, Transcendentals math) {
         // cos/sin per pair, shared by all heads
         int half = ropeDim / 2;
         float[] cos = new float[half];
         float[] sin = new float[half];
-        float theta = pos;
-        for (int i = 0; i < half; i++) {
-            float extrap = s.freqFactors() == null ? theta : theta / s.freqFactors()[i];
-            angle(extrap, 2 * i, cos, sin, i);
-            theta *= thetaScale;
-        }
+        angles(pos, cos, sin, 0, math);
         for (int h = 0; h < numHeads; h++) {
             int base = off + h * headDim;
             for (int i = 0; i < half; i++) {
@@ -129,8 +131,21 @@ public final class Rope {
         }
     }
 
+    /**
+     * The cos and sin of every rotated pair at position {@code pos}, (ropeDim / 2) values each from
+     * {@code off}: the angles this rope rotates by (the trainer tabulates them from here too).
+     */
+    public void angles(int pos, float[] cos, float[] sin, int off, Transcendentals math) {
+        float theta = pos;
+        for (int i = 0; i < ropeDim / 2; i++) {
+            float extrap = s.freqFactors() == null ? theta : theta / s.freqFactors()[i];
+            angle(extrap, 2 * i, cos, sin, off + i, math);
+            theta *= thetaScale;
+        }
+    }
+
     /** ggml's rope_yarn: the interpolated angle, blended toward the extrapolated one by YaRN's ramp. */
-    private void angle(float thetaExtrap, int i0, float[] cos, float[] sin, int i) {
+    private void angle(float thetaExtrap, int i0, float[] cos, float[] sin, int i, Transcendentals math) {
         float thetaInterp = s.freqScale() * thetaExtrap;
         float theta = thetaInterp;
         float mscale = s.attnFactor();
@@ -138,9 +153,9 @@ public final class Rope {
             float y = (i0 / 2 - corrLow) / Math.max(0.001f, corrHigh - corrLow);
             float rampMix = (1 - Math.min(1f, Math.max(0f, y))) * s.extFactor();
             theta = thetaInterp * (1 - rampMix) + thetaExtrap * rampMix;
-            mscale *= 1.0f + 0.1f * (float) Math.log(1.0f / s.freqScale());
+            mscale *= 1.0f + 0.1f * (float) StrictMath.log(1.0f / s.freqScale());
         }
-        cos[i] = (float) Math.cos(theta) * mscale;
-        sin[i] = (float) Math.sin(theta) * mscale;
+        cos[i] = (float) math.cos(theta) * mscale;
+        sin[i] = (float) math.sin(theta) * mscale;
     }
 }

@@ -1,9 +1,11 @@
 package jllm.train.ops;
 
+import jllm.kernel.Transcendentals;
+
 /**
  * Rotary position embedding in the NORM pairing (values 2i and 2i+1 of each head rotate together), the
- * convention of GGUF llama weights; angles are computed exactly as inference's
- * {@link jllm.model.blocks.Rope} (float theta progression) so trained weights load bit-compatibly.
+ * convention of GGUF llama weights; the angles are inference's {@link jllm.model.blocks.Rope}'s own, so
+ * trained weights load bit-compatibly.
  * The backward pass is the inverse rotation.
  */
 public final class Rope {
@@ -21,14 +23,10 @@ public final class Rope {
         int half = headDim / 2;
         cos = new float[contextLength * half];
         sin = new float[contextLength * half];
-        float thetaScale = (float) Math.pow(base, -2.0f / headDim);
+        // the angles of inference's rope (NORM pairs, the whole head rotated, no scaling)
+        jllm.model.blocks.Rope angles = new jllm.model.blocks.Rope(jllm.model.blocks.Rope.Style.NORM, headDim, headDim, base, null);
         for (int pos = 0; pos < contextLength; pos++) {
-            float theta = pos;
-            for (int i = 0; i < half; i++) {
-                cos[pos * half + i] = (float) Math.cos(theta);
-                sin[pos * half + i] = (float) Math.sin(theta);
-                theta *= thetaScale;
-            }
+            angles.angles(pos, cos, sin, pos * half, Transcendentals.FAST);
         }
     }
 

@@ -7,6 +7,7 @@ import jllm.format.ModelFormatException;
 import jllm.model.hf.HfConversion;
 import jllm.model.llama.LlamaArchitecture;
 import jllm.model.qwen2.Qwen2Architecture;
+import jllm.model.qwen3.Qwen3Architecture;
 
 /** Every architecture jllm runs: an explicit list, no reflection. */
 public final class Architectures {
@@ -16,7 +17,8 @@ public final class Architectures {
     /** The supported architectures. */
     public static final List<Architecture> ALL = List.of(
             new LlamaArchitecture(),
-            new Qwen2Architecture());
+            new Qwen2Architecture(),
+            new Qwen3Architecture());
 
     /** The architecture named by {@code general.architecture}. */
     public static Architecture forSource(ModelSource source) {

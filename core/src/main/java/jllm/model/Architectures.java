@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 import jllm.format.ModelFormatException;
 import jllm.model.hf.HfConversion;
 import jllm.model.llama.LlamaArchitecture;
+import jllm.model.phi3.Phi3Architecture;
 import jllm.model.qwen2.Qwen2Architecture;
 
 /** Every architecture jllm runs: an explicit list, no reflection. */
@@ -16,7 +17,8 @@ public final class Architectures {
     /** The supported architectures. */
     public static final List<Architecture> ALL = List.of(
             new LlamaArchitecture(),
-            new Qwen2Architecture());
+            new Qwen2Architecture(),
+            new Phi3Architecture());
 
     /** The architecture named by {@code general.architecture}. */
     public static Architecture forSource(ModelSource source) {

@@ -21,12 +21,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * logits of two prompts and a greedy continuation) loaded from the folder as it is: logits within
  * 1e-3 of transformers' at every position, and the same 24 greedy tokens.
  */
-class HfModelsOracleTest {
+public class HfModelsOracleTest {
     /** The oracle folders of the families jllm runs; one line each. */
     static Stream<String> folders() {
         return Stream.of(
                 "llama-base",
-                "qwen2-base");
+                "qwen2-base",
+                "phi3-base",
+                "phi3-longrope");
     }
 
     private static Kernels kernels;
@@ -56,7 +58,7 @@ class HfModelsOracleTest {
      * reference), and greedy decoding reproduces the reference's 24 tokens.
      */
     @SuppressWarnings("unchecked")
-    static void assertMatchesReference(LanguageModel m, Path dir, String name, double maxAbs) throws Exception {
+    public static void assertMatchesReference(LanguageModel m, Path dir, String name, double maxAbs) throws Exception {
         for (String prompt : List.of("short", "long")) {
             Lgts ref = Lgts.read(dir.resolve(name + "." + prompt + ".lgts"));
             float[] got = m.forward(m.newCache(ref.tokens().length, KvCache.Type.F32), ref.tokens(), LanguageModel.Logits.ALL);

@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 import jllm.format.ModelFormatException;
 import jllm.model.hf.HfConversion;
 import jllm.model.llama.LlamaArchitecture;
+import jllm.model.phi3.Phi3Architecture;
 import jllm.model.qwen2.Qwen2Architecture;
 import jllm.model.qwen3.Qwen3Architecture;
 
@@ -18,7 +19,8 @@ public final class Architectures {
     public static final List<Architecture> ALL = List.of(
             new LlamaArchitecture(),
             new Qwen2Architecture(),
-            new Qwen3Architecture());
+            new Qwen3Architecture(),
+            new Phi3Architecture());
 
     /** The architecture named by {@code general.architecture}. */
     public static Architecture forSource(ModelSource source) {

@@ -28,7 +28,9 @@ public class HfModelsOracleTest {
                 "llama-base",
                 "qwen2-base",
                 "qwen3-base",
-                "qwen3-tied");
+                "qwen3-tied",
+                "phi3-base",
+                "phi3-longrope");
     }
 
     private static Kernels kernels;

@@ -98,8 +98,9 @@ public final class Attention {
         int kvDim = spec.kvDim();
         for (int i = 0; i < p.n(); i++) {
             if (rope != null) {
-                rope.apply(q, i * qDim, spec.numHeads(), p.pos(i), kernels.math());
-                rope.apply(k, i * kvDim, spec.numKvHeads(), p.pos(i), kernels.math());
+                Rope r = rope.forContext(p.cache(i).maxContext());
+                r.apply(q, i * qDim, spec.numHeads(), p.pos(i), kernels.math());
+                r.apply(k, i * kvDim, spec.numKvHeads(), p.pos(i), kernels.math());
             }
             p.cache(i).store(layer, p.pos(i), k, i * kvDim, v, i * kvDim);
         }

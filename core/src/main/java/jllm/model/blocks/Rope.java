@@ -12,6 +12,9 @@ import jllm.kernel.Transcendentals;
  * weights and llama2.c expect; {@link Style#NEOX} rotates (i, i + ropeDim/2), as Hugging Face weights,
  * qwen2 and most later families expect. With {@code ropeDim < headDim} (partial rotary) the values past
  * ropeDim pass through unchanged.
+ *
+ * <p>LongRoPE (Phi-3, Phi-4-mini) has two sets of frequency factors: a rope made with the short ones
+ * carries the long ones as {@link #withLongContext}, and {@link #forContext} picks per sequence.
  */
 public final class Rope {
 
@@ -61,6 +64,8 @@ public final class Rope {
     private final Scaling s;
     private final float corrLow;  // YaRN ramp start (pair dimension)
     private final float corrHigh; // YaRN ramp end
+    private final Rope longContext; // LongRoPE: the rope of sequences longer than origContext, or null
+    private final int origContext;
 
     /**
      * @param style       pairing
@@ -75,6 +80,10 @@ public final class Rope {
 
     /** Rope with any scaling. */
     public Rope(Style style, int headDim, int ropeDim, Scaling scaling) {
+        this(style, headDim, ropeDim, scaling, null, 0);
+    }
+
+    private Rope(Style style, int headDim, int ropeDim, Scaling scaling, Rope longContext, int origContext) {
         if (ropeDim > headDim || ropeDim % 2 != 0 || ropeDim <= 0) {
             throw new IllegalArgumentException("rope dimension " + ropeDim + " must be even, positive and at most " + headDim);
         }
@@ -86,6 +95,8 @@ public final class Rope {
         this.headDim = headDim;
         this.ropeDim = ropeDim;
         this.s = scaling;
+        this.longContext = longContext;
+        this.origContext = origContext;
         this.thetaScale = (float) StrictMath.pow(scaling.base(), -2.0f / ropeDim); // once, the same everywhere
         // ggml_rope_yarn_corr_dims: the pair dimensions where betaFast and betaSlow rotations fit the context
         if (scaling.extFactor() != 0f) {
@@ -104,6 +115,28 @@ public final class Rope {
     /** Values per head that are rotated. */
     public int ropeDim() {
         return ropeDim;
+    }
+
+    /**
+     * LongRoPE: this rope (made with the short factors) for sequences whose context holds at most
+     * {@code origContext} positions, {@code longRope} (the long factors) for longer ones.
+     */
+    public Rope withLongContext(int origContext, Rope longRope) {
+        if (origContext <= 0 || longRope.style != style || longRope.headDim != headDim || longRope.ropeDim != ropeDim) {
+            throw new IllegalArgumentException("a long-context rope must rotate the same values, after a positive context");
+        }
+        return new Rope(style, headDim, ropeDim, s, longRope, origContext);
+    }
+
+    /**
+     * The rope of a sequence whose cache holds at most {@code maxContext} positions: with LongRoPE the
+     * long factors when that exceeds the original context, as llama.cpp chooses (by the context size,
+     * {@code n_ctx_per_seq > n_ctx_orig}). transformers chooses by the length reached so far, so a
+     * sequence growing past the original context mixes keys rotated both ways; here every key of a
+     * sequence is rotated alike, and short sequences in short caches match transformers exactly.
+     */
+    public Rope forContext(int maxContext) {
+        return longContext != null && maxContext > origContext ? longContext : this;
     }
 
     /** Rotates {@code numHeads} heads stored one after another at {@code off} for position {@code pos}. */

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import jllm.SharedData;
 import jllm.kernel.Kernels;
 import jllm.model.Architectures;
-import jllm.model.HfFolders;
+import jllm.model.Transformers4Config;
 import jllm.model.HfModelsOracleTest;
 import jllm.model.LanguageModel;
 import jllm.model.ModelSource;
@@ -27,7 +27,7 @@ class Qwen3ConfigStylesTest {
     @ParameterizedTest
     @ValueSource(strings = {"qwen3-base", "qwen3-tied"})
     void transformers4ConfigMatchesTransformers(String name, @TempDir Path tmp) throws Exception {
-        Path dir = HfFolders.transformers4Copy(SharedData.require("testdata/hf-models/" + name), tmp);
+        Path dir = Transformers4Config.copy(SharedData.require("testdata/hf-models/" + name), tmp.resolve(name), cfg -> { });
         assertThat(Files.readString(dir.resolve("config.json"))).contains("\"rope_theta\": 1000000.0")
                 .doesNotContain("rope_parameters");
         try (Kernels kernels = Kernels.best(); ModelSource src = ModelSources.safetensors(dir)) {

@@ -26,7 +26,10 @@ class HfModelsOracleTest {
     static Stream<String> folders() {
         return Stream.of(
                 "llama-base",
-                "qwen2-base");
+                "qwen2-base",
+                "granite-base",
+                "smollm3-base",
+                "olmo2-base");
     }
 
     private static Kernels kernels;

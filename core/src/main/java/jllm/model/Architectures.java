@@ -4,11 +4,14 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import jllm.format.ModelFormatException;
+import jllm.model.granite.GraniteArchitecture;
 import jllm.model.hf.HfConversion;
 import jllm.model.llama.LlamaArchitecture;
+import jllm.model.olmo2.Olmo2Architecture;
 import jllm.model.phi3.Phi3Architecture;
 import jllm.model.qwen2.Qwen2Architecture;
 import jllm.model.qwen3.Qwen3Architecture;
+import jllm.model.smollm3.SmolLM3Architecture;
 
 /** Every architecture jllm runs: an explicit list, no reflection. */
 public final class Architectures {
@@ -20,7 +23,10 @@ public final class Architectures {
             new LlamaArchitecture(),
             new Qwen2Architecture(),
             new Qwen3Architecture(),
-            new Phi3Architecture());
+            new Phi3Architecture(),
+            new GraniteArchitecture(),
+            new SmolLM3Architecture(),
+            new Olmo2Architecture());
 
     /** The architecture named by {@code general.architecture}. */
     public static Architecture forSource(ModelSource source) {

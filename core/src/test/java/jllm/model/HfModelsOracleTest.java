@@ -30,7 +30,10 @@ public class HfModelsOracleTest {
                 "qwen3-base",
                 "qwen3-tied",
                 "phi3-base",
-                "phi3-longrope");
+                "phi3-longrope",
+                "granite-base",
+                "smollm3-base",
+                "olmo2-base");
     }
 
     private static Kernels kernels;

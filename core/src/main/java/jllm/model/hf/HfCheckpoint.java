@@ -96,6 +96,19 @@ public final class HfCheckpoint {
         }
     }
 
+    /**
+     * The keys of the converter's {@code LlamaModel}, which the families derived from it (granite,
+     * smollm3) write too: {@link #commonKeys}, {@code vocab_size}, and {@code rope.dimension_count}
+     * ({@code head_dim}, else hidden_size / num_attention_heads). Rope scaling is the family's.
+     */
+    public static void llamaKeys(HfConfig c, GgufKeys k, String arch) {
+        commonKeys(c, k, arch);
+        if (c.has("vocab_size")) {
+            k.u32(arch + ".vocab_size", c.integer("vocab_size"));
+        }
+        k.u32(arch + ".rope.dimension_count", c.integer("head_dim", c.integer("hidden_size") / c.integer("num_attention_heads")));
+    }
+
     /** A computed F32 tensor (rope factors and the like). */
     public static Tensor floats(String name, float[] values) {
         return Tensor.ofFloats(name, Shape.of(values.length), values);

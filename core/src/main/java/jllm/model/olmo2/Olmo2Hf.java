@@ -1,0 +1,36 @@
+package jllm.model.olmo2;
+
+import java.util.List;
+
+import jllm.model.hf.GgufKeys;
+import jllm.model.hf.HfCheckpoint;
+import jllm.model.hf.HfConfig;
+import jllm.model.hf.HfConversion;
+import jllm.model.hf.HfNames;
+
+/**
+ * OLMo 2 checkpoints ({@code Olmo2ForCausalLM}) as llama.cpp's {@code Olmo2Model} converter writes them:
+ * the common keys, and the norms after attention and feed-forward under their post-norm names. No
+ * permutation (NEOX rope).
+ */
+final class Olmo2Hf implements HfConversion {
+    @Override
+    public List<String> modelTypes() {
+        return List.of("olmo2");
+    }
+
+    @Override
+    public void metadata(HfConfig c, GgufKeys k) {
+        HfCheckpoint.commonKeys(c, k, "olmo2");
+        String type = c.rope("full_attention", 10000).type();
+        if (!type.equals("default")) {
+            throw c.error("rope_scaling", "rope scaling type \"" + type + "\" is not supported for olmo2");
+        }
+    }
+
+    @Override
+    public HfNames names() {
+        return HfNames.standard().with("post_attention_layernorm", "post_attention_norm")
+                .with("post_feedforward_layernorm", "post_ffw_norm");
+    }
+}

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import jllm.format.ModelFormatException;
+import jllm.model.gemma2.Gemma2Architecture;
+import jllm.model.gemma3.Gemma3Architecture;
 import jllm.model.hf.HfConversion;
 import jllm.model.llama.LlamaArchitecture;
 import jllm.model.qwen2.Qwen2Architecture;
@@ -16,7 +18,9 @@ public final class Architectures {
     /** The supported architectures. */
     public static final List<Architecture> ALL = List.of(
             new LlamaArchitecture(),
-            new Qwen2Architecture());
+            new Qwen2Architecture(),
+            new Gemma2Architecture(),
+            new Gemma3Architecture());
 
     /** The architecture named by {@code general.architecture}. */
     public static Architecture forSource(ModelSource source) {

@@ -21,12 +21,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * logits of two prompts and a greedy continuation) loaded from the folder as it is: logits within
  * 1e-3 of transformers' at every position, and the same 24 greedy tokens.
  */
-class HfModelsOracleTest {
+public class HfModelsOracleTest {
     /** The oracle folders of the families jllm runs; one line each. */
     static Stream<String> folders() {
         return Stream.of(
                 "llama-base",
-                "qwen2-base");
+                "qwen2-base",
+                "gemma2-base",
+                "gemma3-text-base",
+                "gemma3-text-scaled");
     }
 
     private static Kernels kernels;
@@ -51,12 +54,19 @@ class HfModelsOracleTest {
         }
     }
 
+    /** Loads {@code src} (with kernels of its own) and checks it as the next method does, within 1e-3. */
+    public static void assertMatchesReference(ModelSource src, Path dir, String name) throws Exception {
+        try (Kernels k = Kernels.best()) {
+            assertMatchesReference(Architectures.forSource(src).load(src, k), dir, name, 1e-3);
+        }
+    }
+
     /**
      * Teacher-forced logits of both prompts within {@code maxAbs} of transformers' (F32 KV cache, as the
      * reference), and greedy decoding reproduces the reference's 24 tokens.
      */
     @SuppressWarnings("unchecked")
-    static void assertMatchesReference(LanguageModel m, Path dir, String name, double maxAbs) throws Exception {
+    public static void assertMatchesReference(LanguageModel m, Path dir, String name, double maxAbs) throws Exception {
         for (String prompt : List.of("short", "long")) {
             Lgts ref = Lgts.read(dir.resolve(name + "." + prompt + ".lgts"));
             float[] got = m.forward(m.newCache(ref.tokens().length, KvCache.Type.F32), ref.tokens(), LanguageModel.Logits.ALL);

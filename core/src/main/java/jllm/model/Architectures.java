@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import jllm.format.ModelFormatException;
+import jllm.model.gemma2.Gemma2Architecture;
+import jllm.model.gemma3.Gemma3Architecture;
 import jllm.model.granite.GraniteArchitecture;
 import jllm.model.hf.HfConversion;
 import jllm.model.llama.LlamaArchitecture;
@@ -26,7 +28,9 @@ public final class Architectures {
             new Phi3Architecture(),
             new GraniteArchitecture(),
             new SmolLM3Architecture(),
-            new Olmo2Architecture());
+            new Olmo2Architecture(),
+            new Gemma2Architecture(),
+            new Gemma3Architecture());
 
     /** The architecture named by {@code general.architecture}. */
     public static Architecture forSource(ModelSource source) {

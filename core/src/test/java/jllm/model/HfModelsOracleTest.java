@@ -33,7 +33,10 @@ public class HfModelsOracleTest {
                 "phi3-longrope",
                 "granite-base",
                 "smollm3-base",
-                "olmo2-base");
+                "olmo2-base",
+                "gemma2-base",
+                "gemma3-text-base",
+                "gemma3-text-scaled");
     }
 
     private static Kernels kernels;
@@ -55,6 +58,13 @@ public class HfModelsOracleTest {
         try (ModelSource src = ModelSources.safetensors(dir)) {
             LanguageModel m = Architectures.forSource(src).load(src, kernels);
             assertMatchesReference(m, dir, name, 1e-3);
+        }
+    }
+
+    /** Loads {@code src} (with kernels of its own) and checks it as the next method does, within 1e-3. */
+    public static void assertMatchesReference(ModelSource src, Path dir, String name) throws Exception {
+        try (Kernels k = Kernels.best()) {
+            assertMatchesReference(Architectures.forSource(src).load(src, k), dir, name, 1e-3);
         }
     }
 

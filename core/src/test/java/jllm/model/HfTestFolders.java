@@ -1,11 +1,14 @@
 package jllm.model;
 
+import jllm.format.gguf.GgufWriter;
+
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
 import jllm.SharedData;
 import jllm.format.gguf.GgufMetadata;
+import jllm.format.gguf.GgufWriter;
 import jllm.format.json.Json;
 import jllm.kernel.Kernels;
 import jllm.model.hf.GgufKeys;
@@ -53,5 +56,17 @@ public final class HfTestFolders {
         Tensor embd = Tensor.ofFloats(TensorName.TOKEN_EMBD.global(), Shape.of(dim, vocab), new float[vocab * dim]);
         return new ModelSource("gguf", Path.of(metadata.file()), metadata, Map.of(embd.name(), embd), Optional.empty(), () -> {
         });
+    }
+
+    /**
+     * Writes the Hugging Face folder as a GGUF file (metadata and tensors as jllm converts them, F32
+     * tensors kept; a placeholder tokenizer), so tests can load the converted file. Returns {@code out}.
+     */
+    public static Path asGguf(Path folder, Path out) {
+        try (ModelSource src = ModelSources.safetensors(folder)) {
+            GgufExport.write(src, Optional.of(GgufWriter.builder().putString("tokenizer.ggml.model", "gpt2").metadata()),
+                    Optional.empty(), out);
+        }
+        return out;
     }
 }

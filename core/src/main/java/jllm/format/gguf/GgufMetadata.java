@@ -145,6 +145,11 @@ public final class GgufMetadata {
         });
     }
 
+    /** An array of BOOL. */
+    public Optional<boolean[]> boolArray(String key) {
+        return array(key, "an array of BOOL", GgufValueType.BOOL).map(a -> a.bools().clone());
+    }
+
     /** An array of integers (any integer element type), as longs. */
     public Optional<long[]> integerArray(String key) {
         return array(key, "an array of integers", GgufValueType.UINT8, GgufValueType.INT8, GgufValueType.UINT16,

@@ -146,6 +146,15 @@ public final class Pass {
         }
     }
 
+    /**
+     * Adds a sublayer's output (n, dim), RMS-normalized row by row in place, to the residual stream: a
+     * post-norm (Gemma 2 and 3, OLMo 2).
+     */
+    public void addNormed(float[] y, float[] weight, float eps) {
+        RmsNorm.applyRows(y, y, weight, dim, n(), eps);
+        add(y);
+    }
+
     /** Adds a sublayer's output (n, dim) times {@code scale} to the residual stream. */
     public void add(float[] y, float scale) {
         int size = n() * dim;

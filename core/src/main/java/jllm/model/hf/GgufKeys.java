@@ -54,6 +54,12 @@ public final class GgufKeys {
         return this;
     }
 
+    /** An array of bools (llama.cpp writes per-layer flags so, e.g. which layers slide). */
+    public GgufKeys bools(String key, boolean[] v) {
+        values.put(key, new GgufValue(GgufValueType.ARRAY, new GgufValue.GgufArray(GgufValueType.BOOL, null, null, v.clone(), null, null)));
+        return this;
+    }
+
     /** An array of strings. */
     public GgufKeys strs(String key, List<String> v) {
         values.put(key, new GgufValue(GgufValueType.ARRAY, new GgufValue.GgufArray(GgufValueType.STRING, null, null, null, List.copyOf(v), null)));

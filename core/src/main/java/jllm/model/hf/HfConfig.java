@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import jllm.format.ModelFormatException;
 import jllm.format.json.Json;
+import jllm.model.HyperParams;
 
 /**
  * A Hugging Face {@code config.json}, read with typed, checked accessors. Rope settings come in two
@@ -121,6 +122,31 @@ public final class HfConfig {
             return Optional.of(out);
         }
         throw error(key, "not a list (found " + shown(m.get(key)) + ")");
+    }
+
+    /**
+     * Which of {@code numLayers} layers use sliding-window attention: {@code layer_types} when given
+     * ("sliding_attention" or "full_attention" per layer), else every layer but the last of each
+     * {@code period}, as transformers fills {@code layer_types} in.
+     */
+    public boolean[] slidingLayers(int numLayers, int period) {
+        Optional<List<String>> types = strings("layer_types");
+        if (types.isEmpty()) {
+            return HyperParams.periodic(numLayers, period);
+        }
+        if (types.get().size() != numLayers) {
+            throw error("layer_types", types.get().size() + " layer types for " + numLayers + " layers");
+        }
+        boolean[] sliding = new boolean[numLayers];
+        for (int i = 0; i < numLayers; i++) {
+            sliding[i] = switch (types.get().get(i)) {
+                case "sliding_attention" -> true;
+                case "full_attention" -> false;
+                default -> throw error("layer_types", "layer " + i + " has type \"" + types.get().get(i)
+                        + "\" (expected sliding_attention or full_attention)");
+            };
+        }
+        return sliding;
     }
 
     /** An optional list of numbers (e.g. LongRoPE's factors). */

@@ -30,15 +30,27 @@ public interface HfConversion {
     }
 
     /**
+     * What the converter adds to every norm weight (a GGUF name ending in {@code norm.weight}): 1 for
+     * Gemma, whose RMSNorm multiplies by {@code 1 + w} where GGUF's multiplies by {@code w}; 0 for most.
+     */
+    default float normShift() {
+        return 0f;
+    }
+
+    /**
      * Whether the values of a tensor (by GGUF name) change on the way, as Gemma's norm weights gain 1.
      * Such tensors are small; they are decoded to floats and passed to {@link #transform}.
      */
     default boolean transforms(String ggufName) {
-        return false;
+        return normShift() != 0f && ggufName.endsWith("norm.weight");
     }
 
-    /** Changes the values of a tensor for which {@link #transforms} holds, in place. */
+    /** Changes the values of a tensor for which {@link #transforms} holds, in place (by default the norm shift). */
     default void transform(String ggufName, float[] values) {
+        float shift = normShift();
+        for (int i = 0; i < values.length; i++) {
+            values[i] += shift; // in float32, as the converter adds to a float32 torch tensor
+        }
     }
 
     /** Tensors the converter computes from the config (Llama 3.1's rope_freqs, Phi-3's LongRoPE factors). */

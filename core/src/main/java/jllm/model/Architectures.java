@@ -22,15 +22,15 @@ public final class Architectures {
 
     /** The supported architectures. */
     public static final List<Architecture> ALL = List.of(
-            new LlamaArchitecture(),
-            new Qwen2Architecture(),
-            new Qwen3Architecture(),
-            new Phi3Architecture(),
-            new GraniteArchitecture(),
-            new SmolLM3Architecture(),
-            new Olmo2Architecture(),
-            new Gemma2Architecture(),
-            new Gemma3Architecture());
+            LlamaArchitecture.FAMILY,
+            Qwen2Architecture.FAMILY,
+            Qwen3Architecture.FAMILY,
+            Phi3Architecture.FAMILY,
+            GraniteArchitecture.FAMILY,
+            SmolLM3Architecture.FAMILY,
+            Olmo2Architecture.FAMILY,
+            Gemma2Architecture.FAMILY,
+            Gemma3Architecture.FAMILY);
 
     /** The architecture named by {@code general.architecture}. */
     public static Architecture forSource(ModelSource source) {

@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import jllm.kernel.Kernels;
 import jllm.model.Architecture;
+import jllm.model.Family;
 import jllm.model.LanguageModel;
 import jllm.model.ModelInfo;
 import jllm.model.ModelSource;
@@ -13,16 +14,21 @@ import jllm.model.Transformer;
 import jllm.model.blocks.Attention;
 import jllm.model.blocks.Glu;
 import jllm.model.blocks.Rope;
-import jllm.model.hf.HfConversion;
 
 /**
  * The gemma2 architecture (Gemma 2): embeddings scaled by sqrt(dim), RMSNorm before and after both
  * attention and a GeGLU feed-forward, attention and final logits soft-capped, and a sliding window on
  * alternate layers (the even ones).
  */
-public final class Gemma2Architecture implements Architecture {
-    @Override
-    public LanguageModel load(ModelSource source, Kernels kernels) {
+public final class Gemma2Architecture {
+    /** The family, as the registry lists it. */
+    public static final Architecture FAMILY = new Family(Gemma2Config.ARCH, source -> Gemma2Config.from(source).info(),
+            Gemma2Architecture::details, Gemma2Architecture::load, Optional.of(new Gemma2Hf()));
+
+    private Gemma2Architecture() {
+    }
+
+    static LanguageModel load(ModelSource source, Kernels kernels) {
         Gemma2Config c = Gemma2Config.from(source);
         ModelInfo i = c.info();
         Attention.Spec spec = Attention.Spec.of(i.numHeads(), i.numKvHeads(), i.headDim()).withScale(c.attnScale())
@@ -42,29 +48,13 @@ public final class Gemma2Architecture implements Architecture {
         }, kernels);
     }
 
-    @Override
-    public ModelInfo info(ModelSource source) {
-        return Gemma2Config.from(source).info();
-    }
-
-    @Override
-    public Optional<HfConversion> hf() {
-        return Optional.of(new Gemma2Hf());
-    }
-
-    @Override
-    public String name() {
-        return Gemma2Config.ARCH;
-    }
-
-    @Override
-    public Map<String, String> details(ModelSource source) {
+    static Map<String, String> details(ModelSource source) {
         Gemma2Config c = Gemma2Config.from(source);
         Map<String, String> d = new LinkedHashMap<>();
-        d.put("attention scale", Float.toString(c.attnScale()));
-        d.put("attention soft-cap", Float.toString(c.attnSoftCap()));
-        d.put("final logit soft-cap", Float.toString(c.finalSoftCap()));
-        d.put("sliding window", c.window() + " on layers " + java.util.stream.IntStream.range(0, c.sliding().length)
+        d.put("attnScale", Float.toString(c.attnScale()));
+        d.put("attnSoftCap", Float.toString(c.attnSoftCap()));
+        d.put("finalSoftCap", Float.toString(c.finalSoftCap()));
+        d.put("slidingWindow", c.window() + " on layers " + java.util.stream.IntStream.range(0, c.sliding().length)
                 .filter(l -> c.sliding()[l]).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(",")));
         return d;
     }

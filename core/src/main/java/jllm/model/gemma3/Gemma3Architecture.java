@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import jllm.kernel.Kernels;
 import jllm.model.Architecture;
+import jllm.model.Family;
 import jllm.model.LanguageModel;
 import jllm.model.ModelInfo;
 import jllm.model.ModelSource;
@@ -14,7 +15,6 @@ import jllm.model.blocks.Attention;
 import jllm.model.blocks.Glu;
 import jllm.model.blocks.RmsNorm;
 import jllm.model.blocks.Rope;
-import jllm.model.hf.HfConversion;
 
 /**
  * The gemma3 architecture (Gemma 3's text model): embeddings scaled by sqrt(dim), RMSNorm before and
@@ -22,19 +22,15 @@ import jllm.model.hf.HfConversion;
  * layer: local ones (a sliding window, rope base 10k) and global ones (every position, rope base 1M,
  * linearly scaled rope in the long-context sizes).
  */
-public final class Gemma3Architecture implements Architecture {
-    @Override
-    public String name() {
-        return Gemma3Config.ARCH;
+public final class Gemma3Architecture {
+    /** The family, as the registry lists it. */
+    public static final Architecture FAMILY = new Family(Gemma3Config.ARCH, source -> Gemma3Config.from(source).info(),
+            Gemma3Architecture::details, Gemma3Architecture::load, Optional.of(new Gemma3Hf()));
+
+    private Gemma3Architecture() {
     }
 
-    @Override
-    public Optional<HfConversion> hf() {
-        return Optional.of(new Gemma3Hf());
-    }
-
-    @Override
-    public LanguageModel load(ModelSource source, Kernels kernels) {
+    static LanguageModel load(ModelSource source, Kernels kernels) {
         Gemma3Config c = Gemma3Config.from(source);
         ModelInfo i = c.info();
         int hd = i.headDim();
@@ -59,26 +55,20 @@ public final class Gemma3Architecture implements Architecture {
         }, kernels);
     }
 
-    @Override
-    public ModelInfo info(ModelSource source) {
-        return Gemma3Config.from(source).info();
-    }
-
-    @Override
-    public Map<String, String> details(ModelSource source) {
+    static Map<String, String> details(ModelSource source) {
         Gemma3Config c = Gemma3Config.from(source);
         StringBuilder kinds = new StringBuilder();
         for (boolean local : c.sliding()) {
             kinds.append(local ? 'L' : 'G');
         }
         Map<String, String> d = new LinkedHashMap<>();
-        d.put("layers (Local/Global)", kinds.toString());
-        d.put("local window", Integer.toString(c.window()));
-        d.put("local rope base", Float.toString(c.localTheta()));
-        d.put("global rope linear scale", Float.toString(c.globalScale()));
-        d.put("attention scale", Float.toString(c.attnScale()));
+        d.put("layerKinds", kinds.toString());
+        d.put("slidingWindow", Integer.toString(c.window()));
+        d.put("localRopeTheta", Float.toString(c.localTheta()));
+        d.put("globalRopeScale", Float.toString(c.globalScale()));
+        d.put("attnScale", Float.toString(c.attnScale()));
         if (c.finalSoftCap() != 0f) {
-            d.put("final logit soft-cap", Float.toString(c.finalSoftCap()));
+            d.put("finalSoftCap", Float.toString(c.finalSoftCap()));
         }
         return d;
     }

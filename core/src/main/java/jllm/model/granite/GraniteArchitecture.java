@@ -1,10 +1,10 @@
 package jllm.model.granite;
 
-import java.util.Map;
 import java.util.Optional;
 
 import jllm.kernel.Kernels;
 import jllm.model.Architecture;
+import jllm.model.Family;
 import jllm.model.LanguageModel;
 import jllm.model.ModelInfo;
 import jllm.model.ModelSource;
@@ -13,20 +13,20 @@ import jllm.model.blocks.Attention;
 import jllm.model.blocks.Glu;
 import jllm.model.blocks.PreNormWeights;
 import jllm.model.blocks.Rope;
-import jllm.model.hf.HfConversion;
 
 /**
  * The granite architecture (IBM Granite 3.x dense models): llama's pre-norm layer, with the embeddings,
  * the attention scores, each sublayer's output and the logits scaled by the model's multipliers.
  */
-public final class GraniteArchitecture implements Architecture {
-    @Override
-    public String name() {
-        return "granite";
+public final class GraniteArchitecture {
+    /** The family, as the registry lists it. */
+    public static final Architecture FAMILY = new Family("granite", source -> GraniteConfig.from(source).info(),
+            source -> GraniteConfig.from(source).details(), GraniteArchitecture::load, Optional.of(new GraniteHf()));
+
+    private GraniteArchitecture() {
     }
 
-    @Override
-    public LanguageModel load(ModelSource source, Kernels kernels) {
+    static LanguageModel load(ModelSource source, Kernels kernels) {
         GraniteConfig c = GraniteConfig.from(source);
         ModelInfo i = c.info();
         Attention.Spec spec = Attention.Spec.of(i.numHeads(), i.numKvHeads(), i.headDim()).withScale(c.attentionScale());
@@ -44,18 +44,4 @@ public final class GraniteArchitecture implements Architecture {
         }, kernels);
     }
 
-    @Override
-    public ModelInfo info(ModelSource source) {
-        return GraniteConfig.from(source).info();
-    }
-
-    @Override
-    public Map<String, String> details(ModelSource source) {
-        return GraniteConfig.from(source).details();
-    }
-
-    @Override
-    public Optional<HfConversion> hf() {
-        return Optional.of(new GraniteHf());
-    }
 }

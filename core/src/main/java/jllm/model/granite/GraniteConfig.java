@@ -47,12 +47,12 @@ public record GraniteConfig(ModelInfo info, int ropeDim, Rope.Style ropeStyle, R
     /** The scales for {@code jllm inspect}. */
     Map<String, String> details() {
         Map<String, String> d = new LinkedHashMap<>();
-        d.put("embedding scale", Float.toString(embeddingScale));
-        d.put("attention scale", Float.toString(attentionScale));
-        d.put("residual scale", Float.toString(residualScale));
-        d.put("logits divided by", Float.toString(logitDivisor));
+        d.put("embeddingScale", Float.toString(embeddingScale));
+        d.put("attnScale", Float.toString(attentionScale));
+        d.put("residualScale", Float.toString(residualScale));
+        d.put("logitDivisor", Float.toString(logitDivisor));
         if (ropeScaling.freqScale() != 1f) {
-            d.put("rope linear scaling", Float.toString(1f / ropeScaling.freqScale()));
+            d.put("ropeLinearScale", Float.toString(1f / ropeScaling.freqScale()));
         }
         return d;
     }

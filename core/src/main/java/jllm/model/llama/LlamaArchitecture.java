@@ -1,32 +1,29 @@
 package jllm.model.llama;
 
+import java.util.Map;
+
 import java.util.Optional;
 
 import jllm.kernel.Kernels;
 import jllm.model.Architecture;
+import jllm.model.Family;
 import jllm.model.LanguageModel;
-import jllm.model.ModelInfo;
 import jllm.model.ModelSource;
 import jllm.model.Transformer;
 import jllm.model.blocks.Attention;
 import jllm.model.blocks.Glu;
 import jllm.model.blocks.Rope;
-import jllm.model.hf.HfConversion;
 
 /** The llama architecture: Llama 2 and 3.x, Mistral, SmolLM, llama2.c checkpoints. */
-public final class LlamaArchitecture implements Architecture {
-    @Override
-    public String name() {
-        return "llama";
+public final class LlamaArchitecture {
+    /** The family, as the registry lists it. */
+    public static final Architecture FAMILY = new Family("llama", source -> LlamaConfig.from(source).info(),
+            s -> Map.of(), LlamaArchitecture::load, Optional.of(new LlamaHf()));
+
+    private LlamaArchitecture() {
     }
 
-    @Override
-    public ModelInfo info(ModelSource source) {
-        return LlamaConfig.from(source).info();
-    }
-
-    @Override
-    public LanguageModel load(ModelSource source, Kernels kernels) {
+    static LanguageModel load(ModelSource source, Kernels kernels) {
         LlamaConfig c = LlamaConfig.from(source);
         LlamaWeights w = LlamaWeights.load(source, c, kernels);
         Rope rope = new Rope(c.ropeStyle(), c.headDim(), c.ropeDim(), c.ropeTheta(), w.ropeFreqs());
@@ -40,8 +37,4 @@ public final class LlamaArchitecture implements Architecture {
         }, kernels);
     }
 
-    @Override
-    public Optional<HfConversion> hf() {
-        return Optional.of(new LlamaHf());
-    }
 }

@@ -1,9 +1,12 @@
 package jllm.model.olmo2;
 
+import java.util.Map;
+
 import java.util.Optional;
 
 import jllm.kernel.Kernels;
 import jllm.model.Architecture;
+import jllm.model.Family;
 import jllm.model.LanguageModel;
 import jllm.model.ModelInfo;
 import jllm.model.ModelSource;
@@ -12,21 +15,21 @@ import jllm.model.blocks.Attention;
 import jllm.model.blocks.Glu;
 import jllm.model.blocks.RmsNorm;
 import jllm.model.blocks.Rope;
-import jllm.model.hf.HfConversion;
 
 /**
  * The olmo2 architecture (OLMo 2): each sublayer reads the residual stream as it is and is normalized
  * after, before its residual add; q and k are normalized over all heads together, then rotated
  * (NEOX pairs).
  */
-public final class Olmo2Architecture implements Architecture {
-    @Override
-    public String name() {
-        return "olmo2";
+public final class Olmo2Architecture {
+    /** The family, as the registry lists it. */
+    public static final Architecture FAMILY = new Family("olmo2", Olmo2Architecture::info,
+            s -> Map.of(), Olmo2Architecture::load, Optional.of(new Olmo2Hf()));
+
+    private Olmo2Architecture() {
     }
 
-    @Override
-    public ModelInfo info(ModelSource source) {
+    static ModelInfo info(ModelSource source) {
         ModelInfo c = ModelInfo.read(source, "olmo2", 4096, 1e-6f, 10000f);
         // OLMo 3 files (arch olmo2) add sliding-window layers; jllm runs OLMo 2's full attention only
         int window = source.metadata().intIn("olmo2.attention.sliding_window", 0, Integer.MAX_VALUE).orElse(0);
@@ -36,8 +39,7 @@ public final class Olmo2Architecture implements Architecture {
         return c;
     }
 
-    @Override
-    public LanguageModel load(ModelSource source, Kernels kernels) {
+    static LanguageModel load(ModelSource source, Kernels kernels) {
         ModelInfo c = info(source);
         Attention.Spec spec = Attention.Spec.of(c.numHeads(), c.numKvHeads(), c.headDim());
         Olmo2Weights w = Olmo2Weights.load(source, c, spec, kernels);
@@ -62,8 +64,4 @@ public final class Olmo2Architecture implements Architecture {
         }, kernels);
     }
 
-    @Override
-    public Optional<HfConversion> hf() {
-        return Optional.of(new Olmo2Hf());
-    }
 }

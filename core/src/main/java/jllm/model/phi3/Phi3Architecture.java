@@ -6,8 +6,8 @@ import java.util.Optional;
 
 import jllm.kernel.Kernels;
 import jllm.model.Architecture;
+import jllm.model.Family;
 import jllm.model.LanguageModel;
-import jllm.model.ModelInfo;
 import jllm.model.ModelSource;
 import jllm.model.TensorName;
 import jllm.model.Transformer;
@@ -15,37 +15,31 @@ import jllm.model.blocks.Attention;
 import jllm.model.blocks.AttentionWeights;
 import jllm.model.blocks.Glu;
 import jllm.model.blocks.Rope;
-import jllm.model.hf.HfConversion;
 
 /**
  * The phi3 architecture (Phi-3, Phi-3.5, Phi-4, Phi-4-mini): llama's pre-norm layer with fused qkv and
  * gate_up projections, NEOX rope over the first {@code ropeDim} values of each head, and LongRoPE.
  */
-public final class Phi3Architecture implements Architecture {
-    @Override
-    public String name() {
-        return Phi3Config.ARCH;
+public final class Phi3Architecture {
+    /** The family, as the registry lists it. */
+    public static final Architecture FAMILY = new Family(Phi3Config.ARCH, source -> Phi3Config.from(source).info(),
+            Phi3Architecture::details, Phi3Architecture::load, Optional.of(new Phi3Hf()));
+
+    private Phi3Architecture() {
     }
 
-    @Override
-    public ModelInfo info(ModelSource source) {
-        return Phi3Config.from(source).info();
-    }
-
-    @Override
-    public Map<String, String> details(ModelSource source) {
+    static Map<String, String> details(ModelSource source) {
         Phi3Config c = Phi3Config.from(source);
         Map<String, String> d = new LinkedHashMap<>();
-        d.put("rope dimensions", c.ropeDim() + " of " + c.info().headDim());
-        d.put("original context", Integer.toString(c.origContext()));
-        d.put("rope attention factor", Float.toString(c.attnFactor()));
-        d.put("LongRoPE factors", source.optionalTensor(TensorName.ROPE_FACTORS_LONG.global()).isPresent() ? "short and long" : "none");
-        d.put("sliding window", c.window() == 0 ? "none" : Integer.toString(c.window()));
+        d.put("ropeDim", c.ropeDim() + " of " + c.info().headDim());
+        d.put("origContext", Integer.toString(c.origContext()));
+        d.put("ropeAttnFactor", Float.toString(c.attnFactor()));
+        d.put("longRopeFactors", source.optionalTensor(TensorName.ROPE_FACTORS_LONG.global()).isPresent() ? "short and long" : "none");
+        d.put("slidingWindow", c.window() == 0 ? "none" : Integer.toString(c.window()));
         return d;
     }
 
-    @Override
-    public LanguageModel load(ModelSource source, Kernels kernels) {
+    static LanguageModel load(ModelSource source, Kernels kernels) {
         Phi3Config c = Phi3Config.from(source);
         Phi3Weights w = Phi3Weights.load(source, c, kernels);
         Attention attention = new Attention(c.attention(), rope(c, w), kernels);
@@ -75,8 +69,4 @@ public final class Phi3Architecture implements Architecture {
         return rope.withLongContext(c.origContext(), new Rope(Rope.Style.NEOX, headDim, c.ropeDim(), s.withFreqFactors(w.ropeLong())));
     }
 
-    @Override
-    public Optional<HfConversion> hf() {
-        return Optional.of(new Phi3Hf());
-    }
 }

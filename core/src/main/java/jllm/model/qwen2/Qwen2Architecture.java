@@ -1,9 +1,12 @@
 package jllm.model.qwen2;
 
+import java.util.Map;
+
 import java.util.Optional;
 
 import jllm.kernel.Kernels;
 import jllm.model.Architecture;
+import jllm.model.Family;
 import jllm.model.LanguageModel;
 import jllm.model.ModelInfo;
 import jllm.model.ModelSource;
@@ -11,23 +14,18 @@ import jllm.model.Transformer;
 import jllm.model.blocks.Attention;
 import jllm.model.blocks.Glu;
 import jllm.model.blocks.Rope;
-import jllm.model.hf.HfConversion;
 
 /** The qwen2 architecture (Qwen1.5, Qwen2, Qwen2.5): llama's layer with q/k/v biases and NEOX-paired rope. */
-public final class Qwen2Architecture implements Architecture {
-    @Override
-    public String name() {
-        return "qwen2";
+public final class Qwen2Architecture {
+    /** The family, as the registry lists it. */
+    public static final Architecture FAMILY = new Family("qwen2", source -> ModelInfo.read(source, "qwen2", 32768, 1e-6f, 1e6f),
+            s -> Map.of(), Qwen2Architecture::load, Optional.of(new Qwen2Hf()));
+
+    private Qwen2Architecture() {
     }
 
-    @Override
-    public ModelInfo info(ModelSource source) {
-        return ModelInfo.read(source, "qwen2", 32768, 1e-6f, 1e6f);
-    }
-
-    @Override
-    public LanguageModel load(ModelSource source, Kernels kernels) {
-        ModelInfo c = info(source);
+    static LanguageModel load(ModelSource source, Kernels kernels) {
+        ModelInfo c = FAMILY.info(source);
         Attention.Spec spec = Attention.Spec.of(c.numHeads(), c.numKvHeads(), c.headDim());
         Qwen2Weights w = Qwen2Weights.load(source, c, spec, kernels);
         Attention attention = new Attention(spec, new Rope(Rope.Style.NEOX, c.headDim(), c.headDim(), c.ropeTheta(), null), kernels);
@@ -42,8 +40,4 @@ public final class Qwen2Architecture implements Architecture {
         }, kernels);
     }
 
-    @Override
-    public Optional<HfConversion> hf() {
-        return Optional.of(new Qwen2Hf());
-    }
 }

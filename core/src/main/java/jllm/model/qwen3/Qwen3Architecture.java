@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import jllm.kernel.Kernels;
 import jllm.model.Architecture;
+import jllm.model.Family;
 import jllm.model.LanguageModel;
 import jllm.model.ModelInfo;
 import jllm.model.ModelSource;
@@ -13,27 +14,21 @@ import jllm.model.blocks.Attention;
 import jllm.model.blocks.Glu;
 import jllm.model.blocks.RmsNorm;
 import jllm.model.blocks.Rope;
-import jllm.model.hf.HfConversion;
 
 /**
  * The qwen3 architecture (Qwen3 dense models, 0.6B to 32B): pre-norm attention whose queries and keys
  * are RMS-normalized per head before NEOX-paired rope, then SwiGLU. No biases; heads may be wider in
  * total than the residual stream (numHeads * headDim != dim).
  */
-public final class Qwen3Architecture implements Architecture {
+public final class Qwen3Architecture {
+    /** The family, as the registry lists it. */
+    public static final Architecture FAMILY = new Family("qwen3", source -> Qwen3Config.from(source).info(),
+            source -> Map.of("ropeScaling", Qwen3Config.from(source).scalingText()), Qwen3Architecture::load, Optional.of(new Qwen3Hf()));
 
-    @Override
-    public String name() {
-        return "qwen3";
+    private Qwen3Architecture() {
     }
 
-    @Override
-    public Optional<HfConversion> hf() {
-        return Optional.of(new Qwen3Hf());
-    }
-
-    @Override
-    public LanguageModel load(ModelSource source, Kernels kernels) {
+    static LanguageModel load(ModelSource source, Kernels kernels) {
         Qwen3Config c = Qwen3Config.from(source);
         ModelInfo i = c.info();
         Attention.Spec spec = Attention.Spec.of(i.numHeads(), i.numKvHeads(), i.headDim());
@@ -55,13 +50,4 @@ public final class Qwen3Architecture implements Architecture {
         }, kernels);
     }
 
-    @Override
-    public ModelInfo info(ModelSource source) {
-        return Qwen3Config.from(source).info();
-    }
-
-    @Override
-    public Map<String, String> details(ModelSource source) {
-        return Map.of("rope scaling", Qwen3Config.from(source).scalingText());
-    }
 }

@@ -1,10 +1,10 @@
 package jllm.model.smollm3;
 
-import java.util.Map;
 import java.util.Optional;
 
 import jllm.kernel.Kernels;
 import jllm.model.Architecture;
+import jllm.model.Family;
 import jllm.model.LanguageModel;
 import jllm.model.ModelInfo;
 import jllm.model.ModelSource;
@@ -13,30 +13,20 @@ import jllm.model.blocks.Attention;
 import jllm.model.blocks.Glu;
 import jllm.model.blocks.PreNormWeights;
 import jllm.model.blocks.Rope;
-import jllm.model.hf.HfConversion;
 
 /**
  * The smollm3 architecture (SmolLM3): llama's pre-norm layer, where some layers (every fourth in the
  * released models) attend without rotary position embedding.
  */
-public final class SmolLM3Architecture implements Architecture {
-    @Override
-    public String name() {
-        return "smollm3";
+public final class SmolLM3Architecture {
+    /** The family, as the registry lists it. */
+    public static final Architecture FAMILY = new Family("smollm3", source -> SmolLM3Config.from(source).info(),
+            source -> SmolLM3Config.from(source).details(), SmolLM3Architecture::load, Optional.of(new SmolLM3Hf()));
+
+    private SmolLM3Architecture() {
     }
 
-    @Override
-    public ModelInfo info(ModelSource source) {
-        return SmolLM3Config.from(source).info();
-    }
-
-    @Override
-    public Map<String, String> details(ModelSource source) {
-        return SmolLM3Config.from(source).details();
-    }
-
-    @Override
-    public LanguageModel load(ModelSource source, Kernels kernels) {
+    static LanguageModel load(ModelSource source, Kernels kernels) {
         SmolLM3Config c = SmolLM3Config.from(source);
         ModelInfo i = c.info();
         Attention.Spec spec = Attention.Spec.of(i.numHeads(), i.numKvHeads(), i.headDim());
@@ -55,8 +45,4 @@ public final class SmolLM3Architecture implements Architecture {
         }, kernels);
     }
 
-    @Override
-    public Optional<HfConversion> hf() {
-        return Optional.of(new SmolLM3Hf());
-    }
 }

@@ -50,7 +50,7 @@ public record SmolLM3Config(ModelInfo info, int ropeDim, Rope.Style ropeStyle, b
 
     /** The layers without rope, for {@code jllm inspect}. */
     Map<String, String> details() {
-        return Map.of("layers without rope", IntStream.range(0, rope.length).filter(l -> !rope[l])
+        return Map.of("noRopeLayers", IntStream.range(0, rope.length).filter(l -> !rope[l])
                 .mapToObj(Integer::toString).collect(Collectors.joining(", ")));
     }
 }

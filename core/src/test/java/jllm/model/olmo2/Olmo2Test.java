@@ -37,12 +37,12 @@ class Olmo2Test {
                 {"model_type": "olmo2", "hidden_size": 64, "intermediate_size": 160, "num_hidden_layers": 2,
                  "num_attention_heads": 4, "rope_theta": 500000.0}""");
         try (ModelSource s = HfTestFolders.metadataOnly(plain, 16, 64)) {
-            assertThat(new Olmo2Architecture().info(s).ropeTheta()).isEqualTo(500000f);
+            assertThat(Olmo2Architecture.FAMILY.info(s).ropeTheta()).isEqualTo(500000f);
         }
         Map<String, GgufValue> keys = new LinkedHashMap<>(plain.asMap());
         keys.put("olmo2.attention.sliding_window", new GgufValue(GgufValueType.UINT32, 4096L));
         try (ModelSource s = HfTestFolders.metadataOnly(new GgufMetadata("olmo3.gguf", keys), 16, 64)) {
-            assertThatThrownBy(() -> new Olmo2Architecture().info(s)).hasMessageContaining("OLMo 3");
+            assertThatThrownBy(() -> Olmo2Architecture.FAMILY.info(s)).hasMessageContaining("OLMo 3");
         }
     }
 }

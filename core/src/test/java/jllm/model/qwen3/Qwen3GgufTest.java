@@ -36,7 +36,7 @@ class Qwen3GgufTest {
         try (Kernels kernels = Kernels.best(); ModelSource src = ModelSources.gguf(gguf)) {
             assertThat(src.optionalTensor("output.weight")).isEmpty();
             assertThat(src.metadata().integer("qwen3.attention.key_length")).hasValue(24);
-            assertThat(Architectures.forSource(src).details(src)).containsExactly(Map.entry("rope scaling", "none"));
+            assertThat(Architectures.forSource(src).details(src)).containsExactly(Map.entry("ropeScaling", "none"));
             LanguageModel m = Architectures.forSource(src).load(src, kernels);
             assertThat(m.info().qDim()).isEqualTo(96).isNotEqualTo(m.info().dim());
             HfModelsOracleTest.assertMatchesReference(m, dir, "qwen3-tied", 1e-3);

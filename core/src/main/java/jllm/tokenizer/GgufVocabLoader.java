@@ -142,6 +142,15 @@ final class GgufVocabLoader {
 
         /** The family for a {@code tokenizer.ggml.pre} value; unknown values are an error, as in llama.cpp. */
         static BpePre of(String pre, GgufMetadata m) {
+            BpePre p = lookup(pre);
+            if (p == null) {
+                throw m.error("tokenizer.ggml.pre", "unknown pre-tokenizer '" + pre + "'");
+            }
+            return p;
+        }
+
+        /** The family of a {@code tokenizer.ggml.pre} value, or null when jllm does not know it. */
+        static BpePre lookup(String pre) {
             return switch (pre) {
                 case "default", "" -> new BpePre(List.of("[\\p{P}\\$\\+<=>\\^~\\|]+", GPT2, "\\p{N}+",
                         "[0-9][0-9][0-9]"), false, false);
@@ -167,7 +176,7 @@ final class GgufVocabLoader {
                 case "viking" -> new BpePre(List.of(" ?[^(\\s|.,!?…。，、।۔،)]+", "\\p{N}"), false, false);
                 case "tekken" -> new BpePre(List.of(TEKKEN), true, true);
                 case "gpt-4o" -> new BpePre(List.of(GPT4O), false, false);
-                default -> throw m.error("tokenizer.ggml.pre", "unknown pre-tokenizer '" + pre + "'");
+                default -> null;
             };
         }
 

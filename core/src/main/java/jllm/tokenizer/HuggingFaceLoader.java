@@ -40,6 +40,11 @@ final class HuggingFaceLoader {
         return l.build(root, config);
     }
 
+    /** The tokenizer of an already parsed tokenizer.json ({@code file} names it in messages). */
+    static Tokenizer load(Map<String, Object> root, Map<String, Object> config, String file) {
+        return new HuggingFaceLoader(file).build(root, config);
+    }
+
     private Map<String, Object> readObject(Path p) {
         try {
             return Json.parseObject(Files.readString(p), p.toString());

@@ -3,6 +3,7 @@ package jllm.format.gguf;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
@@ -30,7 +31,8 @@ import jllm.tensor.Tensor;
  * table, and the tensor data, each tensor at an offset that is a multiple of the alignment.
  *
  * <p>Tensor data is streamed from the {@link MemorySegment}s given (typically slices of another
- * memory-mapped model file), so writing never holds all tensor data on the heap. Tensors are laid out
+ * memory-mapped model file), or made one at a time while writing ({@link TensorBytes}: a conversion), so
+ * writing never holds all tensor data in memory. Tensors are laid out
  * in the order they were added. The alignment is {@code general.alignment} when that key is set
  * (see {@link Builder#alignment(int)}), else {@value GgufFile#DEFAULT_ALIGNMENT}.
  *
@@ -55,8 +57,19 @@ public final class GgufWriter {
         return new Builder();
     }
 
-    /** One tensor to write: its table entry and where its bytes come from. */
-    private record PendingTensor(String name, GgmlType type, Shape shape, MemorySegment data) {
+    /**
+     * The bytes of a tensor, made when the file is written (a conversion or a quantization), in memory
+     * from {@code arena}, which is closed as soon as the tensor is written: a converter holds one
+     * converted tensor at a time, never the whole model.
+     */
+    @FunctionalInterface
+    public interface TensorBytes {
+        /** Exactly the tensor's bytes, allocated from {@code arena} or a view of memory that outlives it. */
+        MemorySegment make(Arena arena);
+    }
+
+    /** One tensor to write: its table entry, its size and where its bytes come from. */
+    private record PendingTensor(String name, GgmlType type, Shape shape, long bytes, TensorBytes data) {
     }
 
     /** Collects metadata and tensors, then writes them. Not thread-safe; reusable after writing. */
@@ -180,8 +193,26 @@ public final class GgufWriter {
             Objects.requireNonNull(name, "name");
             // the Tensor record checks block alignment of rows and the byte size
             Tensor t = new Tensor(name, type, shape, data);
-            if (tensors.putIfAbsent(name, new PendingTensor(name, t.type(), t.shape(), t.data())) != null) {
-                throw new IllegalArgumentException(name + ": a tensor of this name was already added");
+            return add(new PendingTensor(name, t.type(), t.shape(), data.byteSize(), arena -> data));
+        }
+
+        /**
+         * Adds a tensor whose bytes are made only when the file is written, one tensor at a time
+         * ({@link TensorBytes}); they must be exactly {@code type.bytesFor(shape.elementCount())} long.
+         */
+        public Builder addTensor(String name, GgmlType type, Shape shape, TensorBytes data) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(data, "data");
+            if (shape.cols() % type.blockSize != 0) {
+                throw new IllegalArgumentException(name + ": row length " + shape.cols()
+                        + " is not a multiple of the " + type + " block size " + type.blockSize);
+            }
+            return add(new PendingTensor(name, type, shape, type.bytesFor(shape.elementCount()), data));
+        }
+
+        private Builder add(PendingTensor t) {
+            if (tensors.putIfAbsent(t.name(), t) != null) {
+                throw new IllegalArgumentException(t.name() + ": a tensor of this name was already added");
             }
             return this;
         }
@@ -265,7 +296,7 @@ public final class GgufWriter {
             List<Long> offsets = new ArrayList<>(tensors.size());
             for (PendingTensor t : tensors.values()) {
                 offsets.add(offset);
-                offset = alignUp(offset + t.data().byteSize(), align);
+                offset = alignUp(offset + t.bytes(), align);
             }
             int i = 0;
             for (PendingTensor t : tensors.values()) {
@@ -283,9 +314,15 @@ public final class GgufWriter {
             ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(align, 1 << 16));
             writeZeros(out, zeros, alignUp(headerBytes, align) - headerBytes);
             for (PendingTensor t : tensors.values()) {
-                long n = t.data().byteSize();
-                copy(t.data(), out);
-                writeZeros(out, zeros, alignUp(n, align) - n);
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment data = t.data().make(arena);
+                    if (data.byteSize() != t.bytes()) {
+                        throw new IllegalStateException(t.name() + ": " + t.type() + " " + t.shape() + " needs "
+                                + t.bytes() + " bytes, " + data.byteSize() + " were made");
+                    }
+                    copy(data, out);
+                }
+                writeZeros(out, zeros, alignUp(t.bytes(), align) - t.bytes());
             }
         }
 

@@ -1,20 +1,26 @@
 package jllm.model.hf;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import jllm.format.ModelFormatException;
 import jllm.format.gguf.GgufMetadata;
+import jllm.format.safetensors.SafetensorsFile;
 import jllm.format.safetensors.SafetensorsFolder;
 import jllm.kernel.Kernels;
 import jllm.model.Architecture;
 import jllm.model.Architectures;
 import jllm.model.ModelSource;
 import jllm.model.blocks.Rope;
+import jllm.tensor.GgmlType;
 import jllm.tensor.Shape;
 import jllm.tensor.Tensor;
+import jllm.tokenizer.HfVocabulary;
 
 /**
  * A Hugging Face safetensors folder as a {@link ModelSource} in GGUF's vocabulary: {@code model_type}
@@ -44,16 +50,17 @@ public final class HfCheckpoint {
             GgufKeys keys = new GgufKeys().str("general.architecture", arch.name()).str("general.type", "model")
                     .str("general.name", String.valueOf(dir.getFileName()));
             conv.metadata(cfg, keys);
-            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            // llama.cpp's converter order: computed tensors first, then shard files by name, tensors by name in each
+            Map<String, Tensor> tensors = new LinkedHashMap<>(conv.extraTensors(cfg, keys));
             HfNames names = conv.names();
             try (Kernels scalar = Kernels.scalar()) {
-                for (Map.Entry<String, Tensor> e : folder.tensors().entrySet()) {
-                    if (conv.skips(e.getKey())) {
+                for (String hfName : converterOrder(folder)) {
+                    if (conv.skips(hfName)) {
                         continue;
                     }
-                    String name = names.toGguf(e.getKey()).orElseThrow(() -> new ModelFormatException(file, e.getKey(),
+                    String name = names.toGguf(hfName).orElseThrow(() -> new ModelFormatException(file, hfName,
                             "tensor has no place in a " + arch.name() + " model (jllm does not know what it is for)", null));
-                    Tensor t = e.getValue();
+                    Tensor t = folder.tensor(hfName);
                     if (conv.transforms(name)) {
                         float[] v = scalar.dequantize(t);
                         conv.transform(name, v);
@@ -66,7 +73,7 @@ public final class HfCheckpoint {
             if (cfg.bool("tie_word_embeddings", false)) {
                 tensors.remove("output.weight"); // llama.cpp's converter writes no classifier for tied models
             }
-            tensors.putAll(conv.extraTensors(cfg, keys));
+            keys.u32("general.file_type", fileType(tensors.values()));
             Optional<Rope.Style> rope = conv.ggufRope() == Rope.Style.NORM ? Optional.of(Rope.Style.NEOX) : Optional.empty();
             return new ModelSource("safetensors", dir, new GgufMetadata(file, keys.asMap()), tensors, rope, folder);
         } catch (RuntimeException e) {
@@ -75,10 +82,38 @@ public final class HfCheckpoint {
         }
     }
 
+    /** Tensor names in the order llama.cpp's converter reads them: shard files sorted by name, names sorted in each. */
+    private static List<String> converterOrder(SafetensorsFolder folder) {
+        List<SafetensorsFile> shards = new ArrayList<>(folder.shards());
+        shards.sort(Comparator.comparing(f -> Path.of(f.file()).getFileName().toString()));
+        List<String> order = new ArrayList<>();
+        for (SafetensorsFile f : shards) {
+            f.tensorInfos().keySet().stream().filter(folder.tensors()::containsKey).sorted().forEach(order::add);
+        }
+        return order;
+    }
+
+    /**
+     * The {@code general.file_type} of the folder as it is (llama.cpp's {@code LlamaFileType}): MOSTLY_BF16
+     * (32) or MOSTLY_F16 (1) after the first matrix in that type, else ALL_F32 (0). {@code jllm convert}
+     * writes the type it converts to.
+     */
+    static int fileType(Iterable<Tensor> tensors) {
+        for (Tensor t : tensors) {
+            if (t.shape().rank() >= 2 && t.type() == GgmlType.BF16) {
+                return 32;
+            }
+            if (t.shape().rank() >= 2 && t.type() == GgmlType.F16) {
+                return 1;
+            }
+        }
+        return 0;
+    }
+
     /**
      * The keys every decoder family writes, as the converter's {@code TextModel.set_gguf_parameters}:
      * block count, context, widths, heads, rope base, RMSNorm epsilon, and head size when config.json
-     * gives it. Rope settings are read in both styles ({@link HfConfig#rope}).
+     * gives it, and {@code general.file_type}. Rope settings are read in both styles ({@link HfConfig#rope}).
      */
     public static void commonKeys(HfConfig c, GgufKeys k, String arch) {
         k.u32(arch + ".block_count", c.integer("num_hidden_layers"));
@@ -93,6 +128,20 @@ public final class HfCheckpoint {
         if (c.has("head_dim")) {
             k.u32(arch + ".attention.key_length", c.integer("head_dim"));
             k.u32(arch + ".attention.value_length", c.integer("head_dim"));
+        }
+        k.u32("general.file_type", 0); // its place; open() sets the value
+    }
+
+    /**
+     * The tokenizer keys as the converter's {@code LlamaModel.set_vocab} writes them, which llama, mistral,
+     * granite and smollm3 share: tokenizer_config.json's add_prefix_space first, then the vocabulary, and
+     * no BOS for a vocabulary of 49152 tokens (SmolLM, small Granite).
+     */
+    public static void llamaVocabulary(HfConfig c, HfVocabulary vocab, GgufKeys k) {
+        vocab.tokenizerConfigFlag("add_prefix_space").ifPresent(b -> k.bool("tokenizer.ggml.add_space_prefix", b));
+        vocab.keys().asMap().forEach(k::put);
+        if (c.integer("vocab_size", 32000) == 49152) {
+            k.bool("tokenizer.ggml.add_bos_token", false);
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import jllm.model.blocks.Rope;
 import jllm.tensor.Tensor;
+import jllm.tokenizer.HfVocabulary;
 
 /**
  * How one family's Hugging Face checkpoint becomes GGUF: exactly the metadata keys, tensor names and
@@ -56,6 +57,15 @@ public interface HfConversion {
     /** Tensors the converter computes from the config (Llama 3.1's rope_freqs, Phi-3's LongRoPE factors). */
     default Map<String, Tensor> extraTensors(HfConfig config, GgufKeys keys) {
         return Map.of();
+    }
+
+    /**
+     * Writes the tokenizer keys as the family's converter does ({@code set_vocab}); by default exactly
+     * {@code vocab}'s keys (a byte-level BPE tokenizer.json, {@code _set_vocab_gpt2}). A family whose
+     * converter adds keys around them (llama's) overrides this.
+     */
+    default void vocabulary(HfConfig config, HfVocabulary vocab, GgufKeys keys) {
+        vocab.keys().asMap().forEach(keys::put);
     }
 
     /**

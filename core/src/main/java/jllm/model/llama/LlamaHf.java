@@ -10,11 +10,13 @@ import jllm.model.hf.HfCheckpoint;
 import jllm.model.hf.HfConfig;
 import jllm.model.hf.HfConversion;
 import jllm.tensor.Tensor;
+import jllm.tokenizer.HfVocabulary;
 
 /**
  * Llama-family checkpoints ({@code LlamaForCausalLM}, {@code MistralForCausalLM}) as llama.cpp's
  * {@code LlamaModel} converter writes them: q/k rows permuted for NORM rope, linear rope scaling as
- * keys, Llama 3.1's scaling as a {@code rope_freqs} tensor.
+ * keys, Llama 3.1's scaling as a {@code rope_freqs} tensor, and {@code LlamaModel.set_vocab}'s tokenizer
+ * keys.
  */
 final class LlamaHf implements HfConversion {
     @Override
@@ -54,30 +56,36 @@ final class LlamaHf implements HfConversion {
     /**
      * Llama 3.1's rope scaling as the per-pair frequency divisors llama.cpp stores in
      * {@code rope_freqs.weight}: long wavelengths divided by the factor, short ones kept, a smooth blend
-     * between.
+     * between. Computed in float32 step by step as the converter's torch code does (a scalar divided by a
+     * tensor is its reciprocal times the scalar), so the bits are the converter's.
      */
     static float[] llama3Factors(HfConfig.RopeParameters rope, int headDim) {
-        double base = rope.theta();
-        double factor = rope.number("factor", 8);
+        float base = (float) rope.theta();
+        float factor = (float) rope.number("factor", 8);
         double low = rope.number("low_freq_factor", 1);
         double high = rope.number("high_freq_factor", 4);
         double oldCtx = rope.number("original_max_position_embeddings", 8192);
-        double lowWavelen = oldCtx / low;
-        double highWavelen = oldCtx / high;
+        float lowWavelen = (float) (oldCtx / low);
+        float highWavelen = (float) (oldCtx / high);
         float[] factors = new float[headDim / 2];
         for (int i = 0; i < factors.length; i++) {
-            double freq = 1.0 / Math.pow(base, (2.0 * i) / headDim);
-            double wavelen = 2 * Math.PI / freq;
+            float freq = 1f / (float) Math.pow(base, (float) (2 * i) / (float) headDim);
+            float wavelen = (1f / freq) * (float) (2 * Math.PI);
             if (wavelen < highWavelen) {
                 factors[i] = 1f;
             } else if (wavelen > lowWavelen) {
-                factors[i] = (float) factor;
+                factors[i] = factor;
             } else {
-                double smooth = (oldCtx / wavelen - low) / (high - low);
-                factors[i] = (float) (1.0 / ((1 - smooth) / factor + smooth));
+                float smooth = ((1f / wavelen) * (float) oldCtx - (float) low) / (float) (high - low);
+                factors[i] = 1f / ((1f - smooth) / factor + smooth);
             }
         }
         return factors;
+    }
+
+    @Override
+    public void vocabulary(HfConfig c, HfVocabulary vocab, GgufKeys k) {
+        HfCheckpoint.llamaVocabulary(c, vocab, k);
     }
 
     @Override

@@ -154,6 +154,31 @@ class GgufWriterTest {
     }
 
     @Test
+    void tensorBytesAreMadeOnlyWhileWritingOneAtATime(@TempDir Path dir) {
+        List<String> made = new ArrayList<>();
+        float[] v = {1, 2, 3, 4, 5, 6, 7, 8};
+        GgufWriter.Builder b = GgufWriter.builder().putString("general.architecture", "llama");
+        for (String name : List.of("a", "b")) {
+            b.addTensor(name, GgmlType.F32, Shape.of(4, 2), arena -> {
+                made.add(name);
+                MemorySegment seg = arena.allocate(32);
+                MemorySegment.copy(v, 0, seg, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, 0, 8);
+                return seg;
+            });
+        }
+        assertThat(made).isEmpty();
+        Path p = dir.resolve("lazy.gguf");
+        b.write(p);
+        assertThat(made).containsExactly("a", "b");
+        try (GgufFile f = GgufFile.open(p)) {
+            assertThat(f.tensor("b").data().toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED)).containsExactly(v);
+        }
+        GgufWriter.Builder wrong = GgufWriter.builder().addTensor("w", GgmlType.F32, Shape.of(4, 2), arena -> arena.allocate(4));
+        assertThatThrownBy(() -> wrong.write(dir.resolve("wrong.gguf"))).hasMessageContaining("w").hasMessageContaining("32");
+        assertThat(dir.resolve("wrong.gguf")).doesNotExist();
+    }
+
+    @Test
     void refusesValuesThatDoNotFitTheirType() {
         GgufWriter.Builder b = GgufWriter.builder();
         assertThatThrownBy(() -> b.putUInt8("k", 256)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("k");

@@ -161,6 +161,12 @@ class HfConvertTest {
             Tokenizer gguf = Tokenizers.fromGguf(f.metadata());
             for (String s : texts(dir, name)) {
                 for (boolean special : new boolean[] {false, true}) {
+                    // llama.cpp (and jllm's GGUF loader after it) strips the whitespace after special tokens of
+                    // models whose general.name says phi3, as real Phi-3 tokenizer.json files mark them rstrip;
+                    // the shared test tokenizer does not, so only the plain-text encoding can agree there
+                    if (special && name.startsWith("phi3")) {
+                        continue;
+                    }
                     assertThat(gguf.encode(s, true, special)).as("%s %s", special, s).containsExactly(hf.encode(s, true, special));
                 }
             }

@@ -1,5 +1,6 @@
 package jllm.model;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -29,6 +30,11 @@ public interface Architecture {
 
     /** Builds a model over the source's (memory-mapped) tensors; checks every shape against the config. */
     LanguageModel load(ModelSource source, Kernels kernels);
+
+    /** The Hugging Face {@code model_type} values whose checkpoints this architecture reads (with {@link #hf()}). */
+    default List<String> hfModelTypes() {
+        return List.of();
+    }
 
     /** How a Hugging Face checkpoint of this family becomes GGUF, when jllm reads such folders. */
     default Optional<HfConversion> hf() {

@@ -7,7 +7,6 @@ import jllm.format.ModelFormatException;
 import jllm.model.gemma2.Gemma2Architecture;
 import jllm.model.gemma3.Gemma3Architecture;
 import jllm.model.granite.GraniteArchitecture;
-import jllm.model.hf.HfConversion;
 import jllm.model.llama.LlamaArchitecture;
 import jllm.model.olmo2.Olmo2Architecture;
 import jllm.model.phi3.Phi3Architecture;
@@ -47,12 +46,12 @@ public final class Architectures {
     /** The architecture that reads Hugging Face checkpoints of {@code model_type}, with its conversion. */
     public static Architecture forHfModelType(String modelType, String file) {
         for (Architecture a : ALL) {
-            if (a.hf().map(h -> h.modelTypes().contains(modelType)).orElse(false)) {
+            if (a.hf().isPresent() && a.hfModelTypes().contains(modelType)) {
                 return a;
             }
         }
         throw new ModelFormatException(file, "model_type", "model type \"" + modelType + "\" is not supported (jllm reads: "
-                + ALL.stream().flatMap(a -> a.hf().map(HfConversion::modelTypes).orElse(List.of()).stream())
+                + ALL.stream().flatMap(a -> a.hfModelTypes().stream())
                         .collect(Collectors.joining(", ")) + ")", null);
     }
 }

@@ -1,6 +1,7 @@
 package jllm.model.gemma2;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,8 +23,10 @@ import jllm.model.blocks.Rope;
  */
 public final class Gemma2Architecture {
     /** The family, as the registry lists it. */
-    public static final Architecture FAMILY = new Family(Gemma2Config.ARCH, source -> Gemma2Config.from(source).info(),
-            Gemma2Architecture::details, Gemma2Architecture::load, Optional.of(new Gemma2Hf()));
+    public static final Architecture FAMILY = new Family(Gemma2Config.ARCH, List.of("gemma2"),
+            source -> Gemma2Config.from(source).info(),
+            Gemma2Architecture::details,
+            Gemma2Architecture::load, Optional.of(new Gemma2Hf()));
 
     private Gemma2Architecture() {
     }

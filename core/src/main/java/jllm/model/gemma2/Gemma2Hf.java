@@ -1,7 +1,6 @@
 package jllm.model.gemma2;
 
 import java.util.Arrays;
-import java.util.List;
 
 import jllm.model.HyperParams;
 import jllm.model.hf.GgufKeys;
@@ -18,11 +17,6 @@ import jllm.model.hf.HfNames;
  */
 final class Gemma2Hf implements HfConversion {
     private static final String A = Gemma2Config.ARCH + ".";
-
-    @Override
-    public List<String> modelTypes() {
-        return List.of("gemma2");
-    }
 
     @Override
     public void metadata(HfConfig c, GgufKeys k) {

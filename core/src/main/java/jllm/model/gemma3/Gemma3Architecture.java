@@ -1,6 +1,7 @@
 package jllm.model.gemma3;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,8 +25,10 @@ import jllm.model.blocks.Rope;
  */
 public final class Gemma3Architecture {
     /** The family, as the registry lists it. */
-    public static final Architecture FAMILY = new Family(Gemma3Config.ARCH, source -> Gemma3Config.from(source).info(),
-            Gemma3Architecture::details, Gemma3Architecture::load, Optional.of(new Gemma3Hf()));
+    public static final Architecture FAMILY = new Family(Gemma3Config.ARCH, List.of("gemma3_text"),
+            source -> Gemma3Config.from(source).info(),
+            Gemma3Architecture::details,
+            Gemma3Architecture::load, Optional.of(new Gemma3Hf()));
 
     private Gemma3Architecture() {
     }

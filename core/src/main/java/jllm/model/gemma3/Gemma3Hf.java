@@ -1,7 +1,6 @@
 package jllm.model.gemma3;
 
 import java.util.Arrays;
-import java.util.List;
 
 import jllm.model.HyperParams;
 import jllm.model.hf.GgufKeys;
@@ -30,11 +29,6 @@ final class Gemma3Hf implements HfConversion {
     @Override
     public float normShift() {
         return 1f;
-    }
-
-    @Override
-    public List<String> modelTypes() {
-        return List.of("gemma3_text");
     }
 
     @Override

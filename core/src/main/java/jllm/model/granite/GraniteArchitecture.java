@@ -1,5 +1,6 @@
 package jllm.model.granite;
 
+import java.util.List;
 import java.util.Optional;
 
 import jllm.kernel.Kernels;
@@ -20,8 +21,10 @@ import jllm.model.blocks.Rope;
  */
 public final class GraniteArchitecture {
     /** The family, as the registry lists it. */
-    public static final Architecture FAMILY = new Family("granite", source -> GraniteConfig.from(source).info(),
-            source -> GraniteConfig.from(source).details(), GraniteArchitecture::load, Optional.of(new GraniteHf()));
+    public static final Architecture FAMILY = new Family("granite", List.of("granite"),
+            source -> GraniteConfig.from(source).info(),
+            source -> GraniteConfig.from(source).details(),
+            GraniteArchitecture::load, Optional.of(new GraniteHf()));
 
     private GraniteArchitecture() {
     }

@@ -1,7 +1,6 @@
 package jllm.model.granite;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import jllm.model.blocks.Rope;
@@ -16,11 +15,6 @@ import jllm.model.hf.HfConversion;
  * permuted for NORM rope.
  */
 final class GraniteHf implements HfConversion {
-    @Override
-    public List<String> modelTypes() {
-        return List.of("granite");
-    }
-
     @Override
     public void metadata(HfConfig config, GgufKeys k) {
         // the converter drops head_dim: Granite's heads are hidden_size / num_attention_heads wide

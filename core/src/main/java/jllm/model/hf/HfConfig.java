@@ -225,6 +225,18 @@ public final class HfConfig {
             return t instanceof String s ? s : "default";
         }
 
+        /**
+         * This rope, after checking its scaling type is one {@code family} supports (e.g. only
+         * "default"): an unsupported scaling is an error naming it, never ignored.
+         */
+        public RopeParameters requireType(String family, String... supported) {
+            if (!java.util.Arrays.asList(supported).contains(type())) {
+                throw config.error("rope_scaling", "rope scaling type \"" + type() + "\" is not supported for " + family
+                        + " (jllm supports " + String.join(", ", supported) + ")");
+            }
+            return this;
+        }
+
         /** A number of the scaling parameters. */
         public double number(String key, double fallback) {
             return HfConfig.number(scaling, key, fallback, config.file);

@@ -14,8 +14,6 @@ import jllm.tokenizer.HfVocabulary;
  */
 public interface HfConversion {
 
-    /** The {@code model_type} values of config.json this family reads (e.g. "llama", "mistral"). */
-    List<String> modelTypes();
 
     /** Writes the family's {@code <arch>.*} keys for this config, as llama.cpp's converter does. */
     void metadata(HfConfig config, GgufKeys keys);

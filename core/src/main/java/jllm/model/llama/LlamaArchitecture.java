@@ -1,5 +1,6 @@
 package jllm.model.llama;
 
+import java.util.List;
 import java.util.Map;
 
 import java.util.Optional;
@@ -17,8 +18,10 @@ import jllm.model.blocks.Rope;
 /** The llama architecture: Llama 2 and 3.x, Mistral, SmolLM, llama2.c checkpoints. */
 public final class LlamaArchitecture {
     /** The family, as the registry lists it. */
-    public static final Architecture FAMILY = new Family("llama", source -> LlamaConfig.from(source).info(),
-            s -> Map.of(), LlamaArchitecture::load, Optional.of(new LlamaHf()));
+    public static final Architecture FAMILY = new Family("llama", List.of("llama", "mistral"),
+            source -> LlamaConfig.from(source).info(),
+            s -> Map.of(),
+            LlamaArchitecture::load, Optional.of(new LlamaHf()));
 
     private LlamaArchitecture() {
     }

@@ -1,6 +1,5 @@
 package jllm.model.llama;
 
-import java.util.List;
 import java.util.Map;
 
 import jllm.model.TensorName;
@@ -19,11 +18,6 @@ import jllm.tokenizer.HfVocabulary;
  * keys.
  */
 final class LlamaHf implements HfConversion {
-    @Override
-    public List<String> modelTypes() {
-        return List.of("llama", "mistral");
-    }
-
     @Override
     public void metadata(HfConfig c, GgufKeys k) {
         HfCheckpoint.commonKeys(c, k, "llama");

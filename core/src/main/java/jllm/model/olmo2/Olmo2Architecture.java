@@ -1,5 +1,6 @@
 package jllm.model.olmo2;
 
+import java.util.List;
 import java.util.Map;
 
 import java.util.Optional;
@@ -23,8 +24,10 @@ import jllm.model.blocks.Rope;
  */
 public final class Olmo2Architecture {
     /** The family, as the registry lists it. */
-    public static final Architecture FAMILY = new Family("olmo2", Olmo2Architecture::info,
-            s -> Map.of(), Olmo2Architecture::load, Optional.of(new Olmo2Hf()));
+    public static final Architecture FAMILY = new Family("olmo2", List.of("olmo2"),
+            Olmo2Architecture::info,
+            s -> Map.of(),
+            Olmo2Architecture::load, Optional.of(new Olmo2Hf()));
 
     private Olmo2Architecture() {
     }

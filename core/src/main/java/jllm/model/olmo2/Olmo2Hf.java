@@ -1,6 +1,5 @@
 package jllm.model.olmo2;
 
-import java.util.List;
 
 import jllm.model.hf.GgufKeys;
 import jllm.model.hf.HfCheckpoint;
@@ -15,17 +14,9 @@ import jllm.model.hf.HfNames;
  */
 final class Olmo2Hf implements HfConversion {
     @Override
-    public List<String> modelTypes() {
-        return List.of("olmo2");
-    }
-
-    @Override
     public void metadata(HfConfig c, GgufKeys k) {
         HfCheckpoint.commonKeys(c, k, "olmo2");
-        String type = c.rope("full_attention", 10000).type();
-        if (!type.equals("default")) {
-            throw c.error("rope_scaling", "rope scaling type \"" + type + "\" is not supported for olmo2");
-        }
+        c.rope("full_attention", 10000).requireType("olmo2", "default");
     }
 
     @Override

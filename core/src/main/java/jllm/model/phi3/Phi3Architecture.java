@@ -1,6 +1,7 @@
 package jllm.model.phi3;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,8 +23,10 @@ import jllm.model.blocks.Rope;
  */
 public final class Phi3Architecture {
     /** The family, as the registry lists it. */
-    public static final Architecture FAMILY = new Family(Phi3Config.ARCH, source -> Phi3Config.from(source).info(),
-            Phi3Architecture::details, Phi3Architecture::load, Optional.of(new Phi3Hf()));
+    public static final Architecture FAMILY = new Family(Phi3Config.ARCH, List.of("phi3"),
+            source -> Phi3Config.from(source).info(),
+            Phi3Architecture::details,
+            Phi3Architecture::load, Optional.of(new Phi3Hf()));
 
     private Phi3Architecture() {
     }

@@ -27,11 +27,6 @@ final class Phi3Hf implements HfConversion {
     private static final String A = Phi3Config.ARCH + ".";
 
     @Override
-    public List<String> modelTypes() {
-        return List.of("phi3");
-    }
-
-    @Override
     public void metadata(HfConfig c, GgufKeys k) {
         HfConfig.RopeParameters rope = c.rope("full_attention", 10000);
         String type = rope.type();

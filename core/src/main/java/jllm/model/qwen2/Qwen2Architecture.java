@@ -1,5 +1,6 @@
 package jllm.model.qwen2;
 
+import java.util.List;
 import java.util.Map;
 
 import java.util.Optional;
@@ -18,8 +19,10 @@ import jllm.model.blocks.Rope;
 /** The qwen2 architecture (Qwen1.5, Qwen2, Qwen2.5): llama's layer with q/k/v biases and NEOX-paired rope. */
 public final class Qwen2Architecture {
     /** The family, as the registry lists it. */
-    public static final Architecture FAMILY = new Family("qwen2", source -> ModelInfo.read(source, "qwen2", 32768, 1e-6f, 1e6f),
-            s -> Map.of(), Qwen2Architecture::load, Optional.of(new Qwen2Hf()));
+    public static final Architecture FAMILY = new Family("qwen2", List.of("qwen2"),
+            source -> ModelInfo.read(source, "qwen2", 32768, 1e-6f, 1e6f),
+            s -> Map.of(),
+            Qwen2Architecture::load, Optional.of(new Qwen2Hf()));
 
     private Qwen2Architecture() {
     }

@@ -1,5 +1,6 @@
 package jllm.model.qwen3;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,8 +23,10 @@ import jllm.model.blocks.Rope;
  */
 public final class Qwen3Architecture {
     /** The family, as the registry lists it. */
-    public static final Architecture FAMILY = new Family("qwen3", source -> Qwen3Config.from(source).info(),
-            source -> Map.of("ropeScaling", Qwen3Config.from(source).scalingText()), Qwen3Architecture::load, Optional.of(new Qwen3Hf()));
+    public static final Architecture FAMILY = new Family("qwen3", List.of("qwen3"),
+            source -> Qwen3Config.from(source).info(),
+            source -> Map.of("ropeScaling", Qwen3Config.from(source).scalingText()),
+            Qwen3Architecture::load, Optional.of(new Qwen3Hf()));
 
     private Qwen3Architecture() {
     }

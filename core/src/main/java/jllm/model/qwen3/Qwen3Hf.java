@@ -53,9 +53,4 @@ final class Qwen3Hf implements HfConversion {
             }
         }
     }
-
-    @Override
-    public List<String> modelTypes() {
-        return List.of("qwen3");
-    }
 }

@@ -1,5 +1,6 @@
 package jllm.model.smollm3;
 
+import java.util.List;
 import java.util.Optional;
 
 import jllm.kernel.Kernels;
@@ -20,8 +21,10 @@ import jllm.model.blocks.Rope;
  */
 public final class SmolLM3Architecture {
     /** The family, as the registry lists it. */
-    public static final Architecture FAMILY = new Family("smollm3", source -> SmolLM3Config.from(source).info(),
-            source -> SmolLM3Config.from(source).details(), SmolLM3Architecture::load, Optional.of(new SmolLM3Hf()));
+    public static final Architecture FAMILY = new Family("smollm3", List.of("smollm3"),
+            source -> SmolLM3Config.from(source).info(),
+            source -> SmolLM3Config.from(source).details(),
+            SmolLM3Architecture::load, Optional.of(new SmolLM3Hf()));
 
     private SmolLM3Architecture() {
     }

@@ -1,7 +1,6 @@
 package jllm.model.smollm3;
 
 import java.util.Arrays;
-import java.util.List;
 
 import jllm.model.blocks.Rope;
 import jllm.model.hf.GgufKeys;
@@ -16,18 +15,10 @@ import jllm.model.hf.HfConversion;
  */
 final class SmolLM3Hf implements HfConversion {
     @Override
-    public List<String> modelTypes() {
-        return List.of("smollm3");
-    }
-
-    @Override
     public void metadata(HfConfig c, GgufKeys k) {
         HfCheckpoint.llamaKeys(c, k, "smollm3");
         int layers = c.integer("num_hidden_layers");
-        String type = c.rope("full_attention", 10000).type();
-        if (!type.equals("default")) {
-            throw c.error("rope_scaling", "rope scaling type \"" + type + "\" is not supported for smollm3");
-        }
+        c.rope("full_attention", 10000).requireType("smollm3", "default");
         long[] rope = ropeLayers(c, layers);
         for (int l = 0; l < layers; l++) {
             if ((rope[l] == 1) != ((l + 1) % SmolLM3Config.NO_ROPE_PERIOD != 0)) {

@@ -12,6 +12,7 @@ import jllm.model.olmo2.Olmo2Architecture;
 import jllm.model.phi3.Phi3Architecture;
 import jllm.model.qwen2.Qwen2Architecture;
 import jllm.model.qwen3.Qwen3Architecture;
+import jllm.model.qwen3moe.Qwen3MoeArchitecture;
 import jllm.model.smollm3.SmolLM3Architecture;
 
 /** Every architecture jllm runs: an explicit list, no reflection. */
@@ -29,7 +30,8 @@ public final class Architectures {
             SmolLM3Architecture.FAMILY,
             Olmo2Architecture.FAMILY,
             Gemma2Architecture.FAMILY,
-            Gemma3Architecture.FAMILY);
+            Gemma3Architecture.FAMILY,
+            Qwen3MoeArchitecture.FAMILY);
 
     /** The architecture named by {@code general.architecture}. */
     public static Architecture forSource(ModelSource source) {

@@ -27,6 +27,10 @@ public enum TensorName {
     FFN_GATE("blk.%d.ffn_gate.weight"),
     FFN_UP("blk.%d.ffn_up.weight"),
     FFN_DOWN("blk.%d.ffn_down.weight"),
+    FFN_GATE_INP("blk.%d.ffn_gate_inp.weight"),
+    FFN_GATE_EXPS("blk.%d.ffn_gate_exps.weight"),
+    FFN_UP_EXPS("blk.%d.ffn_up_exps.weight"),
+    FFN_DOWN_EXPS("blk.%d.ffn_down_exps.weight"),
     FFN_POST_NORM("blk.%d.post_ffw_norm.weight");
 
     private final String pattern;

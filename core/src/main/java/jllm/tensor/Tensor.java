@@ -64,6 +64,20 @@ public record Tensor(String name, GgmlType type, Shape shape, MemorySegment data
         return new Tensor(sliceName, type, Shape.matrix(count, cols()), data.asSlice(from * rowBytes(), count * rowBytes()));
     }
 
+    /**
+     * Matrix {@code index} of a stack of matrices (a 3-D tensor of ne {@code (cols, rows, count)}, such as
+     * GGUF's expert tensors), as a 2-D tensor of its own over the same memory.
+     */
+    public Tensor matrix(String matrixName, long index) {
+        long count = shape.dim(2);
+        if (shape.rank() != 3 || index < 0 || index >= count) {
+            throw new IllegalArgumentException(name + ": matrix " + index + " is not inside " + shape);
+        }
+        long rows = shape.dim(1);
+        long bytes = rows * rowBytes();
+        return new Tensor(matrixName, type, Shape.matrix(rows, cols()), data.asSlice(index * bytes, bytes));
+    }
+
     /** A tensor over float values held on the heap, for tests and small computed weights. */
     public static Tensor ofFloats(String name, Shape shape, float[] values) {
         MemorySegment seg = MemorySegment.ofArray(new byte[Math.multiplyExact(values.length, 4)]);

@@ -36,7 +36,9 @@ public class HfModelsOracleTest {
                 "olmo2-base",
                 "gemma2-base",
                 "gemma3-text-base",
-                "gemma3-text-scaled");
+                "gemma3-text-scaled",
+                "qwen3-moe-base",
+                "mixtral-base");
     }
 
     private static Kernels kernels;

@@ -7,12 +7,14 @@ import java.util.Map;
 import java.util.Optional;
 
 import jllm.SharedData;
+import jllm.format.gguf.GgufFile;
 import jllm.format.gguf.GgufMetadata;
 import jllm.format.gguf.GgufWriter;
 import jllm.format.json.Json;
 import jllm.kernel.Kernels;
 import jllm.model.hf.GgufKeys;
 import jllm.model.hf.HfConfig;
+import jllm.model.hf.HfGgufExport;
 import jllm.tensor.Shape;
 import jllm.tensor.Tensor;
 
@@ -68,5 +70,14 @@ public final class HfTestFolders {
                     Optional.empty(), out);
         }
         return out;
+    }
+
+    /** The shared oracle folder {@code name} converted by {@code jllm convert} to {@code type} in {@code tmp}, opened. */
+    public static GgufFile converted(String name, HfGgufExport.OutType type, Path tmp) {
+        Path out = tmp.resolve(name + "-" + type + ".gguf");
+        try (ModelSource src = ModelSources.safetensors(SharedData.require("testdata/hf-models/" + name))) {
+            HfGgufExport.write(src, type, out);
+        }
+        return GgufFile.open(out);
     }
 }

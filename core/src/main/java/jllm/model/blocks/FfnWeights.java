@@ -11,7 +11,7 @@ import jllm.tensor.Tensor;
  * @param up   (hiddenDim, dim)
  * @param down (dim, hiddenDim)
  */
-public record FfnWeights(Tensor gate, Tensor up, Tensor down) {
+public record FfnWeights(Tensor gate, Tensor up, Tensor down) implements FeedForward {
 
     /** Separate gate, up and down projections of layer {@code l}. */
     public static FfnWeights load(ModelSource s, int l, int dim, int hiddenDim) {
@@ -30,7 +30,7 @@ public record FfnWeights(Tensor gate, Tensor up, Tensor down) {
                 s.tensor(TensorName.FFN_DOWN.layer(l), hiddenDim, dim));
     }
 
-    /** The sublayer over an input (n, dim): (n, dim) in {@link Pass.Slot#OUT}. */
+    @Override
     public float[] apply(Pass p, float[] in, Glu.Activation act) {
         return Glu.apply(p, in, gate, up, down, act);
     }

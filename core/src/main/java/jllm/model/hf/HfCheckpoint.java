@@ -1,11 +1,15 @@
 package jllm.model.hf;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import jllm.format.ModelFormatException;
@@ -27,6 +31,8 @@ import jllm.tokenizer.HfVocabulary;
  * picks the family, whose {@link HfConversion} turns config.json into its GGUF keys and the tensors into
  * GGUF names (views of the mapped files; only transformed tensors are copied). The q/k rows of families
  * whose GGUF weights llama.cpp permutes stay as they are here: the source says their rope is NEOX-paired.
+ * Experts stored one matrix each are stacked into the converter's 3-D tensors ({@link HfNames#withExperts}):
+ * those are copied (once, in their type), since the matrices of one kind do not lie together in the file.
  *
  * <pre>{@code
  * try (ModelSource s = HfCheckpoint.open(Path.of("Qwen3-0.6B"))) {
@@ -53,9 +59,15 @@ public final class HfCheckpoint {
             // llama.cpp's converter order: computed tensors first, then shard files by name, tensors by name in each
             Map<String, Tensor> tensors = new LinkedHashMap<>(conv.extraTensors(cfg, keys));
             HfNames names = conv.names();
+            Map<List<String>, Map<String, Tensor[]>> experts = new LinkedHashMap<>(); // a layer's stacked names -> their parts
             try (Kernels scalar = Kernels.scalar()) {
                 for (String hfName : converterOrder(folder)) {
                     if (conv.skips(hfName)) {
+                        continue;
+                    }
+                    Optional<HfNames.ExpertPart> part = names.expertPart(hfName);
+                    if (part.isPresent()) {
+                        collect(cfg, part.get(), folder.tensor(hfName), experts, tensors);
                         continue;
                     }
                     String name = names.toGguf(hfName).orElseThrow(() -> new ModelFormatException(file, hfName,
@@ -70,6 +82,10 @@ public final class HfCheckpoint {
                     }
                 }
             }
+            if (!experts.isEmpty()) {
+                throw new ModelFormatException(file, experts.keySet().iterator().next().getFirst(), "the folder does not hold all "
+                        + expertCount(cfg) + " experts of this tensor", null);
+            }
             if (cfg.bool("tie_word_embeddings", false)) {
                 tensors.remove("output.weight"); // llama.cpp's converter writes no classifier for tied models
             }
@@ -80,6 +96,49 @@ public final class HfCheckpoint {
             folder.close();
             throw e;
         }
+    }
+
+    /**
+     * Keeps one expert's matrix; once every expert of every kind of its layer has arrived, adds the group's
+     * stacked tensors in the converter's order (it merges them on the last one).
+     */
+    private static void collect(HfConfig cfg, HfNames.ExpertPart part, Tensor t, Map<List<String>, Map<String, Tensor[]>> pending,
+                                Map<String, Tensor> tensors) {
+        int n = expertCount(cfg);
+        if (part.expert() >= n) {
+            throw new ModelFormatException(cfg.file(), part.stacked(), "expert " + part.expert() + " of " + n + " experts", null);
+        }
+        Map<String, Tensor[]> group = pending.computeIfAbsent(part.group(), g -> new LinkedHashMap<>());
+        group.computeIfAbsent(part.stacked(), s -> new Tensor[n])[part.expert()] = t;
+        long arrived = group.values().stream().flatMap(Arrays::stream).filter(Objects::nonNull).count();
+        if (arrived < (long) n * part.group().size()) {
+            return;
+        }
+        for (String name : part.group()) {
+            tensors.put(name, stack(cfg, name, group.get(name)));
+        }
+        pending.remove(part.group());
+    }
+
+    /** Matrices of one type and shape as one 3-D tensor, ne (cols, rows, count): the converter's torch.stack. */
+    private static Tensor stack(HfConfig cfg, String name, Tensor[] parts) {
+        Tensor first = parts[0];
+        for (Tensor p : parts) {
+            if (p.shape().rank() != 2 || !p.shape().equals(first.shape()) || p.type() != first.type()) {
+                throw new ModelFormatException(cfg.file(), name, "experts of different shapes or types: " + first + ", " + p, null);
+            }
+        }
+        long bytes = first.data().byteSize();
+        MemorySegment data = Arena.ofAuto().allocate(bytes * parts.length, 64);
+        for (int e = 0; e < parts.length; e++) {
+            MemorySegment.copy(parts[e].data(), 0, data, e * bytes, bytes);
+        }
+        return new Tensor(name, first.type(), Shape.of(first.cols(), first.rows(), parts.length), data);
+    }
+
+    /** The number of experts per layer ({@code num_local_experts} or {@code num_experts}), 0 for a dense model. */
+    public static int expertCount(HfConfig c) {
+        return c.integer("num_local_experts", c.integer("num_experts", 0));
     }
 
     /** Tensor names in the order llama.cpp's converter reads them: shard files sorted by name, names sorted in each. */
@@ -112,8 +171,8 @@ public final class HfCheckpoint {
 
     /**
      * The keys every decoder family writes, as the converter's {@code TextModel.set_gguf_parameters}:
-     * block count, context, widths, heads, rope base, RMSNorm epsilon, and head size when config.json
-     * gives it, and {@code general.file_type}. Rope settings are read in both styles ({@link HfConfig#rope}).
+     * block count, context, widths, heads, rope base, RMSNorm epsilon, expert counts and head size when
+     * config.json gives them, and {@code general.file_type}. Rope settings are read in both styles ({@link HfConfig#rope}).
      */
     public static void commonKeys(HfConfig c, GgufKeys k, String arch) {
         k.u32(arch + ".block_count", c.integer("num_hidden_layers"));
@@ -125,6 +184,12 @@ public final class HfCheckpoint {
         k.u32(arch + ".attention.head_count_kv", c.integer("num_key_value_heads", heads));
         k.f32(arch + ".rope.freq_base", c.rope("full_attention", 10000).theta());
         k.f32(arch + ".attention.layer_norm_rms_epsilon", c.number("rms_norm_eps", 1e-6));
+        if (expertCount(c) > 0) {
+            k.u32(arch + ".expert_count", expertCount(c));
+        }
+        if (c.has("num_experts_per_tok")) {
+            k.u32(arch + ".expert_used_count", c.integer("num_experts_per_tok"));
+        }
         if (c.has("head_dim")) {
             k.u32(arch + ".attention.key_length", c.integer("head_dim"));
             k.u32(arch + ".attention.value_length", c.integer("head_dim"));

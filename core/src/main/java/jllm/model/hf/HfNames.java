@@ -1,6 +1,8 @@
 package jllm.model.hf;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,16 +15,33 @@ import java.util.Optional;
  * <pre>{@code
  * HfNames.standard().toGguf("model.layers.3.self_attn.q_proj.weight"); // Optional[blk.3.attn_q.weight]
  * }</pre>
+ *
+ * <p>Experts stored one matrix each ({@code mlp.experts.5.gate_proj.weight}) are parts of one stacked GGUF
+ * tensor per layer and kind ({@code blk.N.ffn_gate_exps.weight}, experts in ne[2]), as the converter
+ * merges them: see {@link #withExperts} and {@link #expertPart}.
  */
 public final class HfNames {
     private static final String LAYERS = "model.layers.";
 
     private final Map<String, String> global;
     private final Map<String, String> block;
+    private final Map<String, Map<String, String>> experts; // experts' module -> (projection -> GGUF module), in merge order
 
-    private HfNames(Map<String, String> global, Map<String, String> block) {
+    private HfNames(Map<String, String> global, Map<String, String> block, Map<String, Map<String, String>> experts) {
         this.global = global;
         this.block = block;
+        this.experts = experts;
+    }
+
+    /**
+     * One expert's matrix of a stacked GGUF tensor.
+     *
+     * @param stacked the stacked tensor's GGUF name ({@code blk.3.ffn_gate_exps.weight})
+     * @param expert  its index in ne[2]
+     * @param group   the GGUF names the converter writes together once every expert of the layer's module
+     *                has arrived, in its order (this one among them)
+     */
+    public record ExpertPart(String stacked, int expert, List<String> group) {
     }
 
     /** The modules of {@code LlamaForCausalLM} and the q/k norms, gate_up and qkv many families add. */
@@ -43,7 +62,7 @@ public final class HfNames {
         block.put("mlp.down_proj", "ffn_down");
         block.put("input_layernorm", "attn_norm");
         block.put("post_attention_layernorm", "ffn_norm");
-        return new HfNames(global, block);
+        return new HfNames(global, block, Map.of());
     }
 
     /**
@@ -57,14 +76,57 @@ public final class HfNames {
         } else {
             b.put(hfModule, gguf);
         }
-        return new HfNames(global, b);
+        return new HfNames(global, b, experts);
     }
 
     /** These names with a global tensor ({@code "model.norm.weight"}) mapped to a GGUF name. */
     public HfNames withGlobal(String hfName, String gguf) {
         Map<String, String> g = new LinkedHashMap<>(global);
         g.put(hfName, gguf);
-        return new HfNames(g, block);
+        return new HfNames(g, block, experts);
+    }
+
+    /**
+     * These names with the experts of a block module stacked: {@code withExperts("mlp.experts", "down_proj",
+     * "ffn_down_exps", "gate_proj", "ffn_gate_exps", "up_proj", "ffn_up_exps")} maps
+     * {@code model.layers.N.mlp.experts.E.gate_proj.weight} to expert E of {@code blk.N.ffn_gate_exps.weight};
+     * the pairs are in the order the converter writes the stacked tensors.
+     */
+    public HfNames withExperts(String hfModule, String... projectionThenGguf) {
+        if (projectionThenGguf.length == 0 || projectionThenGguf.length % 2 != 0) {
+            throw new IllegalArgumentException("expected projection and GGUF module pairs");
+        }
+        Map<String, String> kinds = new LinkedHashMap<>();
+        for (int i = 0; i < projectionThenGguf.length; i += 2) {
+            kinds.put(projectionThenGguf[i], projectionThenGguf[i + 1]);
+        }
+        Map<String, Map<String, String>> e = new LinkedHashMap<>(experts);
+        e.put(hfModule, kinds);
+        return new HfNames(global, block, e);
+    }
+
+    /** The stacked tensor a Hugging Face expert matrix belongs to, or empty for any other name. */
+    public Optional<ExpertPart> expertPart(String hfName) {
+        int[] layer = new int[1];
+        String rest = blockPart(hfName, layer);
+        if (rest == null || !rest.endsWith(".weight")) {
+            return Optional.empty();
+        }
+        for (Map.Entry<String, Map<String, String>> m : experts.entrySet()) {
+            String prefix = m.getKey() + ".";
+            if (!rest.startsWith(prefix)) {
+                continue;
+            }
+            String[] parts = rest.substring(prefix.length(), rest.length() - ".weight".length()).split("\\.", -1);
+            String gguf = parts.length == 2 ? m.getValue().get(parts[1]) : null;
+            if (gguf == null || !isIndex(parts[0])) {
+                return Optional.empty();
+            }
+            List<String> group = new ArrayList<>();
+            m.getValue().values().forEach(g -> group.add("blk." + layer[0] + "." + g + ".weight"));
+            return Optional.of(new ExpertPart("blk." + layer[0] + "." + gguf + ".weight", Integer.parseInt(parts[0]), List.copyOf(group)));
+        }
+        return Optional.empty();
     }
 
     /** The GGUF name of a Hugging Face tensor name, or empty for a name outside the table. */
@@ -73,19 +135,11 @@ public final class HfNames {
         if (g != null) {
             return Optional.of(g);
         }
-        if (!hfName.startsWith(LAYERS)) {
+        int[] layer = new int[1];
+        String rest = blockPart(hfName, layer);
+        if (rest == null) {
             return Optional.empty();
         }
-        int dot = hfName.indexOf('.', LAYERS.length());
-        if (dot < 0) {
-            return Optional.empty();
-        }
-        String layer = hfName.substring(LAYERS.length(), dot);
-        if (layer.isEmpty() || layer.length() > 9 || !layer.chars().allMatch(ch -> ch >= '0' && ch <= '9')
-                || (layer.length() > 1 && layer.charAt(0) == '0')) {
-            return Optional.empty();
-        }
-        String rest = hfName.substring(dot + 1);
         String suffix;
         if (rest.endsWith(".weight")) {
             suffix = "weight";
@@ -95,6 +149,29 @@ public final class HfNames {
             return Optional.empty();
         }
         String module = block.get(rest.substring(0, rest.length() - suffix.length() - 1));
-        return module == null ? Optional.empty() : Optional.of("blk." + layer + "." + module + "." + suffix);
+        return module == null ? Optional.empty() : Optional.of("blk." + layer[0] + "." + module + "." + suffix);
+    }
+
+    /** What follows {@code model.layers.N.} in a block tensor's name, with N in {@code layer[0]}; null for other names. */
+    private static String blockPart(String hfName, int[] layer) {
+        if (!hfName.startsWith(LAYERS)) {
+            return null;
+        }
+        int dot = hfName.indexOf('.', LAYERS.length());
+        if (dot < 0) {
+            return null;
+        }
+        String index = hfName.substring(LAYERS.length(), dot);
+        if (!isIndex(index)) {
+            return null;
+        }
+        layer[0] = Integer.parseInt(index);
+        return hfName.substring(dot + 1);
+    }
+
+    /** A decimal index without leading zeros, of at most 9 digits. */
+    private static boolean isIndex(String s) {
+        return !s.isEmpty() && s.length() <= 9 && s.chars().allMatch(ch -> ch >= '0' && ch <= '9')
+                && (s.length() == 1 || s.charAt(0) != '0');
     }
 }

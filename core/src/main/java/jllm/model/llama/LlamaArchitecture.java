@@ -15,10 +15,13 @@ import jllm.model.blocks.Attention;
 import jllm.model.blocks.Glu;
 import jllm.model.blocks.Rope;
 
-/** The llama architecture: Llama 2 and 3.x, Mistral, SmolLM, llama2.c checkpoints. */
+/**
+ * The llama architecture: Llama 2 and 3.x, Mistral, SmolLM, llama2.c checkpoints, and Mixtral (a layer
+ * whose file holds a router and stacked experts runs them in place of the SwiGLU).
+ */
 public final class LlamaArchitecture {
     /** The family, as the registry lists it. */
-    public static final Architecture FAMILY = new Family("llama", List.of("llama", "mistral"),
+    public static final Architecture FAMILY = new Family("llama", List.of("llama", "mistral", "mixtral"),
             source -> LlamaConfig.from(source).info(),
             s -> Map.of(),
             LlamaArchitecture::load, Optional.of(new LlamaHf()));
@@ -32,7 +35,8 @@ public final class LlamaArchitecture {
         Rope rope = new Rope(c.ropeStyle(), c.headDim(), c.ropeDim(), c.ropeTheta(), w.ropeFreqs());
         Attention attention = new Attention(Attention.Spec.of(c.numHeads(), c.numKvHeads(), c.headDim()), rope, kernels);
         float eps = c.normEps();
-        // the Llama 2 paper's layer, as llama2.c's run.c: pre-norm attention and SwiGLU, each added to the residual
+        // the Llama 2 paper's layer, as llama2.c's run.c: pre-norm attention and SwiGLU (Mixtral: a mixture of
+        // SwiGLU experts), each added to the residual
         return new Transformer(w.stem(), (p, l) -> {
             float[][] qkv = w.attn()[l].project(p, p.norm(w.attnNorm()[l], eps));
             p.add(w.attn()[l].output(p, attention.apply(p, l, qkv[0], qkv[1], qkv[2])));

@@ -8,6 +8,7 @@ import jllm.model.hf.GgufKeys;
 import jllm.model.hf.HfCheckpoint;
 import jllm.model.hf.HfConfig;
 import jllm.model.hf.HfConversion;
+import jllm.model.hf.HfNames;
 import jllm.tensor.Tensor;
 import jllm.tokenizer.HfVocabulary;
 
@@ -15,7 +16,9 @@ import jllm.tokenizer.HfVocabulary;
  * Llama-family checkpoints ({@code LlamaForCausalLM}, {@code MistralForCausalLM}) as llama.cpp's
  * {@code LlamaModel} converter writes them: q/k rows permuted for NORM rope, linear rope scaling as
  * keys, Llama 3.1's scaling as a {@code rope_freqs} tensor, and {@code LlamaModel.set_vocab}'s tokenizer
- * keys.
+ * keys. Mixtral ({@code MixtralForCausalLM}) is the same converter: its router becomes {@code ffn_gate_inp}
+ * and its experts' w1, w2, w3 are stacked into {@code ffn_gate_exps}, {@code ffn_down_exps},
+ * {@code ffn_up_exps}, in that order.
  */
 final class LlamaHf implements HfConversion {
     @Override
@@ -34,6 +37,12 @@ final class LlamaHf implements HfConversion {
             default -> throw c.error("rope_scaling", "rope scaling type \"" + rope.type()
                     + "\" is not supported for llama (jllm supports linear and llama3)");
         }
+    }
+
+    @Override
+    public HfNames names() {
+        return HfNames.standard().with("block_sparse_moe.gate", "ffn_gate_inp")
+                .withExperts("block_sparse_moe.experts", "w1", "ffn_gate_exps", "w2", "ffn_down_exps", "w3", "ffn_up_exps");
     }
 
     @Override

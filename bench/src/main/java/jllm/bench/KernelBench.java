@@ -45,7 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
         "-XX:InlineSmallCode=16000", "-XX:MaxInlineSize=200"})
 public class KernelBench {
     @Param({"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K",
-            "IQ4_NL"})
+            "IQ4_NL", "MXFP4"})
     public String type;
 
     /** Activation rows per call: 1 is a matrix-vector product. */

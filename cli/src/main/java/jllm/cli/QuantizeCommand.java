@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
  * and Q5_K_M follow llama.cpp's per-tensor rules ({@link QuantMix}). Norms stay as they are; a weight
  * whose rows are not whole blocks falls back as llama.cpp does (K types) or to F16.
  */
-@Command(name = "quantize", description = "Quantize a GGUF model. TYPE: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K (every 2-D weight in TYPE, as llama-quantize --pure), or the mixes Q4_K_M, Q5_K_M.")
+@Command(name = "quantize", description = "Quantize a GGUF model. TYPE: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, MXFP4 (every 2-D weight in TYPE, as llama-quantize --pure), or the mixes Q4_K_M, Q5_K_M.")
 final class QuantizeCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "IN", description = "Input GGUF.")

@@ -306,7 +306,7 @@ final class MatmulDriver implements Kernels {
      * floats and used for every activation row of a column block). The activation rows are transposed once into Xt (cols, n), padded to BATCH_PAD columns and
      * cut into column blocks (see batchBlocks).
      *
-     * <p>Weights with one scale per 32-value block and Q8_0 activations (Q8_0, Q4_0, Q5_0, IQ4_NL) keep
+     * <p>Weights with one scale per 32-value block and Q8_0 activations (Q8_0, Q4_0, Q5_0, IQ4_NL, MXFP4) keep
      * ggml's block arithmetic: each block's sum of quant products is an exact integer, then scaled by
      * both blocks' scales ({@link DenseOps#multiplyBlockScaled}). Other types multiply the decoded weights
      * with the values the activation quants stand for, one fused multiply-add per term in ascending

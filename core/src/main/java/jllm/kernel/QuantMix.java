@@ -52,6 +52,8 @@ public record QuantMix(String name, GgmlType base, boolean mixed, int fileType) 
                 new QuantMix("Q2_K", GgmlType.Q2_K, false, 10), new QuantMix("Q3_K", GgmlType.Q3_K, false, 12),
                 new QuantMix("Q4_K", GgmlType.Q4_K, false, 15), new QuantMix("Q5_K", GgmlType.Q5_K, false, 17),
                 new QuantMix("Q6_K", GgmlType.Q6_K, false, 18),
+                // llama-quantize --pure MXFP4_MOE (ftype 38): every weight MXFP4
+                new QuantMix("MXFP4", GgmlType.MXFP4, false, 38),
                 new QuantMix("Q4_K_M", GgmlType.Q4_K, true, 15), new QuantMix("Q5_K_M", GgmlType.Q5_K, true, 17))) {
             ALL.put(m.name(), m);
         }

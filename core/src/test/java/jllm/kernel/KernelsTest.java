@@ -37,7 +37,7 @@ class KernelsTest {
             Map.entry(GgmlType.Q4_0, 1e-11), Map.entry(GgmlType.Q4_1, 1e-11), Map.entry(GgmlType.Q5_0, 1e-11),
             Map.entry(GgmlType.Q5_1, 1e-11), Map.entry(GgmlType.Q8_0, 1e-11), Map.entry(GgmlType.IQ4_NL, 1e-11),
             Map.entry(GgmlType.Q2_K, 1e-11), Map.entry(GgmlType.Q3_K, 1e-11), Map.entry(GgmlType.Q4_K, 1e-11),
-            Map.entry(GgmlType.Q5_K, 1e-11), Map.entry(GgmlType.Q6_K, 1e-11));
+            Map.entry(GgmlType.Q5_K, 1e-11), Map.entry(GgmlType.Q6_K, 1e-11), Map.entry(GgmlType.MXFP4, 1e-11));
 
     @AfterAll
     static void close() {

@@ -96,6 +96,8 @@ class QuantMixTest {
         assertThat(plan).hasSize(2 + 8 * 7);
         assertThat(plan.values()).containsOnly(GgmlType.Q6_K);
         assertThat(QuantMix.parse("Q4_K").fileType()).isEqualTo(15); // what llama-quantize --pure Q4_K writes
+        assertThat(QuantMix.parse("mxfp4").plan(llama(2, 256, 768)).values()).containsOnly(GgmlType.MXFP4);
+        assertThat(QuantMix.parse("MXFP4").fileType()).isEqualTo(38); // llama-quantize --pure MXFP4_MOE
     }
 
     @Test

@@ -17,7 +17,7 @@ public final class Codecs {
                 new F32Codec(), new F16Codec(), new BF16Codec(),
                 new Q4_0Codec(), new Q4_1Codec(), new Q5_0Codec(), new Q5_1Codec(), new Q8_0Codec(),
                 new Q2_KCodec(), new Q3_KCodec(), new Q4_KCodec(), new Q5_KCodec(), new Q6_KCodec(),
-                new IQ4_NLCodec()}) {
+                new IQ4_NLCodec(), new MXFP4Codec()}) {
             ALL.put(c.type(), c);
         }
     }

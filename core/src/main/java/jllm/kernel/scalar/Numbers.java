@@ -47,6 +47,15 @@ public final class Numbers {
         return Float.float16ToFloat(Float.floatToFloat16(v));
     }
 
+    /**
+     * ggml's {@code ggml_e8m0_to_fp32_half}: half the E8M0 scale {@code e}, i.e. {@code 2^(e - 128)}, built
+     * from its bits (MXFP4 stores its E2M1 values doubled). e = 0 and 1 give the subnormals 2^-128 and
+     * 2^-127; e = 255 (NaN in E8M0) gives 2^127, as in ggml, which does not handle NaN either.
+     */
+    public static float e8m0Half(int e) {
+        return Float.intBitsToFloat(e < 2 ? 0x00200000 << e : (e - 1) << 23);
+    }
+
     /** BF16 bits to float: the bits become the high half of a float. */
     public static float bf16ToFloat(short bits) {
         return Float.intBitsToFloat((bits & 0xFFFF) << 16);

@@ -3,9 +3,10 @@ package jllm.kernel.scalar;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Weight types whose block is one F16 scale {@code d} and 32 small integers q, each value being
- * {@code d * q} (Q8_0, Q4_0, Q5_0, IQ4_NL). A batched matmul reads the quants and the scale apart and
- * keeps ggml's block arithmetic: an exact integer sum per block, then both scales.
+ * Weight types whose block is one scale {@code d} and 32 small integers q, each value being
+ * {@code d * q} (Q8_0, Q4_0, Q5_0, IQ4_NL with an F16 scale; MXFP4 with a power of two). A batched
+ * matmul reads the quants and the scale apart and keeps ggml's block arithmetic: an exact integer sum
+ * per block, then both scales.
  */
 public interface ScaledBlocks {
 

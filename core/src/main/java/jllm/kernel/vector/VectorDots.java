@@ -28,6 +28,7 @@ public final class VectorDots {
             case Q5_0 -> new Q5_0Dot();
             case Q5_1 -> new Q5_1Dot();
             case IQ4_NL -> new IQ4_NLDot();
+            case MXFP4 -> new MXFP4Dot();
             case Q2_K -> new Q2_KDot();
             case Q3_K -> new Q3_KDot();
             case Q4_K -> new Q4_KDot();

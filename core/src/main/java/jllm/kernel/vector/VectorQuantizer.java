@@ -13,7 +13,7 @@ import jllm.kernel.scalar.Numbers;
 
 /**
  * Activation rows prepared with the Vector API where that pays: Q8_0 (the activation format of Q8_0,
- * Q4_0, Q5_0 and IQ4_NL weights), with the same bits as {@link ActivationFormat#quantize} for finite
+ * Q4_0, Q5_0, IQ4_NL and MXFP4 weights), with the same bits as {@link ActivationFormat#quantize} for finite
  * values; other formats go to that reference. The scalar quantizer spent about 10% of a 135M model's
  * prompt time (its loops of 32 are unrolled by C2, not vectorized).
  */

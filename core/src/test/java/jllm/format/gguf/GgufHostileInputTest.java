@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The hostile-input catalogue for the GGUF reader; runs under a 256 MiB heap (tag "hostile"). */
@@ -44,14 +45,17 @@ class GgufHostileInputTest {
         return refused(g.bytes());
     }
 
-    /** A small valid file: every value type, three tensors of three types. */
+    /** A small valid file: every value type, four tensors of four types (MXFP4: 17-byte blocks). */
     static byte[] smallValid() {
         byte[] q8 = new byte[GgmlType.Q8_0.blockBytes * 2];
         Arrays.fill(q8, (byte) 3);
+        byte[] mxfp4 = new byte[GgmlType.MXFP4.blockBytes * 2];
+        Arrays.fill(mxfp4, (byte) 0x7F);
         return GgufWriterTest.everyValueType()
                 .addTensor("a", Shape.of(3, 2), new float[]{1, 2, 3, 4, 5, 6})
                 .addTensor("b", GgmlType.Q8_0, Shape.of(64), q8)
                 .addTensor("c", GgmlType.F16, Shape.of(5), new byte[10])
+                .addTensor("d", GgmlType.MXFP4, Shape.of(64), mxfp4)
                 .toByteArray();
     }
 
@@ -167,9 +171,10 @@ class GgufHostileInputTest {
         assertThat(refused(GgufBytes.header(1, 0).str("t").u32(nDims).zeros(80)).field()).isEqualTo("t");
     }
 
-    @Test
-    void rowNotAWholeNumberOfBlocks() {
-        assertThat(refused(oneTensor(new GgufTypeId(GgmlType.Q8_0.id), 0, 33)).field()).isEqualTo("t");
+    @ParameterizedTest
+    @EnumSource(names = {"Q8_0", "Q4_K", "MXFP4"})
+    void rowNotAWholeNumberOfBlocks(GgmlType type) {
+        assertThat(refused(oneTensor(new GgufTypeId(type.id), 0, type.blockSize + 1)).field()).isEqualTo("t");
     }
 
     @ParameterizedTest

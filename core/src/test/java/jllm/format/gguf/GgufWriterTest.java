@@ -117,6 +117,8 @@ class GgufWriterTest {
         rnd.nextBytes(q8);
         byte[] f16 = new byte[2 * 5];
         rnd.nextBytes(f16);
+        byte[] mxfp4 = new byte[GgmlType.MXFP4.blockBytes * 3]; // 51 bytes: the next tensor needs padding
+        rnd.nextBytes(mxfp4);
         float[] f32 = new float[7 * 3];
         for (int i = 0; i < f32.length; i++) {
             f32[i] = (float) rnd.nextGaussian();
@@ -124,16 +126,18 @@ class GgufWriterTest {
         GgufWriter.Builder b = GgufWriter.builder().putString("general.architecture", "test").alignment(alignment)
                 .addTensor("q8", GgmlType.Q8_0, Shape.of(96, 2), q8)
                 .addTensor("f16", GgmlType.F16, Shape.of(5), f16)
+                .addTensor("mxfp4", GgmlType.MXFP4, Shape.of(32, 3), mxfp4)
                 .addTensor("f32", Shape.of(7, 3), f32);
         try (GgufFile f = readBack(b.toByteArray())) {
             assertThat(f.alignment()).isEqualTo(alignment);
             assertThat(f.dataStart() % alignment).isZero();
-            assertThat(f.tensorInfos()).extracting(GgufTensorInfo::name).containsExactly("q8", "f16", "f32");
+            assertThat(f.tensorInfos()).extracting(GgufTensorInfo::name).containsExactly("q8", "f16", "mxfp4", "f32");
             for (GgufTensorInfo t : f.tensorInfos()) {
                 assertThat(t.offset() % alignment).as(t.name()).isZero();
             }
             assertThat(bytes(f.tensor("q8"))).isEqualTo(q8);
             assertThat(bytes(f.tensor("f16"))).isEqualTo(f16);
+            assertThat(bytes(f.tensor("mxfp4"))).isEqualTo(mxfp4);
             Tensor t = f.tensor("f32");
             assertThat(t.shape()).isEqualTo(Shape.of(7, 3));
             assertThat(t.data().toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED)).isEqualTo(f32);

@@ -158,6 +158,43 @@ class BlockDecodeTest {
     }
 
     @Test
+    void mxfp4() {
+        int[] kv = {0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12}; // E2M1, doubled
+        int[] qs = new int[16];
+        for (int j = 0; j < 16; j++) {
+            qs[j] = j | ((15 - j) << 4);
+        }
+        // e = 127 is an E8M0 scale of 1; ggml halves it for the doubled table: d = 0.5, the E2M1 values
+        float[] v = decode(GgmlType.MXFP4, block(concat(new int[] {127}, qs)));
+        for (int j = 0; j < 16; j++) {
+            assertThat(v[j]).isEqualTo(kv[j] * 0.5f);
+            assertThat(v[j + 16]).isEqualTo(kv[15 - j] * 0.5f);
+        }
+        assertThat(java.util.Arrays.copyOfRange(v, 0, 8)).containsExactly(0f, 0.5f, 1f, 1.5f, 2f, 3f, 4f, 6f);
+        assertThat(Float.floatToRawIntBits(v[8])).as("code 8 (-0 in E2M1) decodes to +0, as in ggml").isZero();
+        assertThat(v[16]).isEqualTo(-6f);
+        // e = 3: d = 2^-125; code 7 (12) gives 1.5 * 2^-122
+        v = decode(GgmlType.MXFP4, block(concat(new int[] {3}, fill(16, 0xF7))));
+        assertThat(v[0]).isEqualTo(0x1.8p-122f);
+        assertThat(v[16]).isEqualTo(-0x1.8p-122f);
+    }
+
+    /** ggml_e8m0_to_fp32_half at its edges: subnormal for 0 and 1, 2^127 for 255 (no NaN). */
+    @Test
+    void e8m0HalfScale() {
+        assertThat(Numbers.e8m0Half(0)).isEqualTo(0x1p-128f);
+        assertThat(Numbers.e8m0Half(1)).isEqualTo(0x1p-127f);
+        assertThat(Numbers.e8m0Half(2)).isEqualTo(0x1p-126f);
+        assertThat(Numbers.e8m0Half(127)).isEqualTo(0.5f);
+        assertThat(Numbers.e8m0Half(128)).isEqualTo(1f);
+        assertThat(Numbers.e8m0Half(254)).isEqualTo(0x1p126f);
+        assertThat(Numbers.e8m0Half(255)).isEqualTo(0x1p127f);
+        for (int e = 0; e < 256; e++) {
+            assertThat(Numbers.e8m0Half(e)).as("e = %d", e).isEqualTo((float) Math.scalb(1.0, e - 128));
+        }
+    }
+
+    @Test
     void q2_K() {
         // scales[g] = g | 1 << 4: scale g, min 1. Every qs byte 0xE4 = fields 0,1,2,3 at shifts 0,2,4,6.
         int[] scales = new int[16];
@@ -255,6 +292,6 @@ class BlockDecodeTest {
         assertThat(RandomTensors.supportedTypes()).containsExactlyInAnyOrder(
                 GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0,
                 GgmlType.Q5_1, GgmlType.Q8_0, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K,
-                GgmlType.Q6_K, GgmlType.IQ4_NL);
+                GgmlType.Q6_K, GgmlType.IQ4_NL, GgmlType.MXFP4);
     }
 }

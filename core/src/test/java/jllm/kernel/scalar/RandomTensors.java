@@ -1,6 +1,7 @@
 package jllm.kernel.scalar;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Random;
 import jllm.tensor.GgmlType;
 import jllm.tensor.Shape;
@@ -8,7 +9,8 @@ import jllm.tensor.Tensor;
 
 /**
  * Random weight tensors of any supported type for tests: random quant bytes with sane F16 scales
- * (so no block decodes to infinity or NaN), placed at a chosen byte offset inside a heap segment.
+ * (MXFP4: E8M0 exponents), so no block decodes to infinity or NaN, placed at a chosen byte offset
+ * inside a heap segment.
  */
 public final class RandomTensors {
 
@@ -57,6 +59,9 @@ public final class RandomTensors {
                     for (int f : fields) {
                         float scale = (0.002f + 0.02f * random.nextFloat()) * (f == fields[0] ? 1 : -1);
                         data.set(Numbers.LE_SHORT, b * type.blockBytes + f, Float.floatToFloat16(scale));
+                    }
+                    if (type == GgmlType.MXFP4) { // d = 2^(e - 128) from 2^-9 to 2^-2: values up to 3
+                        data.set(ValueLayout.JAVA_BYTE, b * type.blockBytes, (byte) (119 + random.nextInt(8)));
                     }
                 }
             }

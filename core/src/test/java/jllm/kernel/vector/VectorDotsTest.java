@@ -60,7 +60,7 @@ class VectorDotsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "IQ4_NL", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(names = {"Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "IQ4_NL", "MXFP4", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
     void randomBlocksAtAwkwardSizes(GgmlType type) {
         Random random = new Random(77 + type.ordinal());
         for (int blocks : new int[] {1, 3, 7, 16}) {
@@ -109,7 +109,7 @@ class VectorDotsTest {
      * leaves rows outside any group, and for F16 an infinity in one row of a group.
      */
     @ParameterizedTest
-    @EnumSource(names = {"F16", "Q8_0", "Q4_0", "Q6_K", "Q4_K", "BF16", "F32"})
+    @EnumSource(names = {"F16", "Q8_0", "Q4_0", "Q6_K", "Q4_K", "BF16", "F32", "MXFP4"})
     void rowGroupsEqualSingleRows(GgmlType type) {
         RowDot fast = VectorDots.forType(type);
         assumeTrue(fast != null, "no vector row dot on this machine (preferred species too narrow)");
@@ -135,7 +135,7 @@ class VectorDotsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"Q8_0", "Q4_0", "Q5_0", "IQ4_NL"})
+    @EnumSource(names = {"Q8_0", "Q4_0", "Q5_0", "IQ4_NL", "MXFP4"})
     void quantsAndScaleAreTheDecodedBlock(GgmlType type) {
         Random random = new Random(55 + type.ordinal());
         Tensor w = RandomTensors.tensor(type, 3, 7 * 32, random, 1);
@@ -179,6 +179,29 @@ class VectorDotsTest {
                 x[i] *= (float) Math.pow(10, (i % 11) - 6 + (scale > 1000 ? -4 : 0));
             }
             assertMatches(type, w, x, "scale " + scale);
+        }
+    }
+
+    /**
+     * MXFP4's E8M0 exponents from end to end, with activations from 1e-6 to 1e4: the subnormal scales
+     * 2^-128 and 2^-127, 2^-126, the usual range, and up to 2^92 (from about 2^106 on, the block products
+     * with these activations overflow a float; e = 254 and 255 are decoded in BlockDecodeTest).
+     */
+    @Test
+    void mxfp4ExtremeExponents() {
+        GgmlType type = GgmlType.MXFP4;
+        Random random = new Random(99 + type.ordinal());
+        int cols = 5 * type.blockSize;
+        for (int e : new int[] {0, 1, 2, 100, 127, 128, 160, 220}) {
+            Tensor w = RandomTensors.tensor(type, 3, cols, random, 1);
+            for (long b = 0; b < 3L * cols / type.blockSize; b++) {
+                w.data().set(java.lang.foreign.ValueLayout.JAVA_BYTE, b * type.blockBytes, (byte) e);
+            }
+            float[] x = RandomTensors.gaussian(cols, random);
+            for (int i = 0; i < cols; i++) {
+                x[i] *= (float) Math.pow(10, (i % 11) - 6);
+            }
+            assertMatches(type, w, x, "exponent " + e);
         }
     }
 

@@ -10,10 +10,23 @@ import jllm.model.hf.HfNames;
 
 /**
  * Gemma 2 checkpoints ({@code Gemma2ForCausalLM}) as llama.cpp's {@code Gemma2Model} converter writes
- * them: its own keys (no rope keys), the soft-caps and window, norm weights plus 1, no classifier (tied).
- * Where that file would run differently from transformers (a rope base other than 10000, a
- * query_pre_attn_scalar llama.cpp does not infer, layer types other than alternating), jllm adds the key
- * that says so; released Gemma 2 checkpoints need none of them.
+ * them: its own keys in its order (no rope keys; the file type before the soft-caps), the soft-caps and
+ * window, norm weights plus 1, no classifier (tied).
+ *
+ * <p>Deliberate differences from that converter's file:
+ * <ul>
+ * <li>Where the file would run differently from transformers (a rope base other than 10000, a
+ *     query_pre_attn_scalar llama.cpp does not infer, layer types other than alternating), jllm adds the
+ *     key that says so ({@code rope.freq_base}, {@code attention.scale},
+ *     {@code attention.sliding_window_pattern}, after the converter's keys); a released-style config
+ *     needs none of them, and its keys and tensors are the converter's byte for byte.</li>
+ * <li>The tokenizer: the converter reads only {@code tokenizer.model} (SentencePiece, then
+ *     {@code add_space_prefix} false) and fails without it; jllm reads only a byte-level BPE
+ *     tokenizer.json and writes it as {@code _set_vocab_gpt2} does, as the converter's Gemma 3 class does
+ *     for a folder without tokenizer.model.</li>
+ * <li>A soft-cap of null is written as 0 (none), where the converter fails; an absent one as
+ *     transformers' default.</li>
+ * </ul>
  */
 final class Gemma2Hf implements HfConversion {
     private static final String A = Gemma2Config.ARCH + ".";
@@ -35,6 +48,7 @@ final class Gemma2Hf implements HfConversion {
         k.f32(A + "attention.layer_norm_rms_epsilon", c.number("rms_norm_eps", 1e-6));
         k.u32(A + "attention.key_length", headDim);
         k.u32(A + "attention.value_length", headDim);
+        k.u32("general.file_type", 0); // its place; the file's type is set later
         // a cap of null in config.json means none: written as 0, which jllm reads as none
         k.f32(A + "attn_logit_softcapping", c.raw().containsKey("attn_logit_softcapping") ? c.number("attn_logit_softcapping", 0) : 50);
         k.f32(A + "final_logit_softcapping", c.raw().containsKey("final_logit_softcapping") ? c.number("final_logit_softcapping", 0) : 30);

@@ -8,11 +8,13 @@ import jllm.model.hf.GgufKeys;
 import jllm.model.hf.HfCheckpoint;
 import jllm.model.hf.HfConfig;
 import jllm.model.hf.HfConversion;
+import jllm.tokenizer.HfVocabulary;
 
 /**
  * Granite checkpoints ({@code GraniteForCausalLM}) as llama.cpp's {@code GraniteModel} converter writes
- * them: llama's keys without {@code head_dim}, the four multipliers renamed to scales, and q/k rows
- * permuted for NORM rope.
+ * them: llama's keys without {@code head_dim}, the four multipliers renamed to scales, q/k rows
+ * permuted for NORM rope, and the tokenizer keys of {@code LlamaModel.set_vocab}, which it inherits
+ * (tokenizer_config.json's add_prefix_space first; no BOS for a vocabulary of 49152).
  */
 final class GraniteHf implements HfConversion {
     @Override
@@ -21,15 +23,8 @@ final class GraniteHf implements HfConversion {
         Map<String, Object> raw = new LinkedHashMap<>(config.raw());
         raw.remove("head_dim");
         HfConfig c = HfConfig.of(raw, config.file());
+        c.rope("full_attention", 10000).requireType("granite", "default", "linear");
         HfCheckpoint.llamaKeys(c, k, "granite");
-        HfConfig.RopeParameters rope = c.rope("full_attention", 10000);
-        switch (rope.type()) {
-            case "default" -> {
-            }
-            case "linear" -> k.str("granite.rope.scaling.type", "linear").f32("granite.rope.scaling.factor", rope.number("factor", 1));
-            default -> throw c.error("rope_scaling", "rope scaling type \"" + rope.type()
-                    + "\" is not supported for granite (jllm supports linear)");
-        }
         // transformers' defaults are 1; the converter writes each only when it is not 0
         scale(c, k, "attention_multiplier", "granite.attention.scale");
         scale(c, k, "embedding_multiplier", "granite.embedding_scale");
@@ -42,6 +37,11 @@ final class GraniteHf implements HfConversion {
         if (v != 0) {
             k.f32(ggufKey, v);
         }
+    }
+
+    @Override
+    public void vocabulary(HfConfig c, HfVocabulary vocab, GgufKeys k) {
+        HfCheckpoint.llamaVocabulary(c, vocab, k); // GraniteModel inherits LlamaModel.set_vocab
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 import jllm.format.ModelFormatException;
 import jllm.format.gguf.GgufMetadata;
@@ -53,11 +54,12 @@ public final class HfCheckpoint {
             HfConfig cfg = HfConfig.of(folder.config(), file);
             Architecture arch = Architectures.forHfModelType(cfg.string("model_type"), file);
             HfConversion conv = arch.hf().orElseThrow();
-            GgufKeys keys = new GgufKeys().str("general.architecture", arch.name()).str("general.type", "model")
-                    .str("general.name", String.valueOf(dir.getFileName()));
-            conv.metadata(cfg, keys);
-            // llama.cpp's converter order: computed tensors first, then shard files by name, tensors by name in each
+            GgufKeys keys = new GgufKeys().str("general.architecture", arch.name());
+            // llama.cpp's converter order: computed tensors first (a key they add comes before general.type),
+            // then shard files by name, tensors by name in each
             Map<String, Tensor> tensors = new LinkedHashMap<>(conv.extraTensors(cfg, keys));
+            keys.str("general.type", "model").str("general.name", String.valueOf(dir.getFileName()));
+            conv.metadata(cfg, keys);
             HfNames names = conv.names();
             Map<List<String>, Map<String, Tensor[]>> experts = new LinkedHashMap<>(); // a layer's stacked names -> their parts
             try (Kernels scalar = Kernels.scalar()) {
@@ -170,11 +172,21 @@ public final class HfCheckpoint {
     }
 
     /**
-     * The keys every decoder family writes, as the converter's {@code TextModel.set_gguf_parameters}:
-     * block count, context, widths, heads, rope base, RMSNorm epsilon, expert counts and head size when
-     * config.json gives them, and {@code general.file_type}. Rope settings are read in both styles ({@link HfConfig#rope}).
+     * The keys every decoder family writes, as the converter's {@code TextModel.set_gguf_parameters}, in
+     * its order: block count, context, widths, heads, the rope scaling of the full-attention layers
+     * ({@link #ropeScalingKeys}), rope base, RMSNorm epsilon, expert counts and head size when config.json
+     * gives them, and {@code general.file_type}. Rope settings are read in both styles ({@link HfConfig#rope}).
      */
     public static void commonKeys(HfConfig c, GgufKeys k, String arch) {
+        commonKeys(c, k, arch, OptionalDouble.empty());
+    }
+
+    /**
+     * {@link #commonKeys(HfConfig, GgufKeys, String)} with {@code rope.freq_base_swa} after the rope base:
+     * the sliding layers' base, which the converter writes when transformers' config has one (Gemma 3's
+     * always has, 10000 by default).
+     */
+    public static void commonKeys(HfConfig c, GgufKeys k, String arch, OptionalDouble slidingTheta) {
         k.u32(arch + ".block_count", c.integer("num_hidden_layers"));
         k.u32(arch + ".context_length", c.integer("max_position_embeddings", 4096));
         k.u32(arch + ".embedding_length", c.integer("hidden_size"));
@@ -182,7 +194,10 @@ public final class HfCheckpoint {
         int heads = c.integer("num_attention_heads");
         k.u32(arch + ".attention.head_count", heads);
         k.u32(arch + ".attention.head_count_kv", c.integer("num_key_value_heads", heads));
-        k.f32(arch + ".rope.freq_base", c.rope("full_attention", 10000).theta());
+        HfConfig.RopeParameters rope = c.rope("full_attention", 10000);
+        ropeScalingKeys(rope, k, arch);
+        k.f32(arch + ".rope.freq_base", rope.theta());
+        slidingTheta.ifPresent(theta -> k.f32(arch + ".rope.freq_base_swa", theta));
         k.f32(arch + ".attention.layer_norm_rms_epsilon", c.number("rms_norm_eps", 1e-6));
         if (expertCount(c) > 0) {
             k.u32(arch + ".expert_count", expertCount(c));
@@ -195,6 +210,47 @@ public final class HfCheckpoint {
             k.u32(arch + ".attention.value_length", c.integer("head_dim"));
         }
         k.u32("general.file_type", 0); // its place; open() sets the value
+    }
+
+    /**
+     * The rope scaling keys {@code TextModel} writes: type and factor for linear and YaRN scaling with a
+     * factor (YaRN adds the original context and its optional parameters), the type alone for LongRoPE,
+     * nothing for other types (Llama 3's is a tensor). Which types a family runs is the family's check:
+     * this writes what the converter writes, whatever the family supports.
+     */
+    static void ropeScalingKeys(HfConfig.RopeParameters rope, GgufKeys k, String arch) {
+        String p = arch + ".rope.scaling.";
+        boolean factor = rope.scaling().get("factor") instanceof Number;
+        switch (rope.type()) {
+            case "linear" -> {
+                if (factor) {
+                    k.str(p + "type", "linear").f32(p + "factor", rope.number("factor", 1));
+                }
+            }
+            case "yarn" -> {
+                if (factor) {
+                    // as transformers fills it in: a top-level value first, else the parameters', else the context
+                    HfConfig c = rope.config();
+                    double original = c.has("original_max_position_embeddings") ? c.integer("original_max_position_embeddings")
+                            : rope.number("original_max_position_embeddings", c.integer("max_position_embeddings", 4096));
+                    if (original < 1 || original > HfConfig.MAX_INT || original != Math.rint(original)) {
+                        throw c.error("original_max_position_embeddings", "not a positive integer up to 2^24: " + original);
+                    }
+                    k.str(p + "type", "yarn").f32(p + "factor", rope.number("factor", 1)).u32(p + "original_context_length", (long) original);
+                    String[][] optional = {{"extrapolation_factor", "yarn_ext_factor"},
+                        {rope.scaling().containsKey("attention_factor") ? "attention_factor" : "attn_factor", "yarn_attn_factor"},
+                        {"beta_fast", "yarn_beta_fast"}, {"beta_slow", "yarn_beta_slow"}};
+                    for (String[] o : optional) {
+                        if (rope.scaling().get(o[0]) instanceof Number) {
+                            k.f32(p + o[1], rope.number(o[0], 0));
+                        }
+                    }
+                }
+            }
+            case "su", "longrope" -> k.str(p + "type", "longrope");
+            default -> {
+            }
+        }
     }
 
     /**
@@ -213,7 +269,8 @@ public final class HfCheckpoint {
     /**
      * The keys of the converter's {@code LlamaModel}, which the families derived from it (granite,
      * smollm3) write too: {@link #commonKeys}, {@code vocab_size}, and {@code rope.dimension_count}
-     * ({@code head_dim}, else hidden_size / num_attention_heads). Rope scaling is the family's.
+     * ({@code head_dim}, else hidden_size / num_attention_heads). Which rope scaling types run is the
+     * family's check; their keys come with the common ones.
      */
     public static void llamaKeys(HfConfig c, GgufKeys k, String arch) {
         commonKeys(c, k, arch);

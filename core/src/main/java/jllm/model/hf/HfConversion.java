@@ -52,7 +52,11 @@ public interface HfConversion {
         }
     }
 
-    /** Tensors the converter computes from the config (Llama 3.1's rope_freqs, Phi-3's LongRoPE factors). */
+    /**
+     * Tensors the converter computes from the config (Llama 3.1's rope_freqs, Phi-3's LongRoPE factors).
+     * Keys written to {@code keys} here come right after general.architecture, where the converter, which
+     * computes these tensors before it writes any other key, puts them (Phi-3's attention factor).
+     */
     default Map<String, Tensor> extraTensors(HfConfig config, GgufKeys keys) {
         return Map.of();
     }

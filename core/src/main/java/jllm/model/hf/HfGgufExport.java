@@ -30,8 +30,9 @@ import jllm.tokenizer.HfVocabulary;
  * the same keys in the same order, the same tensors (names, order, types, bytes), so a file from either
  * converter runs the same anywhere.
  * <ul>
- * <li>Keys: general.architecture and type, the sampling defaults, name and size label
- *     ({@link GeneralKeys}), the family's keys ({@link HfConversion#metadata}) with
+ * <li>Keys: general.architecture, keys the computed tensors add ({@link HfConversion#extraTensors}),
+ *     general.type, the sampling defaults, name and size label ({@link GeneralKeys}), the family's keys
+ *     ({@link HfConversion#metadata}) with
  *     {@code general.file_type}, {@code general.quantization_version}, then the tokenizer
  *     ({@link HfConversion#vocabulary}).</li>
  * <li>Tensors: computed ones first, then the folder's in the converter's order ({@link HfCheckpoint}),
@@ -130,22 +131,28 @@ public final class HfGgufExport {
     }
 
     /**
-     * The keys in the converter's order: architecture and type, the folder's general.* keys, the family's
-     * keys with the file type, the quantization version, the tokenizer.
+     * The keys in the converter's order: architecture, the keys of computed tensors, type, the folder's
+     * general.* keys, the family's keys with the file type, the quantization version, the tokenizer.
      */
     private static GgufKeys keys(ModelSource source, HfConversion conv, HfConfig config, HfVocabulary vocab, OutType type) {
         Path dir = source.path();
-        GgufKeys k = new GgufKeys().put("general.architecture", source.metadata().get("general.architecture").orElseThrow())
-                .str("general.type", "model");
-        GeneralKeys.write(Optional.ofNullable(readJsonIfPresent(dir.resolve("generation_config.json"))).orElse(Map.of()),
-                config.raw(), String.valueOf(dir.toAbsolutePath().normalize().getFileName()),
-                GeneralKeys.Params.of(source.tensors()), k);
+        GgufKeys k = new GgufKeys().put("general.architecture", source.metadata().get("general.architecture").orElseThrow());
+        // keys the computed tensors add (Phi-3's attention factor) precede general.type in the source, as in the converter
+        boolean beforeType = true;
         for (Map.Entry<String, GgufValue> e : source.metadata().asMap().entrySet()) {
             String key = e.getKey();
-            if (!key.equals("general.architecture") && !key.equals("general.type") && !key.equals("general.name")
-                    && !key.startsWith("tokenizer.")) {
+            if (key.equals("general.type")) {
+                beforeType = false;
+                k.str("general.type", "model");
+                GeneralKeys.write(Optional.ofNullable(readJsonIfPresent(dir.resolve("generation_config.json"))).orElse(Map.of()),
+                        config.raw(), String.valueOf(dir.toAbsolutePath().normalize().getFileName()),
+                        GeneralKeys.Params.of(source.tensors()), k);
+            } else if (!key.equals("general.architecture") && !key.equals("general.name") && !key.startsWith("tokenizer.")) {
                 k.put(key, e.getValue());
             }
+        }
+        if (beforeType) {
+            throw new IllegalStateException(source.path() + ": no general.type among the source's keys"); // HfCheckpoint writes it
         }
         k.u32("general.file_type", type.fileType); // in its place when the family wrote it
         k.u32("general.quantization_version", 2);

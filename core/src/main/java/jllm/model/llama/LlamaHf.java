@@ -23,20 +23,9 @@ import jllm.tokenizer.HfVocabulary;
 final class LlamaHf implements HfConversion {
     @Override
     public void metadata(HfConfig c, GgufKeys k) {
-        HfCheckpoint.commonKeys(c, k, "llama");
-        if (c.has("vocab_size")) {
-            k.u32("llama.vocab_size", c.integer("vocab_size"));
-        }
-        int heads = c.integer("num_attention_heads");
-        k.u32("llama.rope.dimension_count", c.integer("head_dim", c.integer("hidden_size") / heads));
-        HfConfig.RopeParameters rope = c.rope("full_attention", 10000);
-        switch (rope.type()) {
-            case "default", "llama3" -> {
-            }
-            case "linear" -> k.str("llama.rope.scaling.type", "linear").f32("llama.rope.scaling.factor", rope.number("factor", 1));
-            default -> throw c.error("rope_scaling", "rope scaling type \"" + rope.type()
-                    + "\" is not supported for llama (jllm supports linear and llama3)");
-        }
+        // linear scaling is written as keys (with the common ones), Llama 3's as a tensor (extraTensors)
+        c.rope("full_attention", 10000).requireType("llama", "default", "linear", "llama3");
+        HfCheckpoint.llamaKeys(c, k, "llama");
     }
 
     @Override

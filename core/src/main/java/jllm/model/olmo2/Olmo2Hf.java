@@ -10,7 +10,9 @@ import jllm.model.hf.HfNames;
 /**
  * OLMo 2 checkpoints ({@code Olmo2ForCausalLM}) as llama.cpp's {@code Olmo2Model} converter writes them:
  * the common keys, and the norms after attention and feed-forward under their post-norm names. No
- * permutation (NEOX rope).
+ * permutation (NEOX rope). A checkpoint with tied embeddings gets no {@code output.weight}, as from that
+ * converter; jllm runs such a file, llama.cpp's OLMo 2 loader (c392e509 to 34af94cd) does not, as it
+ * requires the tensor (released OLMo 2 checkpoints are untied).
  */
 final class Olmo2Hf implements HfConversion {
     @Override

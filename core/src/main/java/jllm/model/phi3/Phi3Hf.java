@@ -19,9 +19,17 @@ import jllm.tensor.Tensor;
  * {@code partial_rotary_factor}, the sliding window or 0), qkv and gate_up kept fused, and LongRoPE as
  * {@code rope_factors_long} / {@code rope_factors_short} tensors plus {@code rope.scaling.attn_factor}.
  *
- * <p>Like that converter, the attention factor comes from max / original context and ignores
- * {@code rope_scaling.factor} and {@code attention_factor} (transformers would use them; no released
- * Phi-3 config sets them).
+ * <p>The keys are the converter's, in its order: the file type before the window, and the attention
+ * factor, which it writes with the factor tensors before any other key, right after
+ * general.architecture. Like that converter, the attention factor comes from max / original context and
+ * ignores {@code rope_scaling.factor} and {@code attention_factor} (transformers would use them; no
+ * released Phi-3 config sets them).
+ *
+ * <p>Deliberate differences from the converter's file: the tokenizer is always tokenizer.json's byte-level
+ * BPE, written as the converter writes it for a {@code GPT2Tokenizer} folder (Phi-4-mini); the converter
+ * reads other folders' {@code tokenizer.model} (SentencePiece), which jllm does not, and fails without
+ * one. A {@code head_dim} other than hidden / heads, which the converter ignores, is written as the key
+ * and value lengths.
  */
 final class Phi3Hf implements HfConversion {
     private static final String A = Phi3Config.ARCH + ".";
@@ -45,6 +53,7 @@ final class Phi3Hf implements HfConversion {
         k.f32(A + "attention.layer_norm_rms_epsilon", c.number("rms_norm_eps", 1e-5));
         k.u32(A + "rope.dimension_count", ropeDim(c, rope));
         k.f32(A + "rope.freq_base", rope.theta());
+        k.u32("general.file_type", 0); // its place; the file's type is set later
         k.u32(A + "attention.sliding_window", c.count("sliding_window", 0));
         if (c.has("head_dim") && c.integer("head_dim") != dim / heads) {
             // llama.cpp's converter ignores head_dim (every Phi-3 has hidden / heads); a file of another

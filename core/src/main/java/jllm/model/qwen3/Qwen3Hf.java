@@ -23,34 +23,20 @@ final class Qwen3Hf implements HfConversion {
         if (sliding) {
             throw c.error("use_sliding_window", "sliding-window layers are not supported for qwen3 (llama.cpp's converter drops them too)");
         }
-        HfCheckpoint.commonKeys(c, k, "qwen3");
-        HfConfig.RopeParameters rope = c.rope("full_attention", 10000);
-        switch (rope.type()) {
-            case "default" -> {
-            }
-            case "linear" -> k.str("qwen3.rope.scaling.type", "linear").f32("qwen3.rope.scaling.factor", rope.number("factor", 1));
-            case "yarn" -> yarn(c, rope, k);
-            default -> throw c.error("rope_scaling", "rope scaling type \"" + rope.type()
-                    + "\" is not supported for qwen3 (jllm supports linear and yarn)");
+        HfConfig.RopeParameters rope = c.rope("full_attention", 10000).requireType("qwen3", "default", "linear", "yarn");
+        if (rope.type().equals("yarn")) {
+            checkYarn(c, rope);
         }
+        HfCheckpoint.commonKeys(c, k, "qwen3"); // with the scaling keys
     }
 
-    /** YaRN's keys as the converter writes them; transformers' derived attention factor is the one llama.cpp applies. */
-    private static void yarn(HfConfig c, HfConfig.RopeParameters rope, GgufKeys k) {
-        int original = (int) rope.number("original_max_position_embeddings", c.integer("max_position_embeddings", 4096));
-        if (original < 1) {
-            throw c.error("rope_scaling", "YaRN's original_max_position_embeddings " + original + " is not a positive integer");
+    /** YaRN as llama.cpp runs it: with a factor (transformers needs one too), its attention factor derived from it. */
+    private static void checkYarn(HfConfig c, HfConfig.RopeParameters rope) {
+        if (!(rope.scaling().get("factor") instanceof Number)) {
+            throw c.error("rope_scaling", "YaRN without a factor is not supported for qwen3");
         }
-        double factor = rope.number("factor", (double) c.integer("max_position_embeddings", 4096) / original);
         if (rope.scaling().containsKey("attention_factor") || rope.scaling().containsKey("mscale")) {
             throw c.error("rope_scaling", "YaRN with an explicit attention factor or mscale is not supported for qwen3");
-        }
-        k.str("qwen3.rope.scaling.type", "yarn").f32("qwen3.rope.scaling.factor", factor)
-                .u32("qwen3.rope.scaling.original_context_length", original);
-        for (String[] key : new String[][] {{"beta_fast", "yarn_beta_fast"}, {"beta_slow", "yarn_beta_slow"}}) {
-            if (rope.scaling().containsKey(key[0])) {
-                k.f32("qwen3.rope.scaling." + key[1], rope.number(key[0], 0));
-            }
         }
     }
 }

@@ -7,10 +7,12 @@ import jllm.model.hf.GgufKeys;
 import jllm.model.hf.HfCheckpoint;
 import jllm.model.hf.HfConfig;
 import jllm.model.hf.HfConversion;
+import jllm.tokenizer.HfVocabulary;
 
 /**
  * SmolLM3 checkpoints ({@code SmolLM3ForCausalLM}) as llama.cpp's {@code SmolLM3Model} converter writes
- * them: llama's keys and q/k rows permuted for NORM rope. The converter drops {@code no_rope_layers};
+ * them: llama's keys, q/k rows permuted for NORM rope, and the tokenizer keys of
+ * {@code LlamaModel.set_vocab}, which it inherits. The converter drops {@code no_rope_layers};
  * where they differ from llama.cpp's fixed period they go to {@link SmolLM3Config#ROPE_LAYERS_KEY}.
  */
 final class SmolLM3Hf implements HfConversion {
@@ -52,6 +54,11 @@ final class SmolLM3Hf implements HfConversion {
             rope[l] = given != null ? (long) given[l] : (l + 1) % interval != 0 ? 1 : 0;
         }
         return rope;
+    }
+
+    @Override
+    public void vocabulary(HfConfig c, HfVocabulary vocab, GgufKeys k) {
+        HfCheckpoint.llamaVocabulary(c, vocab, k); // SmolLM3Model inherits LlamaModel.set_vocab
     }
 
     @Override

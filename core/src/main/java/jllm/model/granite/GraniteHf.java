@@ -3,12 +3,10 @@ package jllm.model.granite;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import jllm.model.blocks.Rope;
 import jllm.model.hf.GgufKeys;
 import jllm.model.hf.HfCheckpoint;
 import jllm.model.hf.HfConfig;
-import jllm.model.hf.HfConversion;
-import jllm.tokenizer.HfVocabulary;
+import jllm.model.hf.LlamaModelConversion;
 
 /**
  * Granite checkpoints ({@code GraniteForCausalLM}) as llama.cpp's {@code GraniteModel} converter writes
@@ -16,7 +14,7 @@ import jllm.tokenizer.HfVocabulary;
  * permuted for NORM rope, and the tokenizer keys of {@code LlamaModel.set_vocab}, which it inherits
  * (tokenizer_config.json's add_prefix_space first; no BOS for a vocabulary of 49152).
  */
-final class GraniteHf implements HfConversion {
+final class GraniteHf implements LlamaModelConversion {
     @Override
     public void metadata(HfConfig config, GgufKeys k) {
         // the converter drops head_dim: Granite's heads are hidden_size / num_attention_heads wide
@@ -37,15 +35,5 @@ final class GraniteHf implements HfConversion {
         if (v != 0) {
             k.f32(ggufKey, v);
         }
-    }
-
-    @Override
-    public void vocabulary(HfConfig c, HfVocabulary vocab, GgufKeys k) {
-        HfCheckpoint.llamaVocabulary(c, vocab, k); // GraniteModel inherits LlamaModel.set_vocab
-    }
-
-    @Override
-    public Rope.Style ggufRope() {
-        return Rope.Style.NORM;
     }
 }

@@ -3,14 +3,12 @@ package jllm.model.llama;
 import java.util.Map;
 
 import jllm.model.TensorName;
-import jllm.model.blocks.Rope;
 import jllm.model.hf.GgufKeys;
 import jllm.model.hf.HfCheckpoint;
 import jllm.model.hf.HfConfig;
-import jllm.model.hf.HfConversion;
+import jllm.model.hf.LlamaModelConversion;
 import jllm.model.hf.HfNames;
 import jllm.tensor.Tensor;
-import jllm.tokenizer.HfVocabulary;
 
 /**
  * Llama-family checkpoints ({@code LlamaForCausalLM}, {@code MistralForCausalLM}) as llama.cpp's
@@ -20,7 +18,7 @@ import jllm.tokenizer.HfVocabulary;
  * and its experts' w1, w2, w3 are stacked into {@code ffn_gate_exps}, {@code ffn_down_exps},
  * {@code ffn_up_exps}, in that order.
  */
-final class LlamaHf implements HfConversion {
+final class LlamaHf implements LlamaModelConversion {
     @Override
     public void metadata(HfConfig c, GgufKeys k) {
         // linear scaling is written as keys (with the common ones), Llama 3's as a tensor (extraTensors)
@@ -73,15 +71,5 @@ final class LlamaHf implements HfConversion {
             }
         }
         return factors;
-    }
-
-    @Override
-    public void vocabulary(HfConfig c, HfVocabulary vocab, GgufKeys k) {
-        HfCheckpoint.llamaVocabulary(c, vocab, k);
-    }
-
-    @Override
-    public Rope.Style ggufRope() {
-        return Rope.Style.NORM;
     }
 }

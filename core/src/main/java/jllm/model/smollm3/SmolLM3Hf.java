@@ -2,12 +2,10 @@ package jllm.model.smollm3;
 
 import java.util.Arrays;
 
-import jllm.model.blocks.Rope;
 import jllm.model.hf.GgufKeys;
 import jllm.model.hf.HfCheckpoint;
 import jllm.model.hf.HfConfig;
-import jllm.model.hf.HfConversion;
-import jllm.tokenizer.HfVocabulary;
+import jllm.model.hf.LlamaModelConversion;
 
 /**
  * SmolLM3 checkpoints ({@code SmolLM3ForCausalLM}) as llama.cpp's {@code SmolLM3Model} converter writes
@@ -15,7 +13,7 @@ import jllm.tokenizer.HfVocabulary;
  * {@code LlamaModel.set_vocab}, which it inherits. The converter drops {@code no_rope_layers};
  * where they differ from llama.cpp's fixed period they go to {@link SmolLM3Config#ROPE_LAYERS_KEY}.
  */
-final class SmolLM3Hf implements HfConversion {
+final class SmolLM3Hf implements LlamaModelConversion {
     @Override
     public void metadata(HfConfig c, GgufKeys k) {
         HfCheckpoint.llamaKeys(c, k, "smollm3");
@@ -54,15 +52,5 @@ final class SmolLM3Hf implements HfConversion {
             rope[l] = given != null ? (long) given[l] : (l + 1) % interval != 0 ? 1 : 0;
         }
         return rope;
-    }
-
-    @Override
-    public void vocabulary(HfConfig c, HfVocabulary vocab, GgufKeys k) {
-        HfCheckpoint.llamaVocabulary(c, vocab, k); // SmolLM3Model inherits LlamaModel.set_vocab
-    }
-
-    @Override
-    public Rope.Style ggufRope() {
-        return Rope.Style.NORM;
     }
 }

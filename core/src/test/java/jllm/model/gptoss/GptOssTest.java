@@ -2,6 +2,7 @@ package jllm.model.gptoss;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -10,8 +11,10 @@ import jllm.format.ModelFormatException;
 import jllm.format.gguf.GgufFile;
 import jllm.format.gguf.GgufMetadata;
 import jllm.format.gguf.GgufTensorInfo;
+import jllm.kernel.Transcendentals;
 import jllm.model.HfTestFolders;
 import jllm.model.ModelSource;
+import jllm.model.blocks.Rope;
 import jllm.model.hf.HfGgufExport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +74,35 @@ class GptOssTest {
             assertThat(c.expertHidden()).isEqualTo(48);
             assertThat(c.sliding()).containsExactly(true, false, true, false);
             assertThat(GptOssConfig.from(b).scaling().truncate()).isTrue();
+        }
+    }
+
+    /** Rope's YaRN angles against transformers' _compute_yarn_parameters, with the ramp rounded and not. */
+    @Test
+    void yarnAnglesFollowTransformers() {
+        int dim = 16;
+        double base = 150000;
+        double factor = 4;
+        int original = 64;
+        for (boolean truncate : new boolean[] {true, false}) {
+            Rope rope = new Rope(Rope.Style.NEOX, dim, dim, new Rope.Scaling((float) base, (float) (1 / factor), 1f, 1f, 32f, 1f,
+                    original, null, truncate));
+            double low = dim * Math.log(original / (32 * 2 * Math.PI)) / (2 * Math.log(base));
+            double high = dim * Math.log(original / (1 * 2 * Math.PI)) / (2 * Math.log(base));
+            low = Math.max(truncate ? Math.floor(low) : low, 0);
+            high = Math.min(truncate ? Math.ceil(high) : high, dim - 1);
+            double mscale = 0.1 * Math.log(factor) + 1;
+            int pos = 37;
+            float[] cos = new float[dim / 2];
+            float[] sin = new float[dim / 2];
+            rope.angles(pos, cos, sin, 0, Transcendentals.FAST);
+            for (int i = 0; i < dim / 2; i++) {
+                double extrapolation = Math.pow(base, -2.0 * i / dim);
+                double ramp = Math.min(1, Math.max(0, (i - low) / (high - low)));
+                double invFreq = extrapolation / factor * ramp + extrapolation * (1 - ramp);
+                assertThat((double) cos[i]).as("truncate %s pair %d", truncate, i).isCloseTo(Math.cos(pos * invFreq) * mscale, within(2e-5));
+                assertThat((double) sin[i]).isCloseTo(Math.sin(pos * invFreq) * mscale, within(2e-5));
+            }
         }
     }
 

@@ -3,6 +3,8 @@ package jllm.model.gptoss;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import jllm.kernel.Kernels;
 import jllm.model.Architecture;
@@ -36,7 +38,8 @@ public final class GptOssArchitecture {
         String rope = s.extFactor() == 0f ? "none" : "yarn x" + 1f / s.freqScale() + " (original context "
                 + s.origContext() + (s.truncate() ? ", ramp rounded" : "") + ")";
         return Map.of("experts", "top " + c.routing().topK() + ", " + c.expertHidden() + " wide, clamped SwiGLU",
-                "slidingWindow", c.window() + " on alternate layers", "ropeScaling", rope);
+                "slidingWindow", c.window() + " on layers " + IntStream.range(0, c.sliding().length).filter(l -> c.sliding()[l])
+                        .mapToObj(Integer::toString).collect(Collectors.joining(",")), "ropeScaling", rope);
     }
 
     static LanguageModel load(ModelSource source, Kernels kernels) {

@@ -74,6 +74,9 @@ class GptOssTest {
             assertThat(c.expertHidden()).isEqualTo(48);
             assertThat(c.sliding()).containsExactly(true, false, true, false);
             assertThat(GptOssConfig.from(b).scaling().truncate()).isTrue();
+            assertThat(GptOssArchitecture.FAMILY.details(a)).containsEntry("ropeScaling", "yarn x4.0 (original context 64)")
+                    .containsEntry("slidingWindow", "8 on layers 0,2");
+            assertThat(GptOssArchitecture.FAMILY.details(b).get("ropeScaling")).endsWith("ramp rounded)");
         }
     }
 

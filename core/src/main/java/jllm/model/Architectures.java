@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 import jllm.format.ModelFormatException;
 import jllm.model.gemma2.Gemma2Architecture;
 import jllm.model.gemma3.Gemma3Architecture;
+import jllm.model.gptoss.GptOssArchitecture;
 import jllm.model.granite.GraniteArchitecture;
 import jllm.model.llama.LlamaArchitecture;
 import jllm.model.olmo2.Olmo2Architecture;
@@ -31,7 +32,8 @@ public final class Architectures {
             Olmo2Architecture.FAMILY,
             Gemma2Architecture.FAMILY,
             Gemma3Architecture.FAMILY,
-            Qwen3MoeArchitecture.FAMILY);
+            Qwen3MoeArchitecture.FAMILY,
+            GptOssArchitecture.FAMILY);
 
     /** The architecture named by {@code general.architecture}. */
     public static Architecture forSource(ModelSource source) {

@@ -6,7 +6,7 @@ import jllm.tensor.Tensor;
 
 /**
  * Gated feed-forward layers: {@code down(act(gate(x)) * up(x))}, with SiLU (SwiGLU: Llama, Qwen, Phi,
- * ...) or the tanh form of GELU (GeGLU: Gemma).
+ * ...), the tanh form of GELU (GeGLU: Gemma), or gpt-oss's clamped SwiGLU.
  */
 public final class Glu {
 
@@ -15,8 +15,16 @@ public final class Glu {
         /** silu(x) = x / (1 + e^-x), as ggml_silu_f32. */
         SILU,
         /** gelu(x) = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), as ggml_gelu and PyTorch's tanh form. */
-        GELU_TANH
+        GELU_TANH,
+        /**
+         * gpt-oss's clamped SwiGLU, as ggml_swiglu_oai and transformers' GptOssExperts (both fix alpha 1.702
+         * and limit 7): g = min(gate, 7), u = clamp(up, -7, 7), g sigmoid(1.702 g) (u + 1).
+         */
+        SWIGLU_OAI
     }
+
+    private static final float OAI_ALPHA = 1.702f;
+    private static final float OAI_LIMIT = 7f;
 
     /**
      * Values per part when the activation is spread over the kernels' threads: a part costs about 20 µs
@@ -67,6 +75,12 @@ public final class Glu {
             for (int i = from; i < to; i++) {
                 float g = gate[i];
                 gate[i] = g / (1.0f + math.exp(-g)) * up[i];
+            }
+        } else if (act == Activation.SWIGLU_OAI) {
+            for (int i = from; i < to; i++) {
+                float g = Math.min(gate[i], OAI_LIMIT);
+                float u = Math.min(Math.max(up[i], -OAI_LIMIT), OAI_LIMIT);
+                gate[i] = g / (1.0f + math.exp(-OAI_ALPHA * g)) * (u + 1.0f);
             }
         } else {
             for (int i = from; i < to; i++) {

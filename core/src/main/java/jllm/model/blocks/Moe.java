@@ -10,22 +10,44 @@ import jllm.model.TensorName;
 import jllm.tensor.Tensor;
 
 /**
- * A mixture-of-experts feed-forward sublayer (Mixtral, Qwen3-MoE): a router scores every expert for
+ * A mixture-of-experts feed-forward sublayer (Mixtral, Qwen3-MoE, gpt-oss): a router scores every expert for
  * each row, the row goes through its top k experts (gated MLPs of their own), and their outputs are
  * summed with the routing weights. Each expert runs one product over all the rows routed to it, so a
  * prompt's rows are grouped by expert.
  *
  * <p>GGUF stores the experts of a layer stacked, {@code ffn_gate_exps} / {@code ffn_up_exps} of ne
  * {@code (dim, expertHidden, numExperts)} and {@code ffn_down_exps} of ne {@code (expertHidden, dim,
- * numExperts)}; each expert is a matrix view of them ({@link Tensor#matrix}), never a copy.
+ * numExperts)}; each expert is a matrix view of them ({@link Tensor#matrix}), never a copy. Biases
+ * (gpt-oss) are {@code .bias} tensors beside them: {@code ffn_gate_inp.bias} of ne (numExperts), the
+ * experts' {@code ffn_gate_exps.bias} / {@code ffn_up_exps.bias} of ne (expertHidden, numExperts) and
+ * {@code ffn_down_exps.bias} of ne (dim, numExperts).
  *
  * @param router  (numExperts, dim) {@code ffn_gate_inp}
  * @param gate    (numExperts) each (expertHidden, dim)
  * @param up      (numExperts) each (expertHidden, dim)
  * @param down    (numExperts) each (dim, expertHidden)
  * @param routing how a row picks and weighs its experts
+ * @param biases  the router's and the experts' biases, {@link Biases#NONE} for none
  */
-public record Moe(Tensor router, Tensor[] gate, Tensor[] up, Tensor[] down, Routing routing) implements FeedForward {
+public record Moe(Tensor router, Tensor[] gate, Tensor[] up, Tensor[] down, Routing routing, Biases biases) implements FeedForward {
+
+    /** Experts without biases. */
+    public Moe(Tensor router, Tensor[] gate, Tensor[] up, Tensor[] down, Routing routing) {
+        this(router, gate, up, down, routing, Biases.NONE);
+    }
+
+    /**
+     * Biases added after each product, every one optional (null).
+     *
+     * @param router (numExperts) on the router's logits
+     * @param gate   (numExperts, expertHidden) on each expert's gate
+     * @param up     (numExperts, expertHidden) on each expert's up
+     * @param down   (numExperts, dim) on each expert's output, before its routing weight
+     */
+    public record Biases(float[] router, float[] gate, float[] up, float[] down) {
+        /** No biases. */
+        public static final Biases NONE = new Biases(null, null, null, null);
+    }
 
     /** Which comes first: the softmax over the router's logits, or the choice of the top k. */
     public enum Order {
@@ -112,7 +134,23 @@ public record Moe(Tensor router, Tensor[] gate, Tensor[] up, Tensor[] down, Rout
             views[1][e] = up.matrix(up.name() + "[" + e + "]", e);
             views[2][e] = down.matrix(down.name() + "[" + e + "]", e);
         }
-        return new Moe(router, views[0], views[1], views[2], routing);
+        return new Moe(router, views[0], views[1], views[2], routing, new Biases(bias(s, router.name(), experts),
+                bias(s, gate.name(), (long) expertHidden * experts), bias(s, up.name(), (long) expertHidden * experts),
+                bias(s, down.name(), (long) dim * experts)));
+    }
+
+    /** The {@code .bias} beside a {@code .weight} tensor, as floats, or null when the file has none. */
+    private static float[] bias(ModelSource s, String weightName, long values) {
+        String name = weightName.substring(0, weightName.length() - ".weight".length()) + ".bias";
+        return s.optionalTensor(name).map(t -> {
+            if (t.shape().elementCount() != values) {
+                throw new ModelFormatException(s.path().toString(), name, "has shape " + t.shape() + ", expected "
+                        + values + " values", null);
+            }
+            try (Kernels scalar = Kernels.scalar()) {
+                return scalar.dequantize(t);
+            }
+        }).orElse(null);
     }
 
     /** Number of experts. */
@@ -132,6 +170,7 @@ public record Moe(Tensor router, Tensor[] gate, Tensor[] up, Tensor[] down, Rout
         // router logits, then each row's k experts and their weights
         float[] logits = new float[n * experts];
         kernels.matmul(logits, router, in, n);
+        addBias(logits, n, biases.router(), 0, experts);
         int[] chosen = new int[n * k];
         float[] weights = new float[n * k];
         for (int i = 0; i < n; i++) {
@@ -165,8 +204,11 @@ public record Moe(Tensor router, Tensor[] gate, Tensor[] up, Tensor[] down, Rout
                 }
             }
             kernels.matmul(gu, new Tensor[] {gate[e], up[e]}, rowsIn, m);
+            addBias(gu[0], m, biases.gate(), e * hidden, hidden);
+            addBias(gu[1], m, biases.up(), e * hidden, hidden);
             Glu.apply(kernels, act, gu[0], gu[1], m * hidden);
             kernels.matmul(rowsOut, down[e], gu[0], m);
+            addBias(rowsOut, m, biases.down(), e * dim, dim);
             // weighted, into each row's sum
             for (int j = 0; j < m; j++) {
                 float w = rowWeights[j];
@@ -177,5 +219,17 @@ public record Moe(Tensor router, Tensor[] gate, Tensor[] up, Tensor[] down, Rout
             }
         }
         return out;
+    }
+
+    /** Adds {@code bias[off .. off + width)} to each of {@code rows} rows of {@code x}; nothing for a null bias. */
+    private static void addBias(float[] x, int rows, float[] bias, int off, int width) {
+        if (bias == null) {
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < width; c++) {
+                x[r * width + c] += bias[off + c];
+            }
+        }
     }
 }

@@ -32,9 +32,17 @@ public final class Rope {
      * @param betaSlow    YaRN: rotations where the ramp ends
      * @param origContext YaRN: the context length the model was trained with
      * @param freqFactors per-pair divisors of the angle, (ropeDim / 2) values, or null
+     * @param truncate    YaRN: the ramp's ends rounded outward to whole pairs, as ggml always does and
+     *                    transformers unless {@code truncate} is false (gpt-oss); false keeps them fractional
      */
     public record Scaling(float base, float freqScale, float extFactor, float attnFactor, float betaFast,
-                          float betaSlow, int origContext, float[] freqFactors) {
+                          float betaSlow, int origContext, float[] freqFactors, boolean truncate) {
+
+        /** A scaling whose YaRN ramp ends are rounded to whole pairs (ggml's). */
+        public Scaling(float base, float freqScale, float extFactor, float attnFactor, float betaFast, float betaSlow,
+                       int origContext, float[] freqFactors) {
+            this(base, freqScale, extFactor, attnFactor, betaFast, betaSlow, origContext, freqFactors, true);
+        }
 
         /** Plain rope with base {@code base}. */
         public static Scaling of(float base) {
@@ -43,17 +51,22 @@ public final class Rope {
 
         /** This scaling with per-pair divisors. */
         public Scaling withFreqFactors(float[] factors) {
-            return new Scaling(base, freqScale, extFactor, attnFactor, betaFast, betaSlow, origContext, factors);
+            return new Scaling(base, freqScale, extFactor, attnFactor, betaFast, betaSlow, origContext, factors, truncate);
         }
 
         /** This scaling with linear interpolation by {@code factor} (positions divided by it). */
         public Scaling withLinear(float factor) {
-            return new Scaling(base, 1f / factor, extFactor, attnFactor, betaFast, betaSlow, origContext, freqFactors);
+            return new Scaling(base, 1f / factor, extFactor, attnFactor, betaFast, betaSlow, origContext, freqFactors, truncate);
         }
 
         /** This scaling with a magnitude factor on cos and sin. */
         public Scaling withAttnFactor(float factor) {
-            return new Scaling(base, freqScale, extFactor, factor, betaFast, betaSlow, origContext, freqFactors);
+            return new Scaling(base, freqScale, extFactor, factor, betaFast, betaSlow, origContext, freqFactors, truncate);
+        }
+
+        /** This scaling with YaRN's ramp ends rounded to whole pairs or not. */
+        public Scaling withTruncate(boolean t) {
+            return new Scaling(base, freqScale, extFactor, attnFactor, betaFast, betaSlow, origContext, freqFactors, t);
         }
     }
 
@@ -99,9 +112,12 @@ public final class Rope {
         this.origContext = origContext;
         this.thetaScale = (float) StrictMath.pow(scaling.base(), -2.0f / ropeDim); // once, the same everywhere
         // ggml_rope_yarn_corr_dims: the pair dimensions where betaFast and betaSlow rotations fit the context
+        // (transformers' find_correction_range, which may leave them unrounded)
         if (scaling.extFactor() != 0f) {
-            this.corrLow = Math.max(0f, (float) Math.floor(corrDim(scaling.betaFast())));
-            this.corrHigh = Math.min(ropeDim - 1f, (float) Math.ceil(corrDim(scaling.betaSlow())));
+            double low = corrDim(scaling.betaFast());
+            double high = corrDim(scaling.betaSlow());
+            this.corrLow = Math.max(0f, (float) (scaling.truncate() ? Math.floor(low) : low));
+            this.corrHigh = Math.min(ropeDim - 1f, (float) (scaling.truncate() ? Math.ceil(high) : high));
         } else {
             this.corrLow = 0f;
             this.corrHigh = 0f;

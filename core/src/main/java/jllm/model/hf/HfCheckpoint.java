@@ -67,6 +67,11 @@ public final class HfCheckpoint {
                     if (conv.skips(hfName)) {
                         continue;
                     }
+                    if (conv.reshapes(hfName)) {
+                        Tensor t = folder.tensor(hfName);
+                        tensors.putAll(conv.reshape(hfName, t, scalar.dequantize(t)));
+                        continue;
+                    }
                     Optional<HfNames.ExpertPart> part = names.expertPart(hfName);
                     if (part.isPresent()) {
                         collect(cfg, part.get(), folder.tensor(hfName), experts, tensors);

@@ -53,6 +53,22 @@ public interface HfConversion {
     }
 
     /**
+     * Whether the converter turns a Hugging Face tensor into tensors of other names and shapes (gpt-oss's
+     * fused, interleaved experts split and transposed) rather than mapping it by {@link #names()}.
+     */
+    default boolean reshapes(String hfName) {
+        return false;
+    }
+
+    /**
+     * The tensors the converter makes of a tensor for which {@link #reshapes} holds, by GGUF name in its
+     * order, from the tensor's values decoded to floats.
+     */
+    default Map<String, Tensor> reshape(String hfName, Tensor t, float[] values) {
+        throw new UnsupportedOperationException(hfName + " is not reshaped");
+    }
+
+    /**
      * Tensors the converter computes from the config (Llama 3.1's rope_freqs, Phi-3's LongRoPE factors).
      * Keys written to {@code keys} here come right after general.architecture, where the converter, which
      * computes these tensors before it writes any other key, puts them (Phi-3's attention factor).

@@ -26,11 +26,14 @@ public final class HfNames {
     private final Map<String, String> global;
     private final Map<String, String> block;
     private final Map<String, Map<String, String>> experts; // experts' module -> (projection -> GGUF module), in merge order
+    private final Map<String, String> blockTensors; // whole block tensor names (no .weight/.bias) -> GGUF names
 
-    private HfNames(Map<String, String> global, Map<String, String> block, Map<String, Map<String, String>> experts) {
+    private HfNames(Map<String, String> global, Map<String, String> block, Map<String, Map<String, String>> experts,
+                    Map<String, String> blockTensors) {
         this.global = global;
         this.block = block;
         this.experts = experts;
+        this.blockTensors = blockTensors;
     }
 
     /**
@@ -62,7 +65,7 @@ public final class HfNames {
         block.put("mlp.down_proj", "ffn_down");
         block.put("input_layernorm", "attn_norm");
         block.put("post_attention_layernorm", "ffn_norm");
-        return new HfNames(global, block, Map.of());
+        return new HfNames(global, block, Map.of(), Map.of());
     }
 
     /**
@@ -76,14 +79,25 @@ public final class HfNames {
         } else {
             b.put(hfModule, gguf);
         }
-        return new HfNames(global, b, experts);
+        return new HfNames(global, b, experts, blockTensors);
+    }
+
+    /**
+     * These names with a whole block tensor mapped, for a parameter without a {@code .weight} suffix:
+     * {@code withBlockTensor("self_attn.sinks", "attn_sinks.weight")} maps {@code model.layers.N.self_attn.sinks}
+     * to {@code blk.N.attn_sinks.weight} (gpt-oss's sinks, which the converter gives a suffix).
+     */
+    public HfNames withBlockTensor(String hfName, String gguf) {
+        Map<String, String> t = new LinkedHashMap<>(blockTensors);
+        t.put(hfName, gguf);
+        return new HfNames(global, block, experts, t);
     }
 
     /** These names with a global tensor ({@code "model.norm.weight"}) mapped to a GGUF name. */
     public HfNames withGlobal(String hfName, String gguf) {
         Map<String, String> g = new LinkedHashMap<>(global);
         g.put(hfName, gguf);
-        return new HfNames(g, block, experts);
+        return new HfNames(g, block, experts, blockTensors);
     }
 
     /**
@@ -102,7 +116,7 @@ public final class HfNames {
         }
         Map<String, Map<String, String>> e = new LinkedHashMap<>(experts);
         e.put(hfModule, kinds);
-        return new HfNames(global, block, e);
+        return new HfNames(global, block, e, blockTensors);
     }
 
     /** The stacked tensor a Hugging Face expert matrix belongs to, or empty for any other name. */
@@ -139,6 +153,10 @@ public final class HfNames {
         String rest = blockPart(hfName, layer);
         if (rest == null) {
             return Optional.empty();
+        }
+        String whole = blockTensors.get(rest);
+        if (whole != null) {
+            return Optional.of("blk." + layer[0] + "." + whole);
         }
         String suffix;
         if (rest.endsWith(".weight")) {

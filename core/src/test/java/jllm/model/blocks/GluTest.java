@@ -34,7 +34,7 @@ class GluTest {
         }
     }
 
-    /** Both activations against their definitions in double precision. */
+    /** The activations against their definitions in double precision. */
     @Test
     void activationsFollowTheirDefinitions() {
         Random random = new Random(7);
@@ -48,6 +48,13 @@ class GluTest {
             Glu.apply(Glu.Activation.GELU_TANH, gelu, new float[] {u}, 1);
             double want = 0.5 * g * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (g + 0.044715 * g * g * g))) * u;
             assertThat(gelu[0]).isCloseTo((float) want, Offset.offset(1e-5f * (1 + Math.abs(gelu[0]))));
+            // gpt-oss: gate clamped above at 7, up to [-7, 7] with 1 added (u spread wider to reach the clamp)
+            float wide = u * 6;
+            float[] oai = {g};
+            Glu.apply(Glu.Activation.SWIGLU_OAI, oai, new float[] {wide}, 1);
+            double gc = Math.min(g, 7.0);
+            want = gc / (1 + Math.exp(-1.702 * gc)) * (Math.max(-7.0, Math.min(7.0, wide)) + 1);
+            assertThat(oai[0]).isCloseTo((float) want, Offset.offset(1e-5f * (1 + Math.abs(oai[0]))));
         }
     }
 }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The mixture-of-experts block: both gating orders, experts as views of stacked tensors, and a prompt's
- * rows grouped by expert giving each row what it gets alone and what a plain per-row sum gives.
+ * rows grouped by expert giving each row what it gets alone and what a plain per-row sum gives, with and
+ * without biases (gpt-oss's on the router and every expert product).
  */
 class MoeTest {
     private static final int DIM = 24;
@@ -70,20 +71,27 @@ class MoeTest {
             views[1][e] = ups.matrix("up" + e, e);
             views[2][e] = downs.matrix("down" + e, e);
         }
+        Moe.Biases biases = new Moe.Biases(floats(random, EXPERTS), floats(random, EXPERTS * HIDDEN),
+                floats(random, EXPERTS * HIDDEN), floats(random, EXPERTS * DIM));
         for (Moe.Order order : Moe.Order.values()) {
-            Moe moe = new Moe(router, views[0], views[1], views[2], new Moe.Routing(2, order, false));
-            int n = 11;
-            float[] in = floats(random, n * DIM);
-            try (Kernels kernels = Kernels.scalar()) {
-                float[] batch = moe.apply(pass(kernels, n), in, Glu.Activation.SILU).clone();
-                for (int i = 0; i < n; i++) {
-                    float[] row = java.util.Arrays.copyOfRange(in, i * DIM, (i + 1) * DIM);
-                    float[] alone = moe.apply(pass(kernels, 1), row, Glu.Activation.SILU);
-                    float[] plain = plain(moe, row, kernels);
-                    for (int c = 0; c < DIM; c++) {
-                        assertThat(batch[i * DIM + c]).as("%s row %d", order, i).isEqualTo(alone[c]);
-                        assertThat(batch[i * DIM + c]).isCloseTo(plain[c], Offset.offset(1e-5f));
-                    }
+            for (Moe.Biases b : new Moe.Biases[] {Moe.Biases.NONE, biases}) {
+                assertGroupedRowsMatch(new Moe(router, views[0], views[1], views[2], new Moe.Routing(2, order, false), b), random);
+            }
+        }
+    }
+
+    private static void assertGroupedRowsMatch(Moe moe, Random random) {
+        int n = 11;
+        float[] in = floats(random, n * DIM);
+        try (Kernels kernels = Kernels.scalar()) {
+            float[] batch = moe.apply(pass(kernels, n), in, Glu.Activation.SILU).clone();
+            for (int i = 0; i < n; i++) {
+                float[] row = java.util.Arrays.copyOfRange(in, i * DIM, (i + 1) * DIM);
+                float[] alone = moe.apply(pass(kernels, 1), row, Glu.Activation.SILU);
+                float[] plain = plain(moe, row, kernels);
+                for (int c = 0; c < DIM; c++) {
+                    assertThat(batch[i * DIM + c]).as("%s row %d", moe.routing().order(), i).isEqualTo(alone[c]);
+                    assertThat(batch[i * DIM + c]).isCloseTo(plain[c], Offset.offset(1e-5f));
                 }
             }
         }
@@ -93,6 +101,10 @@ class MoeTest {
     private static float[] plain(Moe moe, float[] x, Kernels k) {
         float[] logits = new float[EXPERTS];
         k.matmul(logits, moe.router(), x);
+        Moe.Biases b = moe.biases();
+        for (int e = 0; e < EXPERTS; e++) {
+            logits[e] += b.router() == null ? 0 : b.router()[e];
+        }
         int[] chosen = new int[2];
         float[] w = new float[2];
         moe.routing().route(logits, 0, EXPERTS, chosen, w, Transcendentals.FAST);
@@ -105,12 +117,14 @@ class MoeTest {
             k.matmul(u, moe.up()[e], x);
             float[] h = new float[HIDDEN];
             for (int i = 0; i < HIDDEN; i++) {
-                h[i] = (float) (g[i] / (1 + Math.exp(-g[i])) * u[i]);
+                double gi = g[i] + (b.gate() == null ? 0 : b.gate()[e * HIDDEN + i]);
+                double ui = u[i] + (b.up() == null ? 0 : b.up()[e * HIDDEN + i]);
+                h[i] = (float) (gi / (1 + Math.exp(-gi)) * ui);
             }
             float[] y = new float[DIM];
             k.matmul(y, moe.down()[e], h);
             for (int c = 0; c < DIM; c++) {
-                out[c] += w[j] * (double) y[c];
+                out[c] += w[j] * ((double) y[c] + (b.down() == null ? 0 : b.down()[e * DIM + c]));
             }
         }
         float[] f = new float[DIM];

@@ -8,6 +8,7 @@ import jllm.model.gemma2.Gemma2Architecture;
 import jllm.model.gemma3.Gemma3Architecture;
 import jllm.model.granite.GraniteArchitecture;
 import jllm.model.llama.LlamaArchitecture;
+import jllm.model.mamba.MambaArchitecture;
 import jllm.model.olmo2.Olmo2Architecture;
 import jllm.model.phi3.Phi3Architecture;
 import jllm.model.qwen2.Qwen2Architecture;
@@ -31,7 +32,8 @@ public final class Architectures {
             Olmo2Architecture.FAMILY,
             Gemma2Architecture.FAMILY,
             Gemma3Architecture.FAMILY,
-            Qwen3MoeArchitecture.FAMILY);
+            Qwen3MoeArchitecture.FAMILY,
+            MambaArchitecture.FAMILY);
 
     /** The architecture named by {@code general.architecture}. */
     public static Architecture forSource(ModelSource source) {

@@ -38,7 +38,8 @@ public class HfModelsOracleTest {
                 "gemma3-text-base",
                 "gemma3-text-scaled",
                 "qwen3-moe-base",
-                "mixtral-base");
+                "mixtral-base",
+                "mamba-base");
     }
 
     private static Kernels kernels;

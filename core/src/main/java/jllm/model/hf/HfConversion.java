@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import jllm.model.blocks.Rope;
+import jllm.tensor.Shape;
 import jllm.tensor.Tensor;
 import jllm.tokenizer.HfVocabulary;
 
@@ -50,6 +51,15 @@ public interface HfConversion {
         for (int i = 0; i < values.length; i++) {
             values[i] += shift; // in float32, as the converter adds to a float32 torch tensor
         }
+    }
+
+    /**
+     * The GGUF shape of a tensor (by GGUF name) given its Hugging Face shape: the same by default; Mamba's
+     * converter squeezes the conv1d weight (d_inner, 1, d_conv) to (d_inner, d_conv). Only the shape
+     * changes, never the order of the values.
+     */
+    default Shape shape(String ggufName, Shape hfShape) {
+        return hfShape;
     }
 
     /** Tensors the converter computes from the config (Llama 3.1's rope_freqs, Phi-3's LongRoPE factors). */

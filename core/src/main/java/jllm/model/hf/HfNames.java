@@ -21,13 +21,13 @@ import java.util.Optional;
  * merges them: see {@link #withExperts} and {@link #expertPart}.
  */
 public final class HfNames {
-    private static final String LAYERS = "model.layers.";
-
+    private final String layers; // the prefix of block tensors, "model.layers."
     private final Map<String, String> global;
     private final Map<String, String> block;
     private final Map<String, Map<String, String>> experts; // experts' module -> (projection -> GGUF module), in merge order
 
-    private HfNames(Map<String, String> global, Map<String, String> block, Map<String, Map<String, String>> experts) {
+    private HfNames(String layers, Map<String, String> global, Map<String, String> block, Map<String, Map<String, String>> experts) {
+        this.layers = layers;
         this.global = global;
         this.block = block;
         this.experts = experts;
@@ -62,12 +62,13 @@ public final class HfNames {
         block.put("mlp.down_proj", "ffn_down");
         block.put("input_layernorm", "attn_norm");
         block.put("post_attention_layernorm", "ffn_norm");
-        return new HfNames(global, block, Map.of());
+        return new HfNames("model.layers.", global, block, Map.of());
     }
 
     /**
      * These names with a block module ({@code "self_attn.qkv_proj"}) mapped to a GGUF module
-     * ({@code "attn_qkv"}), or removed when {@code gguf} is null.
+     * ({@code "attn_qkv"}), or removed when {@code gguf} is null. A bare parameter ({@code "mixer.A_log"},
+     * without {@code .weight} or {@code .bias}) maps to a bare GGUF name ({@code blk.N.ssm_a}).
      */
     public HfNames with(String hfModule, String gguf) {
         Map<String, String> b = new LinkedHashMap<>(block);
@@ -76,14 +77,22 @@ public final class HfNames {
         } else {
             b.put(hfModule, gguf);
         }
-        return new HfNames(global, b, experts);
+        return new HfNames(layers, global, b, experts);
+    }
+
+    /**
+     * Names of a family whose blocks live elsewhere ({@code "backbone.layers."} for Mamba), with only its
+     * own global tensors and block modules (added with {@link #withGlobal} and {@link #with}).
+     */
+    public static HfNames of(String layerPrefix) {
+        return new HfNames(layerPrefix, Map.of(), Map.of(), Map.of());
     }
 
     /** These names with a global tensor ({@code "model.norm.weight"}) mapped to a GGUF name. */
     public HfNames withGlobal(String hfName, String gguf) {
         Map<String, String> g = new LinkedHashMap<>(global);
         g.put(hfName, gguf);
-        return new HfNames(g, block, experts);
+        return new HfNames(layers, g, block, experts);
     }
 
     /**
@@ -102,7 +111,7 @@ public final class HfNames {
         }
         Map<String, Map<String, String>> e = new LinkedHashMap<>(experts);
         e.put(hfModule, kinds);
-        return new HfNames(global, block, e);
+        return new HfNames(layers, global, block, e);
     }
 
     /** The stacked tensor a Hugging Face expert matrix belongs to, or empty for any other name. */
@@ -146,22 +155,22 @@ public final class HfNames {
         } else if (rest.endsWith(".bias")) {
             suffix = "bias";
         } else {
-            return Optional.empty();
+            return Optional.ofNullable(block.get(rest)).map(bare -> "blk." + layer[0] + "." + bare);
         }
         String module = block.get(rest.substring(0, rest.length() - suffix.length() - 1));
         return module == null ? Optional.empty() : Optional.of("blk." + layer[0] + "." + module + "." + suffix);
     }
 
     /** What follows {@code model.layers.N.} in a block tensor's name, with N in {@code layer[0]}; null for other names. */
-    private static String blockPart(String hfName, int[] layer) {
-        if (!hfName.startsWith(LAYERS)) {
+    private String blockPart(String hfName, int[] layer) {
+        if (!hfName.startsWith(layers)) {
             return null;
         }
-        int dot = hfName.indexOf('.', LAYERS.length());
+        int dot = hfName.indexOf('.', layers.length());
         if (dot < 0) {
             return null;
         }
-        String index = hfName.substring(LAYERS.length(), dot);
+        String index = hfName.substring(layers.length(), dot);
         if (!isIndex(index)) {
             return null;
         }

@@ -1,5 +1,6 @@
 package jllm.model.mamba;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,9 +33,11 @@ public final class MambaArchitecture {
     static Map<String, String> details(ModelSource source) {
         MambaConfig c = MambaConfig.from(source);
         long bytes = (long) c.info().numLayers() * c.stateWidth() * Float.BYTES;
-        return Map.of("ssm", "conv kernel " + c.convKernel() + ", inner size " + c.innerSize() + ", state size "
-                        + c.stateSize() + ", time-step rank " + c.timeStepRank(),
-                "state", bytes + " B F32 recurrent state per sequence, constant in sequence length (no KV cache)");
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("ssm", "conv kernel " + c.convKernel() + ", inner size " + c.innerSize() + ", state size " + c.stateSize()
+                + ", time-step rank " + c.timeStepRank());
+        d.put("state", bytes + " bytes (F32) per sequence, constant in sequence length (no KV cache)");
+        return d;
     }
 
     static LanguageModel load(ModelSource source, Kernels kernels) {

@@ -100,7 +100,8 @@ public class HfModelsOracleTest {
         assertThat(got).as("%s: greedy tokens", name).containsExactly(expected);
     }
 
-    static int argmax(float[] x) {
+    /** The index of the largest logit (the first on ties). */
+    public static int argmax(float[] x) {
         int best = 0;
         for (int i = 1; i < x.length; i++) {
             if (x[i] > x[best]) {

@@ -82,13 +82,7 @@ class MambaTest {
     @Test
     void followUpTurnsReuseTheStateAndMatchEvaluatingFromScratch() {
         Session s = Session.of(model, 64);
-        float[] logits = s.prefill(PROMPT);
-        int[] held = PROMPT;
-        for (int i = 0; i < 6; i++) {
-            int t = argmax(logits);
-            held = append(held, t);
-            logits = s.next(t);
-        }
+        int[] held = promptAndSixGreedySteps(s);
         // the next turn extends everything the state holds: nothing is recomputed
         int[] next = append(append(held, 300), 301);
         int kept = s.keepPrefix(next);
@@ -100,13 +94,7 @@ class MambaTest {
     @Test
     void aDivergingPromptRewindsToACheckpointAndMatchesEvaluatingFromScratch() {
         Session s = Session.of(model, 64);
-        float[] logits = s.prefill(PROMPT);
-        int[] held = PROMPT;
-        for (int i = 0; i < 6; i++) {
-            int t = argmax(logits);
-            held = append(held, t);
-            logits = s.next(t);
-        }
+        int[] held = promptAndSixGreedySteps(s);
         // differs from the fourth generated token on: the state goes back to a decode step at or before it
         int[] diverged = append(Arrays.copyOf(held, PROMPT.length + 3), 42);
         int kept = s.keepPrefix(diverged);
@@ -135,6 +123,18 @@ class MambaTest {
         assertClose(Arrays.copyOfRange(step, vocab, 2 * vocab), fromScratch(append(second, 12)));
     }
 
+    /** Feeds PROMPT and six greedy tokens to {@code s}; returns them. */
+    private static int[] promptAndSixGreedySteps(Session s) {
+        float[] logits = s.prefill(PROMPT);
+        int[] held = PROMPT;
+        for (int i = 0; i < 6; i++) {
+            int t = HfModelsOracleTest.argmax(logits);
+            held = append(held, t);
+            logits = s.next(t);
+        }
+        return held;
+    }
+
     private static float[] fromScratch(int[] tokens) {
         return model.forward(model.newCache(64), tokens, LanguageModel.Logits.LAST);
     }
@@ -151,15 +151,5 @@ class MambaTest {
         int[] r = Arrays.copyOf(a, a.length + 1);
         r[a.length] = t;
         return r;
-    }
-
-    private static int argmax(float[] x) {
-        int best = 0;
-        for (int i = 1; i < x.length; i++) {
-            if (x[i] > x[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -24,12 +24,15 @@ public final class HfNames {
     private final String layers; // the prefix of block tensors, "model.layers."
     private final Map<String, String> global;
     private final Map<String, String> block;
+    private final Map<String, String> parameters; // bare block parameters ("mixer.A_log") -> bare GGUF names ("ssm_a")
     private final Map<String, Map<String, String>> experts; // experts' module -> (projection -> GGUF module), in merge order
 
-    private HfNames(String layers, Map<String, String> global, Map<String, String> block, Map<String, Map<String, String>> experts) {
+    private HfNames(String layers, Map<String, String> global, Map<String, String> block, Map<String, String> parameters,
+                    Map<String, Map<String, String>> experts) {
         this.layers = layers;
         this.global = global;
         this.block = block;
+        this.parameters = parameters;
         this.experts = experts;
     }
 
@@ -62,13 +65,12 @@ public final class HfNames {
         block.put("mlp.down_proj", "ffn_down");
         block.put("input_layernorm", "attn_norm");
         block.put("post_attention_layernorm", "ffn_norm");
-        return new HfNames("model.layers.", global, block, Map.of());
+        return new HfNames("model.layers.", global, block, Map.of(), Map.of());
     }
 
     /**
      * These names with a block module ({@code "self_attn.qkv_proj"}) mapped to a GGUF module
-     * ({@code "attn_qkv"}), or removed when {@code gguf} is null. A bare parameter ({@code "mixer.A_log"},
-     * without {@code .weight} or {@code .bias}) maps to a bare GGUF name ({@code blk.N.ssm_a}).
+     * ({@code "attn_qkv"}), or removed when {@code gguf} is null.
      */
     public HfNames with(String hfModule, String gguf) {
         Map<String, String> b = new LinkedHashMap<>(block);
@@ -77,7 +79,7 @@ public final class HfNames {
         } else {
             b.put(hfModule, gguf);
         }
-        return new HfNames(layers, global, b, experts);
+        return new HfNames(layers, global, b, parameters, experts);
     }
 
     /**
@@ -85,14 +87,24 @@ public final class HfNames {
      * own global tensors and block modules (added with {@link #withGlobal} and {@link #with}).
      */
     public static HfNames of(String layerPrefix) {
-        return new HfNames(layerPrefix, Map.of(), Map.of(), Map.of());
+        return new HfNames(layerPrefix, Map.of(), Map.of(), Map.of(), Map.of());
+    }
+
+    /**
+     * These names with a bare block parameter, one without {@code .weight} or {@code .bias}
+     * ({@code "mixer.A_log"}), mapped to a bare GGUF name ({@code "ssm_a"}: {@code blk.N.ssm_a}).
+     */
+    public HfNames withParameter(String hfParameter, String gguf) {
+        Map<String, String> p = new LinkedHashMap<>(parameters);
+        p.put(hfParameter, gguf);
+        return new HfNames(layers, global, block, p, experts);
     }
 
     /** These names with a global tensor ({@code "model.norm.weight"}) mapped to a GGUF name. */
     public HfNames withGlobal(String hfName, String gguf) {
         Map<String, String> g = new LinkedHashMap<>(global);
         g.put(hfName, gguf);
-        return new HfNames(layers, g, block, experts);
+        return new HfNames(layers, g, block, parameters, experts);
     }
 
     /**
@@ -111,7 +123,7 @@ public final class HfNames {
         }
         Map<String, Map<String, String>> e = new LinkedHashMap<>(experts);
         e.put(hfModule, kinds);
-        return new HfNames(layers, global, block, e);
+        return new HfNames(layers, global, block, parameters, e);
     }
 
     /** The stacked tensor a Hugging Face expert matrix belongs to, or empty for any other name. */
@@ -155,7 +167,7 @@ public final class HfNames {
         } else if (rest.endsWith(".bias")) {
             suffix = "bias";
         } else {
-            return Optional.ofNullable(block.get(rest)).map(bare -> "blk." + layer[0] + "." + bare);
+            return Optional.ofNullable(parameters.get(rest)).map(bare -> "blk." + layer[0] + "." + bare);
         }
         String module = block.get(rest.substring(0, rest.length() - suffix.length() - 1));
         return module == null ? Optional.empty() : Optional.of("blk." + layer[0] + "." + module + "." + suffix);

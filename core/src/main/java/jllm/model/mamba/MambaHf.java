@@ -49,8 +49,8 @@ final class MambaHf implements HfConversion {
                 .with("mixer.conv1d", "ssm_conv1d")
                 .with("mixer.x_proj", "ssm_x")
                 .with("mixer.dt_proj", "ssm_dt")
-                .with("mixer.A_log", "ssm_a")
-                .with("mixer.D", "ssm_d")
+                .withParameter("mixer.A_log", "ssm_a")
+                .withParameter("mixer.D", "ssm_d")
                 .with("mixer.out_proj", "ssm_out");
     }
 

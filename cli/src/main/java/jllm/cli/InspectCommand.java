@@ -100,8 +100,13 @@ final class InspectCommand implements Callable<Integer> {
             if (info != null) {
                 int context = Contexts.choose(ctx, info.contextLength(), 0);
                 long kv = 2L * info.numLayers() * context * info.kvDim() * 2;
-                out.printf("memory        %s weights (memory-mapped) + %s F16 KV cache at %d positions%n",
-                        human(bytes, "B"), human(kv, "B"), context);
+                if (info.kvDim() > 0) {
+                    out.printf("memory        %s weights (memory-mapped) + %s F16 KV cache at %d positions%n",
+                            human(bytes, "B"), human(kv, "B"), context);
+                } else {
+                    out.printf("memory        %s weights (memory-mapped) + a recurrent state per sequence, constant in sequence length (no KV cache)%n",
+                            human(bytes, "B"));
+                }
             }
             if (!src.tensors().isEmpty()) {
                 out.println("tensors");

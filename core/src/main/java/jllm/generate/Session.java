@@ -8,8 +8,9 @@ import jllm.model.KvCache;
 import jllm.model.LanguageModel;
 
 /**
- * One sequence being generated: a KV cache and the tokens it holds. Feeding a new prompt reuses the
- * longest common prefix already in the cache (follow-up chat turns evaluate only the new tokens).
+ * One sequence being generated: a KV cache (or recurrent state) and the tokens it holds. Feeding a new
+ * prompt reuses the longest common prefix already in the cache (follow-up chat turns evaluate only the
+ * new tokens; a recurrent state reuses the prefix up to its latest checkpoint within it).
  */
 public final class Session {
     /** Most prompt tokens evaluated in one forward call (bounds scratch memory, as llama.cpp's ubatch). */
@@ -57,10 +58,11 @@ public final class Session {
             throw new jllm.model.ContextOverflowException(prompt.length, cache.maxContext());
         }
         // at least one token must be evaluated to have logits
-        int common = Math.min(commonPrefix(prompt), prompt.length - 1);
-        cache.truncate(common);
-        tokens = Arrays.copyOf(tokens, common);
-        return common;
+        cache.truncate(Math.min(commonPrefix(prompt), prompt.length - 1));
+        // a recurrent state may go back further (to a checkpoint): what it kept is its length
+        int kept = cache.length();
+        tokens = Arrays.copyOf(tokens, kept);
+        return kept;
     }
 
     /** Appends one token and returns the logits after it. */

@@ -9,6 +9,7 @@ import jllm.model.gemma3.Gemma3Architecture;
 import jllm.model.gptoss.GptOssArchitecture;
 import jllm.model.granite.GraniteArchitecture;
 import jllm.model.llama.LlamaArchitecture;
+import jllm.model.mamba.MambaArchitecture;
 import jllm.model.olmo2.Olmo2Architecture;
 import jllm.model.phi3.Phi3Architecture;
 import jllm.model.qwen2.Qwen2Architecture;
@@ -33,7 +34,8 @@ public final class Architectures {
             Gemma2Architecture.FAMILY,
             Gemma3Architecture.FAMILY,
             Qwen3MoeArchitecture.FAMILY,
-            GptOssArchitecture.FAMILY);
+            GptOssArchitecture.FAMILY,
+            MambaArchitecture.FAMILY);
 
     /** The architecture named by {@code general.architecture}. */
     public static Architecture forSource(ModelSource source) {

@@ -1,123 +1,41 @@
 package jllm.model;
 
-import java.util.Arrays;
-
 /**
- * The key/value cache of one sequence: for every layer, the keys and values of every position seen
- * so far. It grows with the context actually used (doubling, up to {@code maxContext}).
+ * The memory of one sequence, what a model's forward call reads and extends: an attention model's keys
+ * and values ({@link AttentionCache}) or a state-space model's recurrent state ({@link RecurrentState}).
+ * Generation, sessions and server slots see only this interface.
  *
- * <p>With {@link Type#F16} (llama.cpp's default) stored values are rounded to half precision, and
- * attention rounds queries and softmax weights to half precision too, as ggml's F16 matrix products
- * do; this keeps logits within llama.cpp's own rounding of its reference outputs.
+ * <pre>{@code
+ * KvCache cache = model.newCache(512);
+ * model.forward(cache, prompt, LanguageModel.Logits.LAST);
+ * cache.truncate(3); // keep a prefix; cache.length() says how much was kept
+ * }</pre>
  */
-public final class KvCache {
+public interface KvCache {
 
-    /** Storage precision of cached keys and values. */
-    public enum Type { F16, F32 }
+    /** Storage precision of cached keys and values (a recurrent state is always F32). */
+    enum Type { F16, F32 }
 
-    private final Type type;
-    private final int numLayers;
-    private final int kvDim;
-    private final int maxContext;
-    private float[][] keys;   // (numLayers)(capacity * kvDim)
-    private float[][] values; // (numLayers)(capacity * kvDim)
-    private int capacity;
-    private int length;
+    /** Number of positions the memory holds (has consumed). */
+    int length();
+
+    /** Most positions the sequence may have. */
+    int maxContext();
 
     /**
-     * @param type       storage precision
-     * @param numLayers  layers
-     * @param kvDim      numKvHeads * headDim
-     * @param maxContext most positions the cache may hold
+     * Forgets every position from {@code newLength} on (for prefix reuse and rewinding). A key/value cache
+     * keeps exactly {@code newLength} positions; a recurrent state, which cannot forget single positions,
+     * goes back to its latest checkpoint at or before {@code newLength} (0 at worst). Either way
+     * {@link #length()} afterwards says how many positions are kept: the caller re-evaluates the rest.
      */
-    public KvCache(Type type, int numLayers, int kvDim, int maxContext) {
-        if (maxContext <= 0) {
-            throw new IllegalArgumentException("context length must be positive, got " + maxContext);
-        }
-        this.type = type;
-        this.numLayers = numLayers;
-        this.kvDim = kvDim;
-        this.maxContext = maxContext;
-        this.capacity = Math.min(maxContext, 64);
-        this.keys = new float[numLayers][Math.multiplyExact(capacity, kvDim)];
-        this.values = new float[numLayers][Math.multiplyExact(capacity, kvDim)];
-    }
+    void truncate(int newLength);
 
-    /** Storage precision. */
-    public Type type() {
-        return type;
-    }
+    /** Makes room for positions up to {@code endExclusive}; throws {@link ContextOverflowException} past maxContext. */
+    void ensureCapacity(int endExclusive);
 
-    /** Number of positions stored. */
-    public int length() {
-        return length;
-    }
+    /** Marks positions up to {@code endExclusive} as consumed (after every layer has seen them). */
+    void advanceTo(int endExclusive);
 
-    /** Most positions the cache can hold. */
-    public int maxContext() {
-        return maxContext;
-    }
-
-    /** Drops every position from {@code newLength} on (for prefix reuse and rewinding). */
-    public void truncate(int newLength) {
-        if (newLength < 0 || newLength > length) {
-            throw new IllegalArgumentException("cannot truncate a cache of " + length + " positions to " + newLength);
-        }
-        length = newLength;
-    }
-
-    /** Makes room for positions up to {@code endExclusive}. */
-    public void ensureCapacity(int endExclusive) {
-        if (endExclusive > maxContext) {
-            throw new ContextOverflowException(endExclusive, maxContext);
-        }
-        if (endExclusive <= capacity) {
-            return;
-        }
-        int cap = capacity;
-        while (cap < endExclusive) {
-            cap = (int) Math.min((long) cap * 2, maxContext);
-        }
-        for (int l = 0; l < numLayers; l++) {
-            keys[l] = Arrays.copyOf(keys[l], cap * kvDim);
-            values[l] = Arrays.copyOf(values[l], cap * kvDim);
-        }
-        capacity = cap;
-    }
-
-    /** Stores the key and value rows of position {@code pos} in layer {@code layer}. */
-    public void store(int layer, int pos, float[] k, int kOff, float[] v, int vOff) {
-        int off = pos * kvDim;
-        float[] kd = keys[layer];
-        float[] vd = values[layer];
-        for (int i = 0; i < kvDim; i++) {
-            kd[off + i] = round(k[kOff + i]);
-            vd[off + i] = round(v[vOff + i]);
-        }
-    }
-
-    /** Marks positions up to {@code endExclusive} as filled (after every layer stored them). */
-    public void advanceTo(int endExclusive) {
-        length = Math.max(length, endExclusive);
-    }
-
-    /** Keys of one layer: (capacity, kvDim). */
-    public float[] keys(int layer) {
-        return keys[layer];
-    }
-
-    /** Values of one layer: (capacity, kvDim). */
-    public float[] values(int layer) {
-        return values[layer];
-    }
-
-    /** Rounds a value as this cache's storage does. */
-    public float round(float x) {
-        return type == Type.F16 ? Float.float16ToFloat(Float.floatToFloat16(x)) : x;
-    }
-
-    /** Bytes the cache would take at full context in its nominal precision. */
-    public long bytesAtFullContext() {
-        return 2L * numLayers * maxContext * kvDim * (type == Type.F16 ? 2 : 4);
-    }
+    /** Bytes the memory takes at full context: grows with it for keys and values, constant for a recurrent state. */
+    long bytesAtFullContext();
 }

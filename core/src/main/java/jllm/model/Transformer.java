@@ -70,6 +70,12 @@ public final class Transformer implements LanguageModel {
         }
     }
 
+    /** What a sequence's memory is: an {@link AttentionCache} by default, a {@link RecurrentState} for state-space models. */
+    @FunctionalInterface
+    public interface Memory {
+        KvCache newCache(int maxContext, KvCache.Type type);
+    }
+
     /** A family's layer: reads and updates the pass's residual stream for layer {@code layer}. */
     @FunctionalInterface
     public interface Layer {
@@ -80,12 +86,20 @@ public final class Transformer implements LanguageModel {
     private final Layer layer;
     private final Kernels kernels;
     private final ModelInfo c;
+    private final Memory memory;
 
+    /** A transformer whose sequences keep keys and values ({@link AttentionCache}, kvDim per layer). */
     public Transformer(Stem stem, Layer layer, Kernels kernels) {
+        this(stem, layer, kernels, (maxContext, type) -> new AttentionCache(type, stem.info().numLayers(), stem.info().kvDim(), maxContext));
+    }
+
+    /** A stack of layers whose sequences keep the given memory (a recurrent state for Mamba). */
+    public Transformer(Stem stem, Layer layer, Kernels kernels, Memory memory) {
         this.stem = stem;
         this.layer = layer;
         this.kernels = kernels;
         this.c = stem.info();
+        this.memory = memory;
     }
 
     @Override
@@ -95,7 +109,7 @@ public final class Transformer implements LanguageModel {
 
     @Override
     public KvCache newCache(int maxContext, KvCache.Type type) {
-        return new KvCache(type, c.numLayers(), c.kvDim(), maxContext);
+        return memory.newCache(maxContext, type);
     }
 
     @Override
@@ -150,8 +164,11 @@ public final class Transformer implements LanguageModel {
         for (int l = 0; l < c.numLayers(); l++) {
             layer.apply(p, l);
         }
+        // once per sequence, after its last row (rows of one cache are consecutive)
         for (int i = 0; i < caches.length; i++) {
-            caches[i].advanceTo(pos[i] + 1);
+            if (i == caches.length - 1 || caches[i + 1] != caches[i]) {
+                caches[i].advanceTo(pos[i] + 1);
+            }
         }
         return x;
     }

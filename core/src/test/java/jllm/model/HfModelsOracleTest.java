@@ -39,7 +39,8 @@ public class HfModelsOracleTest {
                 "gemma3-text-scaled",
                 "qwen3-moe-base",
                 "mixtral-base",
-                "gpt-oss-base");
+                "gpt-oss-base",
+                "mamba-base");
     }
 
     private static Kernels kernels;
@@ -100,7 +101,8 @@ public class HfModelsOracleTest {
         assertThat(got).as("%s: greedy tokens", name).containsExactly(expected);
     }
 
-    static int argmax(float[] x) {
+    /** The index of the largest logit (the first on ties). */
+    public static int argmax(float[] x) {
         int best = 0;
         for (int i = 1; i < x.length; i++) {
             if (x[i] > x[best]) {

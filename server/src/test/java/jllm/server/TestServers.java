@@ -24,6 +24,12 @@ final class TestServers {
         return LoadedModel.open(p, new LoadedModel.Options(Optional.empty(), 1));
     }
 
+    /** The random-weight Mamba oracle folder (a recurrent state instead of a KV cache; ChatML template). */
+    static LoadedModel mamba() {
+        Path p = SharedData.require("testdata/hf-models/mamba-base");
+        return LoadedModel.open(p, new LoadedModel.Options(Optional.empty(), 1));
+    }
+
     static OpenAiServer start(ServerOptions options, ServedModel... models) {
         return OpenAiServer.start(List.of(models), options.withPort(0));
     }

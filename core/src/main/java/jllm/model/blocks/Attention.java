@@ -1,10 +1,10 @@
 package jllm.model.blocks;
 
 import jllm.kernel.Kernels;
-import jllm.model.KvCache;
+import jllm.model.AttentionCache;
 
 /**
- * Causal multi-head attention with grouped-query heads over a {@link KvCache}: query head {@code h}
+ * Causal multi-head attention with grouped-query heads over an {@link AttentionCache}: query head {@code h}
  * reads KV head {@code h / (numHeads / numKvHeads)}. What varies between families is a {@link Spec}:
  * the score scale, logit soft-capping, a sliding window, per-head sinks, and the rope (or none).
  *
@@ -98,17 +98,17 @@ public final class Attention {
         int kvDim = spec.kvDim();
         for (int i = 0; i < p.n(); i++) {
             if (rope != null) {
-                Rope r = rope.forContext(p.cache(i).maxContext());
+                Rope r = rope.forContext(p.kv(i).maxContext());
                 r.apply(q, i * qDim, spec.numHeads(), p.pos(i), kernels.math());
                 r.apply(k, i * kvDim, spec.numKvHeads(), p.pos(i), kernels.math());
             }
-            p.cache(i).store(layer, p.pos(i), k, i * kvDim, v, i * kvDim);
+            p.kv(i).store(layer, p.pos(i), k, i * kvDim, v, i * kvDim);
         }
         float[] out = p.buffer(Pass.Slot.ATTENTION, qDim);
         int heads = spec.numHeads();
         kernels.parallelFor(p.n() * heads, ih -> {
             int i = ih / heads;
-            applyHead(out, i * qDim, q, i * qDim, p.cache(i), layer, p.pos(i), ih % heads, sinks);
+            applyHead(out, i * qDim, q, i * qDim, p.kv(i), layer, p.pos(i), ih % heads, sinks);
         });
         return out;
     }
@@ -123,7 +123,7 @@ public final class Attention {
      * position {@code pos} over the positions of layer {@code layer} it may see, writing headDim values to
      * {@code out[outOff + h * headDim ..]}. Heads are independent, so callers may run them on any thread.
      */
-    public void applyHead(float[] out, int outOff, float[] q, int qOff, KvCache cache, int layer, int pos, int h,
+    public void applyHead(float[] out, int outOff, float[] q, int qOff, AttentionCache cache, int layer, int pos, int h,
                           float[] sinks) {
         int headDim = spec.headDim();
         float[] keys = cache.keys(layer);

@@ -3,7 +3,9 @@ package jllm.model.blocks;
 import java.util.EnumMap;
 
 import jllm.kernel.Kernels;
+import jllm.model.AttentionCache;
 import jllm.model.KvCache;
+import jllm.model.RecurrentState;
 import jllm.tensor.Tensor;
 
 /**
@@ -78,6 +80,22 @@ public final class Pass {
     /** Row i's cache. */
     public KvCache cache(int i) {
         return caches[i];
+    }
+
+    /** Row i's keys and values, for attention layers. */
+    public AttentionCache kv(int i) {
+        if (caches[i] instanceof AttentionCache kv) {
+            return kv;
+        }
+        throw new IllegalStateException("an attention layer needs a key/value cache, got " + caches[i].getClass().getSimpleName());
+    }
+
+    /** Row i's recurrent state, for state-space layers. */
+    public RecurrentState state(int i) {
+        if (caches[i] instanceof RecurrentState s) {
+            return s;
+        }
+        throw new IllegalStateException("a state-space layer needs a recurrent state, got " + caches[i].getClass().getSimpleName());
     }
 
     /** Row i's position in its sequence. */

@@ -81,7 +81,7 @@ final class GptOssHf implements HfConversion {
     @Override
     public HfNames names() {
         return HfNames.standard().with("post_attention_layernorm", "post_attention_norm").with("mlp.router", "ffn_gate_inp")
-                .withBlockTensor("self_attn.sinks", "attn_sinks.weight");
+                .withParameter("self_attn.sinks", "attn_sinks.weight");
     }
 
     @Override

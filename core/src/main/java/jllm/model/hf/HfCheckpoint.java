@@ -80,12 +80,16 @@ public final class HfCheckpoint {
                     String name = names.toGguf(hfName).orElseThrow(() -> new ModelFormatException(file, hfName,
                             "tensor has no place in a " + arch.name() + " model (jllm does not know what it is for)", null));
                     Tensor t = folder.tensor(hfName);
+                    Shape shape = conv.shape(name, t.shape());
+                    if (shape.elementCount() != t.shape().elementCount()) {
+                        throw new ModelFormatException(file, hfName, "shape " + t.shape() + " cannot be stored as " + shape, null);
+                    }
                     if (conv.transforms(name)) {
                         float[] v = scalar.dequantize(t);
                         conv.transform(name, v);
-                        tensors.put(name, Tensor.ofFloats(name, t.shape(), v));
+                        tensors.put(name, Tensor.ofFloats(name, shape, v));
                     } else {
-                        tensors.put(name, new Tensor(name, t.type(), t.shape(), t.data()));
+                        tensors.put(name, new Tensor(name, t.type(), shape, t.data()));
                     }
                 }
             }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import jllm.model.blocks.Rope;
+import jllm.tensor.Shape;
 import jllm.tensor.Tensor;
 import jllm.tokenizer.HfVocabulary;
 
@@ -66,6 +67,15 @@ public interface HfConversion {
      */
     default Map<String, Tensor> reshape(String hfName, Tensor t, float[] values) {
         throw new UnsupportedOperationException(hfName + " is not reshaped");
+    }
+
+    /**
+     * The GGUF shape of a tensor (by GGUF name) given its Hugging Face shape: the same by default; Mamba's
+     * converter squeezes the conv1d weight (d_inner, 1, d_conv) to (d_inner, d_conv). Only the shape
+     * changes, never the order of the values.
+     */
+    default Shape shape(String ggufName, Shape hfShape) {
+        return hfShape;
     }
 
     /**

@@ -21,19 +21,19 @@ import java.util.Optional;
  * merges them: see {@link #withExperts} and {@link #expertPart}.
  */
 public final class HfNames {
-    private static final String LAYERS = "model.layers.";
-
+    private final String layers; // the prefix of block tensors, "model.layers."
     private final Map<String, String> global;
     private final Map<String, String> block;
+    private final Map<String, String> parameters; // bare block parameters ("mixer.A_log") -> bare GGUF names ("ssm_a")
     private final Map<String, Map<String, String>> experts; // experts' module -> (projection -> GGUF module), in merge order
-    private final Map<String, String> blockTensors; // whole block tensor names (no .weight/.bias) -> GGUF names
 
-    private HfNames(Map<String, String> global, Map<String, String> block, Map<String, Map<String, String>> experts,
-                    Map<String, String> blockTensors) {
+    private HfNames(String layers, Map<String, String> global, Map<String, String> block, Map<String, String> parameters,
+                    Map<String, Map<String, String>> experts) {
+        this.layers = layers;
         this.global = global;
         this.block = block;
+        this.parameters = parameters;
         this.experts = experts;
-        this.blockTensors = blockTensors;
     }
 
     /**
@@ -65,7 +65,7 @@ public final class HfNames {
         block.put("mlp.down_proj", "ffn_down");
         block.put("input_layernorm", "attn_norm");
         block.put("post_attention_layernorm", "ffn_norm");
-        return new HfNames(global, block, Map.of(), Map.of());
+        return new HfNames("model.layers.", global, block, Map.of(), Map.of());
     }
 
     /**
@@ -79,25 +79,33 @@ public final class HfNames {
         } else {
             b.put(hfModule, gguf);
         }
-        return new HfNames(global, b, experts, blockTensors);
+        return new HfNames(layers, global, b, parameters, experts);
     }
 
     /**
-     * These names with a whole block tensor mapped, for a parameter without a {@code .weight} suffix:
-     * {@code withBlockTensor("self_attn.sinks", "attn_sinks.weight")} maps {@code model.layers.N.self_attn.sinks}
-     * to {@code blk.N.attn_sinks.weight} (gpt-oss's sinks, which the converter gives a suffix).
+     * Names of a family whose blocks live elsewhere ({@code "backbone.layers."} for Mamba), with only its
+     * own global tensors and block modules (added with {@link #withGlobal} and {@link #with}).
      */
-    public HfNames withBlockTensor(String hfName, String gguf) {
-        Map<String, String> t = new LinkedHashMap<>(blockTensors);
-        t.put(hfName, gguf);
-        return new HfNames(global, block, experts, t);
+    public static HfNames of(String layerPrefix) {
+        return new HfNames(layerPrefix, Map.of(), Map.of(), Map.of(), Map.of());
+    }
+
+    /**
+     * These names with a bare block parameter, one without {@code .weight} or {@code .bias}
+     * ({@code "mixer.A_log"}), mapped to a GGUF name as the converter gives it: bare ({@code "ssm_a"}:
+     * {@code blk.N.ssm_a}, Mamba) or with a suffix ({@code "attn_sinks.weight"}, gpt-oss's sinks).
+     */
+    public HfNames withParameter(String hfParameter, String gguf) {
+        Map<String, String> p = new LinkedHashMap<>(parameters);
+        p.put(hfParameter, gguf);
+        return new HfNames(layers, global, block, p, experts);
     }
 
     /** These names with a global tensor ({@code "model.norm.weight"}) mapped to a GGUF name. */
     public HfNames withGlobal(String hfName, String gguf) {
         Map<String, String> g = new LinkedHashMap<>(global);
         g.put(hfName, gguf);
-        return new HfNames(g, block, experts, blockTensors);
+        return new HfNames(layers, g, block, parameters, experts);
     }
 
     /**
@@ -116,7 +124,7 @@ public final class HfNames {
         }
         Map<String, Map<String, String>> e = new LinkedHashMap<>(experts);
         e.put(hfModule, kinds);
-        return new HfNames(global, block, e, blockTensors);
+        return new HfNames(layers, global, block, parameters, e);
     }
 
     /** The stacked tensor a Hugging Face expert matrix belongs to, or empty for any other name. */
@@ -154,32 +162,28 @@ public final class HfNames {
         if (rest == null) {
             return Optional.empty();
         }
-        String whole = blockTensors.get(rest);
-        if (whole != null) {
-            return Optional.of("blk." + layer[0] + "." + whole);
-        }
         String suffix;
         if (rest.endsWith(".weight")) {
             suffix = "weight";
         } else if (rest.endsWith(".bias")) {
             suffix = "bias";
         } else {
-            return Optional.empty();
+            return Optional.ofNullable(parameters.get(rest)).map(bare -> "blk." + layer[0] + "." + bare);
         }
         String module = block.get(rest.substring(0, rest.length() - suffix.length() - 1));
         return module == null ? Optional.empty() : Optional.of("blk." + layer[0] + "." + module + "." + suffix);
     }
 
     /** What follows {@code model.layers.N.} in a block tensor's name, with N in {@code layer[0]}; null for other names. */
-    private static String blockPart(String hfName, int[] layer) {
-        if (!hfName.startsWith(LAYERS)) {
+    private String blockPart(String hfName, int[] layer) {
+        if (!hfName.startsWith(layers)) {
             return null;
         }
-        int dot = hfName.indexOf('.', LAYERS.length());
+        int dot = hfName.indexOf('.', layers.length());
         if (dot < 0) {
             return null;
         }
-        String index = hfName.substring(LAYERS.length(), dot);
+        String index = hfName.substring(layers.length(), dot);
         if (!isIndex(index)) {
             return null;
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Random;
 
 import jllm.kernel.Kernels;
+import jllm.model.AttentionCache;
 import jllm.model.KvCache;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,7 +32,7 @@ class AttentionTest {
         float[] v = gaussian(r, n * kvHeads * hd, 1);
         float[] sinks = withSinks ? gaussian(r, heads, 1) : null;
         try (Kernels kernels = Kernels.vector(2)) {
-            KvCache cache = new KvCache(KvCache.Type.F32, 1, kvHeads * hd, n);
+            AttentionCache cache = new AttentionCache(KvCache.Type.F32, 1, kvHeads * hd, n);
             int[] pos = new int[n];
             KvCache[] caches = new KvCache[n];
             for (int i = 0; i < n; i++) {

@@ -13,7 +13,6 @@ import jllm.format.ModelFormatException;
 import jllm.format.gguf.GgufMetadata;
 import jllm.format.gguf.GgufWriter;
 import jllm.format.json.Json;
-import jllm.format.json.JsonException;
 
 /**
  * The GGUF tokenizer keys of a Hugging Face folder's byte-level BPE {@code tokenizer.json}, exactly as
@@ -59,7 +58,7 @@ public final class HfVocabulary {
             throw new ModelFormatException(dir.toString(), "tokenizer.json", "missing: jllm writes a GGUF vocabulary "
                     + "from the folder's tokenizer.json (a tokenizer.model alone is not read)", null);
         }
-        return new HfVocabulary(dir, readObject(json), readOptional(dir.resolve("tokenizer_config.json")),
+        return new HfVocabulary(dir, Json.readObject(json), readOptional(dir.resolve("tokenizer_config.json")),
                 Optional.ofNullable(readOptional(dir.resolve("config.json"))).orElse(Map.of()));
     }
 
@@ -565,15 +564,7 @@ public final class HfVocabulary {
     }
 
     private static Map<String, Object> readOptional(Path p) {
-        return Files.isRegularFile(p) ? readObject(p) : null;
-    }
-
-    private static Map<String, Object> readObject(Path p) {
-        try {
-            return Json.parseObject(readString(p), p.toString());
-        } catch (JsonException e) {
-            throw new ModelFormatException(p.toString(), null, e.getMessage(), e);
-        }
+        return Files.isRegularFile(p) ? Json.readObject(p) : null;
     }
 
     private static String readString(Path p) {

@@ -1,6 +1,5 @@
 package jllm.tokenizer;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.Normalizer;
@@ -15,7 +14,6 @@ import java.util.regex.Pattern;
 
 import jllm.format.ModelFormatException;
 import jllm.format.json.Json;
-import jllm.format.json.JsonException;
 
 /**
  * Reads a Hugging Face {@code tokenizer.json} (BPE model) into a {@link BpeTokenizer}: the
@@ -35,24 +33,14 @@ final class HuggingFaceLoader {
 
     static Tokenizer load(Path tokenizerJson, Optional<Path> configJson) {
         HuggingFaceLoader l = new HuggingFaceLoader(tokenizerJson.toString());
-        Map<String, Object> root = l.readObject(tokenizerJson);
-        Map<String, Object> config = configJson.filter(Files::exists).map(l::readObject).orElse(Map.of());
+        Map<String, Object> root = Json.readObject(tokenizerJson);
+        Map<String, Object> config = configJson.filter(Files::exists).map(Json::readObject).orElse(Map.of());
         return l.build(root, config);
     }
 
     /** The tokenizer of an already parsed tokenizer.json ({@code file} names it in messages). */
     static Tokenizer load(Map<String, Object> root, Map<String, Object> config, String file) {
         return new HuggingFaceLoader(file).build(root, config);
-    }
-
-    private Map<String, Object> readObject(Path p) {
-        try {
-            return Json.parseObject(Files.readString(p), p.toString());
-        } catch (IOException e) {
-            throw new ModelFormatException(p.toString(), null, "cannot read: " + e.getMessage(), e);
-        } catch (JsonException e) {
-            throw new ModelFormatException(p.toString(), null, e.getMessage(), e);
-        }
     }
 
     private ModelFormatException error(String field, String problem) {

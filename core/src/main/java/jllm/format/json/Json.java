@@ -1,9 +1,14 @@
 package jllm.format.json;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import jllm.format.ModelFormatException;
 
 /**
  * A small, strict JSON reader (RFC 8259) for the JSON inside model folders and files: safetensors
@@ -60,6 +65,24 @@ public final class Json {
             throw new JsonException(source + ": expected a JSON object at the top level");
         }
         return (Map<String, Object>) v;
+    }
+
+    /**
+     * Reads and parses a JSON object file of a model folder (tokenizer.json, config.json ...); a file that
+     * cannot be read or is not a JSON object is a {@link ModelFormatException} naming it.
+     */
+    public static Map<String, Object> readObject(Path p) {
+        String text;
+        try {
+            text = Files.readString(p);
+        } catch (IOException e) {
+            throw new ModelFormatException(p.toString(), null, "cannot read: " + e.getMessage(), e);
+        }
+        try {
+            return parseObject(text, p.toString());
+        } catch (JsonException e) {
+            throw new ModelFormatException(p.toString(), null, e.getMessage(), e);
+        }
     }
 
     private JsonException error(String what) {

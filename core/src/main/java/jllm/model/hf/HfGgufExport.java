@@ -1,6 +1,5 @@
 package jllm.model.hf;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -15,7 +14,6 @@ import jllm.format.gguf.GgufValue;
 import jllm.format.gguf.GgufValueType;
 import jllm.format.gguf.GgufWriter;
 import jllm.format.json.Json;
-import jllm.format.json.JsonException;
 import jllm.kernel.Quantizer;
 import jllm.model.Architecture;
 import jllm.model.Architectures;
@@ -113,7 +111,7 @@ public final class HfGgufExport {
         Path dir = source.path();
         Architecture arch = Architectures.forSource(source);
         HfConversion conv = arch.hf().orElseThrow(() -> new IllegalArgumentException(arch.name() + " has no Hugging Face conversion"));
-        HfConfig config = HfConfig.of(readJson(dir.resolve("config.json")), dir.resolve("config.json").toString());
+        HfConfig config = HfConfig.of(Json.readObject(dir.resolve("config.json")), dir.resolve("config.json").toString());
         HfVocabulary vocab = HfVocabulary.read(dir);
         OutType resolved = type.resolve(source.tensors().values());
         // HfCheckpoint keeps Hugging Face's q/k rows (NEOX pairs); llama.cpp's converter permutes them for NORM rope
@@ -225,19 +223,9 @@ public final class HfGgufExport {
     /** generation_config.json; like gguf-py, a missing or unreadable one counts as empty. */
     private static Map<String, Object> readJsonIfPresent(Path p) {
         try {
-            return Files.isRegularFile(p) ? readJson(p) : null;
+            return Files.isRegularFile(p) ? Json.readObject(p) : null;
         } catch (ModelFormatException e) {
             return null;
-        }
-    }
-
-    private static Map<String, Object> readJson(Path p) {
-        try {
-            return Json.parseObject(Files.readString(p), p.toString());
-        } catch (IOException e) {
-            throw new ModelFormatException(p.toString(), null, "cannot read: " + e.getMessage(), e);
-        } catch (JsonException e) {
-            throw new ModelFormatException(p.toString(), null, e.getMessage(), e);
         }
     }
 }

@@ -45,7 +45,7 @@ class BatchedForwardTest {
                     float[] one = model.forward(single[s], new int[]{next[s]}, LanguageModel.Logits.LAST);
                     assertThat(Arrays.copyOfRange(all, s * vocab, (s + 1) * vocab)).as("sequence %d step %d", s, step).containsExactly(one);
                     assertThat(batched[s].length()).isEqualTo(single[s].length());
-                    next[s] = argmax(one);
+                    next[s] = HfModelsOracleTest.argmax(one);
                 }
             }
             assertThatThrownBy(() -> model.forwardBatch(List.of(batched[0], batched[0]), new int[]{1, 2}))
@@ -110,15 +110,5 @@ class BatchedForwardTest {
             m.kernels().matmul(fromHidden, classifier, hidden, tokens.length);
             assertThat(fromHidden).containsExactly(logits);
         }
-    }
-
-    private static int argmax(float[] x) {
-        int best = 0;
-        for (int i = 1; i < x.length; i++) {
-            if (x[i] > x[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

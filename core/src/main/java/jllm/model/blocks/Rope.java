@@ -77,6 +77,7 @@ public final class Rope {
     private final Scaling s;
     private final float corrLow;  // YaRN ramp start (pair dimension)
     private final float corrHigh; // YaRN ramp end
+    private final float mscale;   // the magnitude on cos and sin: the attention factor, times YaRN's
     private final Rope longContext; // LongRoPE: the rope of sequences longer than origContext, or null
     private final int origContext;
 
@@ -122,6 +123,10 @@ public final class Rope {
             this.corrLow = 0f;
             this.corrHigh = 0f;
         }
+        // rope_yarn's magnitude correction for interpolation, the same for every pair and position
+        this.mscale = scaling.extFactor() != 0f
+                ? scaling.attnFactor() * (1.0f + 0.1f * (float) StrictMath.log(1.0f / scaling.freqScale()))
+                : scaling.attnFactor();
     }
 
     private double corrDim(float rotations) {
@@ -197,12 +202,10 @@ public final class Rope {
     private void angle(float thetaExtrap, int i0, float[] cos, float[] sin, int i, Transcendentals math) {
         float thetaInterp = s.freqScale() * thetaExtrap;
         float theta = thetaInterp;
-        float mscale = s.attnFactor();
         if (s.extFactor() != 0f) {
             float y = (i0 / 2 - corrLow) / Math.max(0.001f, corrHigh - corrLow);
             float rampMix = (1 - Math.min(1f, Math.max(0f, y))) * s.extFactor();
             theta = thetaInterp * (1 - rampMix) + thetaExtrap * rampMix;
-            mscale *= 1.0f + 0.1f * (float) StrictMath.log(1.0f / s.freqScale());
         }
         cos[i] = (float) math.cos(theta) * mscale;
         sin[i] = (float) math.sin(theta) * mscale;

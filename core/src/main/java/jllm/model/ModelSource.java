@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import jllm.format.ModelFormatException;
 import jllm.format.gguf.GgufMetadata;
+import jllm.kernel.Kernels;
 import jllm.model.blocks.Rope;
 import jllm.tensor.Shape;
 import jllm.tensor.Tensor;
@@ -54,6 +55,11 @@ public record ModelSource(String format, Path path, GgufMetadata metadata, Map<S
                     + Shape.of(ne) + " from the hyperparameters", null);
         }
         return t;
+    }
+
+    /** An optional vector of exactly {@code width} values, as floats; null when the source has none. */
+    public float[] optionalVector(String name, long width, Kernels k) {
+        return tensors.containsKey(name) ? k.dequantize(tensor(name, width)) : null;
     }
 
     /** An optional tensor. */

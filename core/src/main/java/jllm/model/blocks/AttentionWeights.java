@@ -29,8 +29,8 @@ public record AttentionWeights(Tensor wq, Tensor wk, Tensor wv, Tensor wo, float
         return new AttentionWeights(s.tensor(TensorName.ATTN_Q.layer(l), dim, qDim),
                 s.tensor(TensorName.ATTN_K.layer(l), dim, kvDim), s.tensor(TensorName.ATTN_V.layer(l), dim, kvDim),
                 s.tensor(TensorName.ATTN_OUTPUT.layer(l), qDim, dim),
-                bias(s, TensorName.ATTN_Q_BIAS.layer(l), qDim, k), bias(s, TensorName.ATTN_K_BIAS.layer(l), kvDim, k),
-                bias(s, TensorName.ATTN_V_BIAS.layer(l), kvDim, k), bias(s, "blk." + l + ".attn_output.bias", dim, k));
+                s.optionalVector(TensorName.ATTN_Q_BIAS.layer(l), qDim, k), s.optionalVector(TensorName.ATTN_K_BIAS.layer(l), kvDim, k),
+                s.optionalVector(TensorName.ATTN_V_BIAS.layer(l), kvDim, k), s.optionalVector("blk." + l + ".attn_output.bias", dim, k));
     }
 
     /**
@@ -77,9 +77,5 @@ public record AttentionWeights(Tensor wq, Tensor wk, Tensor wv, Tensor wo, float
             p.addBias(out, bo);
         }
         return out;
-    }
-
-    private static float[] bias(ModelSource s, String name, int width, Kernels k) {
-        return s.optionalTensor(name).isPresent() ? k.dequantize(s.tensor(name, width)) : null;
     }
 }

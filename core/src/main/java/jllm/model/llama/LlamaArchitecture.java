@@ -33,7 +33,10 @@ public final class LlamaArchitecture {
         LlamaConfig c = LlamaConfig.from(source);
         LlamaWeights w = LlamaWeights.load(source, c, kernels);
         Rope rope = new Rope(c.ropeStyle(), c.headDim(), c.ropeDim(), c.ropeTheta(), w.ropeFreqs());
-        Attention attention = new Attention(Attention.Spec.of(c.numHeads(), c.numKvHeads(), c.headDim()), rope, kernels);
+        // a window only where the file keeps one (Mistral v0.1, 4096); 0 attends to the whole context
+        int window = source.metadata().intIn("llama.attention.sliding_window", 0, 1 << 24).orElse(0);
+        Attention attention = new Attention(Attention.Spec.of(c.numHeads(), c.numKvHeads(), c.headDim()).withWindow(window),
+                rope, kernels);
         float eps = c.normEps();
         // the Llama 2 paper's layer, as llama2.c's run.c: pre-norm attention and SwiGLU (Mixtral: a mixture of
         // SwiGLU experts), each added to the residual

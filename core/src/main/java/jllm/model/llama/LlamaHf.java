@@ -16,7 +16,8 @@ import jllm.tensor.Tensor;
  * keys, Llama 3.1's scaling as a {@code rope_freqs} tensor, and {@code LlamaModel.set_vocab}'s tokenizer
  * keys. Mixtral ({@code MixtralForCausalLM}) is the same converter: its router becomes {@code ffn_gate_inp}
  * and its experts' w1, w2, w3 are stacked into {@code ffn_gate_exps}, {@code ffn_down_exps},
- * {@code ffn_up_exps}, in that order.
+ * {@code ffn_up_exps}, in that order. A Mistral/Mixtral {@code sliding_window} is kept as
+ * {@code llama.attention.sliding_window}, a key the converter does not write.
  */
 final class LlamaHf implements LlamaModelConversion {
     @Override
@@ -24,6 +25,10 @@ final class LlamaHf implements LlamaModelConversion {
         // linear scaling is written as keys (with the common ones), Llama 3's as a tensor (extraTensors)
         c.rope("full_attention", 10000).requireType("llama", "default", "linear", "llama3");
         HfCheckpoint.llamaKeys(c, k, "llama");
+        // Mistral v0.1's window (transformers applies it; llama.cpp's converter drops it): an extra key
+        if (c.has("sliding_window")) {
+            k.u32("llama.attention.sliding_window", c.count("sliding_window", 0));
+        }
     }
 
     @Override

@@ -49,6 +49,9 @@ public final class MambaArchitecture {
             MambaWeights.Layer b = w.layers()[l];
             // x and the gate z from the pre-norm: (n, 2 * innerSize)
             float[] xz = p.matmul(Pass.Slot.FUSED, b.in(), p.norm(b.norm(), eps));
+            if (b.inBias() != null) {
+                p.addBias(xz, b.inBias());
+            }
             // causal depthwise convolution over the last convKernel inputs, then SiLU
             float[] x = mixer.convolve(p, l, xz, b);
             // dt (low rank), B and C from the convolved input
@@ -59,7 +62,11 @@ public final class MambaArchitecture {
             // selective scan over the state, the D skip, gated by silu(z)
             float[] y = mixer.scan(p, l, x, dt, dbc, xz, b);
             // projected back to dim and added to the residual
-            p.add(p.matmul(Pass.Slot.OUT, b.out(), y));
+            float[] out = p.matmul(Pass.Slot.OUT, b.out(), y);
+            if (b.outBias() != null) {
+                p.addBias(out, b.outBias());
+            }
+            p.add(out);
         }, kernels, (maxContext, type) -> new RecurrentState(c.info().numLayers(), c.stateWidth(), maxContext));
     }
 }

@@ -14,9 +14,6 @@ import jllm.tensor.Shape;
 final class MambaHf implements HfConversion {
     @Override
     public void metadata(HfConfig c, GgufKeys k) {
-        if (c.bool("use_bias", false)) {
-            throw c.error("use_bias", "biases on the input and output projections are not supported for mamba (llama.cpp has none)");
-        }
         int dim = c.has("hidden_size") ? c.integer("hidden_size") : c.integer("d_model");
         int inner = c.has("intermediate_size") ? c.integer("intermediate_size") : c.integer("d_inner", 2 * dim);
         // "auto" (the original checkpoints' spelling) and absence both mean ceil(d_model / 16)

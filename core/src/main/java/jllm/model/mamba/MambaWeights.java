@@ -18,6 +18,7 @@ record MambaWeights(Transformer.Stem stem, Layer[] layers) { // layers: (numLaye
      *
      * @param norm     (dim) the pre-norm
      * @param in       (2 * innerSize, dim) ssm_in: x and the gate z
+     * @param inBias   (2 * innerSize) or null (use_bias checkpoints)
      * @param conv     (innerSize, convKernel) ssm_conv1d: a causal filter per channel
      * @param convBias (innerSize) or null
      * @param x        (timeStepRank + 2 * stateSize, innerSize) ssm_x: dt (low rank), B and C
@@ -26,9 +27,10 @@ record MambaWeights(Transformer.Stem stem, Layer[] layers) { // layers: (numLaye
      * @param a        (innerSize, stateSize) ssm_a = -exp(A_log)
      * @param d        (innerSize) ssm_d: the skip connection
      * @param out      (dim, innerSize) ssm_out
+     * @param outBias  (dim) or null (use_bias checkpoints)
      */
-    record Layer(float[] norm, Tensor in, float[] conv, float[] convBias, Tensor x, Tensor dt, float[] dtBias,
-                 float[] a, float[] d, Tensor out) {
+    record Layer(float[] norm, Tensor in, float[] inBias, float[] conv, float[] convBias, Tensor x, Tensor dt,
+                 float[] dtBias, float[] a, float[] d, Tensor out, float[] outBias) {
     }
 
     static MambaWeights load(ModelSource s, MambaConfig c, Kernels k) {
@@ -40,14 +42,16 @@ record MambaWeights(Transformer.Stem stem, Layer[] layers) { // layers: (numLaye
             layers[l] = new Layer(
                     k.dequantize(s.tensor(TensorName.ATTN_NORM.layer(l), i.dim())),
                     s.tensor(b + "ssm_in.weight", i.dim(), 2L * inner),
+                    s.optionalVector(b + "ssm_in.bias", 2L * inner, k),
                     k.dequantize(s.tensor(b + "ssm_conv1d.weight", c.convKernel(), inner)),
-                    s.optionalTensor(b + "ssm_conv1d.bias").isPresent() ? k.dequantize(s.tensor(b + "ssm_conv1d.bias", inner)) : null,
+                    s.optionalVector(b + "ssm_conv1d.bias", inner, k),
                     s.tensor(b + "ssm_x.weight", inner, c.dbcWidth()),
                     s.tensor(b + "ssm_dt.weight", c.timeStepRank(), inner),
                     k.dequantize(s.tensor(b + "ssm_dt.bias", inner)),
                     k.dequantize(s.tensor(b + "ssm_a", c.stateSize(), inner)),
                     k.dequantize(s.tensor(b + "ssm_d", inner)),
-                    s.tensor(b + "ssm_out.weight", inner, i.dim()));
+                    s.tensor(b + "ssm_out.weight", inner, i.dim()),
+                    s.optionalVector(b + "ssm_out.bias", i.dim(), k));
         }
         return new MambaWeights(Transformer.Stem.load(s, i, k), layers);
     }

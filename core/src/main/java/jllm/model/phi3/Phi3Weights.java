@@ -36,6 +36,6 @@ record Phi3Weights(
     }
 
     private static float[] ropeFactors(ModelSource s, String name, Phi3Config c, Kernels k) {
-        return s.optionalTensor(name).isPresent() ? k.dequantize(s.tensor(name, c.ropeDim() / 2)) : null;
+        return s.optionalVector(name, c.ropeDim() / 2, k);
     }
 }

@@ -5,9 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 
+import jllm.SharedData;
 import jllm.format.gguf.GgufFile;
 import jllm.format.gguf.GgufTensorInfo;
+import jllm.kernel.Kernels;
+import jllm.model.Architectures;
 import jllm.model.HfTestFolders;
+import jllm.model.KvCache;
+import jllm.model.LanguageModel;
+import jllm.model.ModelSource;
+import jllm.model.ModelSources;
+import jllm.model.Transformers4Config;
 import jllm.model.hf.HfGgufExport;
 import jllm.model.hf.HfNames;
 import org.junit.jupiter.api.Test;
@@ -19,6 +27,39 @@ class MixtralTest {
     @Test
     void transformers4ConfigMatchesTransformers(@TempDir Path tmp) throws Exception {
         HfTestFolders.assertTransformers4CopyMatches("mixtral-base", tmp);
+    }
+
+    /**
+     * Mistral's sliding_window (transformers applies it): a query sees its last 4 positions, so the
+     * first 4 positions' logits are those without a window and later ones are not; the converted file
+     * keeps the window as a key.
+     */
+    @Test
+    void slidingWindowLimitsAttentionFromTheWindowOn(@TempDir Path tmp) throws Exception {
+        Path base = SharedData.require("testdata/hf-models/mixtral-base");
+        Path windowed = Transformers4Config.copy(base, tmp.resolve("windowed"), cfg -> cfg.put("sliding_window", 4));
+        int[] tokens = {394, 417, 261, 375, 14, 377, 279, 261, 369};
+        float[] full;
+        float[] got;
+        try (Kernels k = Kernels.best(); ModelSource a = ModelSources.safetensors(base); ModelSource b = ModelSources.safetensors(windowed)) {
+            LanguageModel plain = Architectures.forSource(a).load(a, k);
+            full = plain.forward(plain.newCache(16, KvCache.Type.F32), tokens, LanguageModel.Logits.ALL);
+            LanguageModel m = Architectures.forSource(b).load(b, k);
+            got = m.forward(m.newCache(16, KvCache.Type.F32), tokens, LanguageModel.Logits.ALL);
+            assertThat(b.metadata().integer("llama.attention.sliding_window")).hasValue(4);
+        }
+        int vocab = full.length / tokens.length;
+        for (int pos = 0; pos < tokens.length; pos++) {
+            double diff = 0;
+            for (int v = 0; v < vocab; v++) {
+                diff = Math.max(diff, Math.abs(full[pos * vocab + v] - got[pos * vocab + v]));
+            }
+            if (pos < 4) {
+                assertThat(diff).as("position %d, inside the window", pos).isLessThan(1e-5);
+            } else {
+                assertThat(diff).as("position %d, past the window", pos).isGreaterThan(1e-3);
+            }
+        }
     }
 
     @Test

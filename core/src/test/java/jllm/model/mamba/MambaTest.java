@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +25,9 @@ import jllm.model.ModelSource;
 import jllm.model.ModelSources;
 import jllm.model.RecurrentState;
 import jllm.model.Transformers4Config;
+import jllm.model.blocks.RmsNorm;
+import jllm.tensor.Shape;
+import jllm.tensor.Tensor;
 
 /**
  * The mamba oracle folder beyond its logits: the original checkpoints' config keys, a recurrent state
@@ -68,6 +74,52 @@ class MambaTest {
             HfModelsOracleTest.assertMatchesReference(Architectures.forSource(src).load(src, kernels),
                     SharedData.require("testdata/hf-models/mamba-base"), "mamba-base", 1e-3);
         }
+    }
+
+    /**
+     * use_bias checkpoints: with the gate half of the input projection's bias at -1e4, silu(z) is 0, so
+     * every block adds exactly its output projection's bias to the residual stream, and the final hidden
+     * state of a token is norm(embedding + sum of the layers' output biases).
+     */
+    @Test
+    void inputAndOutputProjectionBiasesAreApplied() {
+        int dim = model.info().dim();
+        int layers = model.info().numLayers();
+        int inner = MambaConfig.from(source).innerSize();
+        Map<String, Tensor> tensors = new HashMap<>(source.tensors());
+        Random random = new Random(42);
+        float[] sum = new float[dim];
+        for (int l = 0; l < layers; l++) {
+            float[] inBias = new float[2 * inner];
+            float[] outBias = new float[dim];
+            for (int i = 0; i < 2 * inner; i++) {
+                inBias[i] = i < inner ? (float) random.nextGaussian() : -1e4f;
+            }
+            for (int i = 0; i < dim; i++) {
+                outBias[i] = (float) random.nextGaussian();
+                sum[i] += outBias[i];
+            }
+            tensors.put("blk." + l + ".ssm_in.bias", Tensor.ofFloats("blk." + l + ".ssm_in.bias",
+                    Shape.of(2L * inner), inBias));
+            tensors.put("blk." + l + ".ssm_out.bias", Tensor.ofFloats("blk." + l + ".ssm_out.bias",
+                    Shape.of(dim), outBias));
+        }
+        ModelSource biased = new ModelSource(source.format(), source.path(), source.metadata(), tensors,
+                source.ropeStyle(), () -> { });
+        LanguageModel m = Architectures.forSource(biased).load(biased, kernels);
+        int token = PROMPT[1];
+        float[] embedding = kernels.dequantize(source.tensor("token_embd.weight"));
+        float[] x = new float[dim];
+        for (int i = 0; i < dim; i++) {
+            x[i] = embedding[token * dim + i] + sum[i];
+        }
+        float[] expected = new float[dim];
+        RmsNorm.applyRows(expected, x, kernels.dequantize(source.tensor("output_norm.weight")), dim, 1,
+                model.info().normEps());
+        float[] got = m.hiddenStates(m.newCache(4), new int[] {token});
+        assertClose(got, expected);
+        // without the biases the same token gives another state
+        assertThat(Math.abs(model.hiddenStates(model.newCache(4), new int[] {token})[0] - expected[0])).isGreaterThan(1e-3f);
     }
 
     @Test

@@ -48,6 +48,21 @@ public interface Kernels extends AutoCloseable {
      */
     void matmul(float[][] outs, Tensor[] ws, float[] x, int n);
 
+    /**
+     * Matrix-vector products each with its own input row, as {@code matmul(outs[i], ws[i], xs[i])} for
+     * every i, with the same bits, in one hand-off to the threads: a decoding step's chosen experts,
+     * whose down projections take different rows. Inputs that are the same array are prepared once.
+     */
+    default void matmulEach(float[][] outs, Tensor[] ws, float[][] xs) {
+        if (outs.length != ws.length || xs.length != ws.length) {
+            throw new IllegalArgumentException(outs.length + " outputs and " + xs.length + " inputs for " + ws.length
+                    + " weight tensors");
+        }
+        for (int i = 0; i < ws.length; i++) {
+            matmul(outs[i], ws[i], xs[i]);
+        }
+    }
+
     /** Dequantizes row {@code row} of w ({@code w.cols()} values) into {@code dst[dstOffset..]}. Exact. */
     void dequantizeRow(float[] dst, int dstOffset, Tensor w, long row);
 

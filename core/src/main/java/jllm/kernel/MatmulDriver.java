@@ -165,6 +165,30 @@ final class MatmulDriver implements Kernels {
         }
     }
 
+    @Override
+    public void matmulEach(float[][] outs, Tensor[] ws, float[][] xs) {
+        if (outs.length != ws.length || xs.length != ws.length) {
+            throw new IllegalArgumentException(outs.length + " outputs and " + xs.length + " inputs for " + ws.length
+                    + " weight tensors");
+        }
+        RowDot[] dotOf = new RowDot[ws.length];
+        Activation[][] xsOf = new Activation[ws.length][];
+        for (int i = 0; i < ws.length; i++) {
+            dotOf[i] = checked(outs[i], ws[i], xs[i], 1);
+            ActivationFormat format = Codecs.forType(ws[i].type()).activationFormat();
+            int cols = (int) ws[i].cols();
+            for (int j = 0; j < i && xsOf[i] == null; j++) {
+                if (xs[j] == xs[i] && xsOf[j][0].format == format && ws[j].cols() == cols) {
+                    xsOf[i] = xsOf[j];
+                }
+            }
+            if (xsOf[i] == null) {
+                xsOf[i] = new Activation[] {quantizer.quantize(format, xs[i], 0, cols)};
+            }
+        }
+        matvec(outs, ws, dotOf, xsOf);
+    }
+
     /**
      * The n activation rows of x prepared for each tensor's weight type: once per activation format and
      * row length, shared by the tensors that agree on both (a layer's q/k/v, its gate/up). A prompt's rows

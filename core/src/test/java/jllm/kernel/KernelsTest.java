@@ -166,6 +166,39 @@ class KernelsTest {
     }
 
     /**
+     * Products each with its own input row (a decoding step's expert down projections) in one hand-off
+     * give each output the bits of its own matmul; inputs that are one array are shared, of different
+     * types and row lengths.
+     */
+    @org.junit.jupiter.api.Test
+    void productsWithTheirOwnInputsEqualSeparateProducts() {
+        Random random = new Random(8200);
+        Tensor[] ws = {
+                RandomTensors.tensor(GgmlType.Q8_0, 130, 512, random, 0),
+                RandomTensors.tensor(GgmlType.Q4_K, 70, 256, random, 1),
+                RandomTensors.tensor(GgmlType.Q8_0, 40, 512, random, 1),
+                RandomTensors.tensor(GgmlType.F16, 3, 512, random, 0)};
+        float[] shared = RandomTensors.gaussian(512, random);
+        float[][] xs = {shared, RandomTensors.gaussian(256, random), RandomTensors.gaussian(512, random), shared};
+        for (Kernels k : new Kernels[] {VECTOR1, VECTOR3, SCALAR}) {
+            float[][] outs = new float[ws.length][];
+            for (int i = 0; i < ws.length; i++) {
+                outs[i] = new float[(int) ws[i].rows()];
+            }
+            k.matmulEach(outs, ws, xs);
+            for (int i = 0; i < ws.length; i++) {
+                float[] alone = new float[(int) ws[i].rows()];
+                k.matmul(alone, ws[i], xs[i]);
+                assertThat(outs[i]).as("%s on %s", ws[i].type(), k).containsExactly(alone);
+            }
+        }
+        assertThatThrownBy(() -> VECTOR1.matmulEach(new float[4][], ws, new float[3][]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3 inputs for 4 weight tensors");
+        assertThatThrownBy(() -> VECTOR1.matmulEach(new float[][] {new float[130]}, new Tensor[] {ws[0]},
+                new float[][] {new float[100]})).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("x has 100 values");
+    }
+
+    /**
      * Weights without the panel GEMM take prompt batches as row dots in register tiles (four rows by
      * four activations for F16): with more rows than one group, chunk boundaries between threads, a
      * batch that is not a multiple of four and a row length with a scalar tail, every value equals the

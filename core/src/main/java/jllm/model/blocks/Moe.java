@@ -176,6 +176,9 @@ public record Moe(Tensor router, Tensor[] gate, Tensor[] up, Tensor[] down, Rout
         for (int i = 0; i < n; i++) {
             routing.route(logits, i, experts, chosen, weights, kernels.math());
         }
+        if (n == 1) {
+            return decodeStep(p, in, act, chosen, weights);
+        }
         // the rows of each expert, in row order
         int[] count = new int[experts];
         for (int e : chosen) {
@@ -216,6 +219,59 @@ public record Moe(Tensor router, Tensor[] gate, Tensor[] up, Tensor[] down, Rout
                 for (int c = 0; c < dim; c++) {
                     out[o + c] += w * rowsOut[j * dim + c];
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One row through its k experts with two hand-offs to the threads, as a dense FFN makes: every
+     * chosen expert's gate and up (they share the input), then every down projection (each on its own
+     * expert's activation). The same bits as the batch path: each product is a row dot of the same
+     * row, and the weighted outputs are summed in expert order.
+     */
+    private float[] decodeStep(Pass p, float[] in, Glu.Activation act, int[] chosen, float[] weights) {
+        Kernels kernels = p.kernels();
+        int dim = p.dim();
+        int k = chosen.length;
+        int hidden = Math.toIntExact(gate[0].rows());
+        // the chosen experts in index order, as the batch path adds them
+        Integer[] order = new Integer[k];
+        for (int j = 0; j < k; j++) {
+            order[j] = j;
+        }
+        Arrays.sort(order, (a, b) -> Integer.compare(chosen[a], chosen[b]));
+        Tensor[] gu = new Tensor[2 * k];
+        float[][] guOut = new float[2 * k][];
+        for (int j = 0; j < k; j++) {
+            int e = chosen[order[j]];
+            gu[2 * j] = gate[e];
+            gu[2 * j + 1] = up[e];
+            guOut[2 * j] = new float[hidden];
+            guOut[2 * j + 1] = new float[hidden];
+        }
+        kernels.matmul(guOut, gu, in, 1);
+        Tensor[] downs = new Tensor[k];
+        float[][] acts = new float[k][];
+        float[][] outs = new float[k][];
+        for (int j = 0; j < k; j++) {
+            int e = chosen[order[j]];
+            addBias(guOut[2 * j], 1, biases.gate(), e * hidden, hidden);
+            addBias(guOut[2 * j + 1], 1, biases.up(), e * hidden, hidden);
+            Glu.apply(kernels, act, guOut[2 * j], guOut[2 * j + 1], hidden);
+            downs[j] = down[e];
+            acts[j] = guOut[2 * j];
+            outs[j] = new float[dim];
+        }
+        kernels.matmulEach(outs, downs, acts);
+        float[] out = p.buffer(Pass.Slot.OUT, dim);
+        Arrays.fill(out, 0, dim, 0f);
+        for (int j = 0; j < k; j++) {
+            int e = chosen[order[j]];
+            addBias(outs[j], 1, biases.down(), e * dim, dim);
+            float w = weights[order[j]];
+            for (int c = 0; c < dim; c++) {
+                out[c] += w * outs[j][c];
             }
         }
         return out;

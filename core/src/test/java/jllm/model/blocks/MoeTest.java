@@ -83,7 +83,8 @@ class MoeTest {
     private static void assertGroupedRowsMatch(Moe moe, Random random) {
         int n = 11;
         float[] in = floats(random, n * DIM);
-        try (Kernels kernels = Kernels.scalar()) {
+        // one row alone takes the decoding step's path (two hand-offs on the vector kernels' threads)
+        for (Kernels kernels : new Kernels[] {Kernels.scalar(), Kernels.vector(2)}) {
             float[] batch = moe.apply(pass(kernels, n), in, Glu.Activation.SILU).clone();
             for (int i = 0; i < n; i++) {
                 float[] row = java.util.Arrays.copyOfRange(in, i * DIM, (i + 1) * DIM);
@@ -94,6 +95,7 @@ class MoeTest {
                     assertThat(batch[i * DIM + c]).isCloseTo(plain[c], Offset.offset(1e-5f));
                 }
             }
+            kernels.close();
         }
     }
 

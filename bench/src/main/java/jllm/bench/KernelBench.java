@@ -6,6 +6,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import jllm.kernel.Kernels;
+import jllm.kernel.MemoryStreams;
 import jllm.kernel.scalar.RandomTensors;
 import jllm.tensor.GgmlType;
 import jllm.tensor.Tensor;
@@ -35,6 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar KernelBench \
  *     -p type=Q4_0,Q8_0 -p n=1 -p kernels=vector -f 1 -wi 1 -i 1 -r 1s
  * </pre>
+ *
+ * <p>The default 2048 x 2048 tensor stays in a large L3 cache; decoding reads from DRAM, so memory-stream
+ * measurements take a tensor far larger than the cache: {@code -p rows=65536 -p streams=1,2,4,8}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -60,6 +64,10 @@ public class KernelBench {
     @Param({"0"})
     public int threads;
 
+    /** Memory streams per thread in matrix-vector products (see {@link MemoryStreams}). */
+    @Param({"4"})
+    public int streams;
+
     @Param({"2048"})
     public int rows;
 
@@ -76,7 +84,8 @@ public class KernelBench {
     public void setUp() {
         GgmlType t = GgmlType.valueOf(type);
         k = switch (kernels) {
-            case "vector" -> threads > 0 ? Kernels.vector(threads) : Kernels.best();
+            case "vector" -> Kernels.vector(threads > 0 ? threads : Runtime.getRuntime().availableProcessors(),
+                    new MemoryStreams(streams));
             case "scalar" -> Kernels.scalar();
             default -> throw new IllegalArgumentException("kernels is vector or scalar, not " + kernels);
         };

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 
 import jllm.format.json.Json;
 import jllm.kernel.Kernels;
+import jllm.kernel.MemoryStreams;
 import jllm.model.Architectures;
 import jllm.model.KvCache;
 import jllm.model.LanguageModel;
@@ -48,6 +49,11 @@ final class BenchCommand implements Callable<Integer> {
             + "(default: 1).")
     List<Integer> parallel = List.of(1);
 
+    @Option(names = "--streams", paramLabel = "S", description = "Memory streams per thread in decoding's matrix-vector "
+            + "products, for the weight types that read several side by side (Q8_0, F16): 1, 2, 4 or 8 (default: 4, or "
+            + "-Djllm.streams).")
+    String streams;
+
     @Option(names = "--json", description = "Print a JSON list of rows with llama-bench's field names.")
     boolean json;
 
@@ -64,7 +70,8 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--parallel takes 1 to 64 sequences, not " + p);
             }
         }
-        try (ModelSource src = LoadedModel.openSource(model); Kernels kernels = Kernels.vector(threads)) {
+        MemoryStreams memory = streams == null ? MemoryStreams.configured() : MemoryStreams.parse(streams, "--streams");
+        try (ModelSource src = LoadedModel.openSource(model); Kernels kernels = Kernels.vector(threads, memory)) {
             LanguageModel lm = Architectures.forSource(src).load(src, kernels);
             ModelInfo info = lm.info();
             long size = src.tensors().values().stream().mapToLong(t -> t.data().byteSize()).sum();

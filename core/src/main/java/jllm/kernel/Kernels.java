@@ -124,7 +124,12 @@ public interface Kernels extends AutoCloseable {
      * Types without a vector path use the reference codec, still threaded.
      */
     static Kernels vector(int threads) {
-        return MatmulDriver.vector(threads);
+        return vector(threads, MemoryStreams.configured());
+    }
+
+    /** {@link #vector(int)} reading {@code streams} memory streams per thread in matrix-vector products. */
+    static Kernels vector(int threads, MemoryStreams streams) {
+        return MatmulDriver.vector(threads, streams);
     }
 
     /**

@@ -35,6 +35,8 @@ final class MatmulDriver implements Kernels {
      * stories260K F16 file past the oracle's KL budget; llama.cpp sums F16 products in 16 strided lanes.)
      */
     static final int GEMM_MIN_ROWS = 8;
+    /** A tensor is cut into memory streams only when each band has at least this many rows. */
+    private static final int MIN_RUN_ROWS = 64;
     /** Chunks of weight rows per thread in a matrix-vector product, claimed dynamically. */
     private static final int CHUNKS_PER_THREAD = 8;
     /** Chunk boundaries of a batched row-dot product are multiples of this many rows (see chunkStart). */
@@ -60,6 +62,7 @@ final class MatmulDriver implements Kernels {
     private final DenseOps dense;
     private final Quantizer quantizer;
     private final WorkerPool pool;
+    private final MemoryStreams streams;
 
     /** Prepares activation rows: the reference ({@link ActivationFormat#quantize}) or a faster one, same bits. */
     @FunctionalInterface
@@ -67,12 +70,14 @@ final class MatmulDriver implements Kernels {
         Activation quantize(ActivationFormat format, float[] x, int offset, int length);
     }
 
-    private MatmulDriver(String name, Map<GgmlType, RowDot> dots, DenseOps dense, Quantizer quantizer, int threads) {
+    private MatmulDriver(String name, Map<GgmlType, RowDot> dots, DenseOps dense, Quantizer quantizer, int threads,
+                         MemoryStreams streams) {
         this.name = name;
         this.dots = dots;
         this.dense = dense;
         this.quantizer = quantizer;
         this.pool = new WorkerPool(threads);
+        this.streams = streams;
     }
 
     static Kernels scalar() {
@@ -83,10 +88,10 @@ final class MatmulDriver implements Kernels {
                 dots.put(t, c);
             }
         }
-        return new MatmulDriver("scalar", dots, DenseOps.REFERENCE, ActivationFormat::quantize, 1);
+        return new MatmulDriver("scalar", dots, DenseOps.REFERENCE, ActivationFormat::quantize, 1, MemoryStreams.ONE);
     }
 
-    static Kernels vector(int threads) {
+    static Kernels vector(int threads, MemoryStreams streams) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, not " + threads);
         }
@@ -96,7 +101,7 @@ final class MatmulDriver implements Kernels {
                     + "--add-modules jdk.incubator.vector); using the scalar kernels on " + threads + unit);
             Map<GgmlType, RowDot> dots = ((MatmulDriver) scalar()).dots;
             return new MatmulDriver("vector(unavailable, scalar codecs, " + threads + unit + ")", dots, DenseOps.REFERENCE,
-                    ActivationFormat::quantize, threads);
+                    ActivationFormat::quantize, threads, streams);
         }
         Map<GgmlType, RowDot> dots = new EnumMap<>(GgmlType.class);
         for (GgmlType t : GgmlType.values()) {
@@ -106,8 +111,9 @@ final class MatmulDriver implements Kernels {
                 dots.put(t, fast != null ? fast : c);
             }
         }
-        return new MatmulDriver("vector(" + jllm.kernel.vector.VectorDots.isa() + ", " + threads + unit + ")", dots,
-                new jllm.kernel.vector.VectorDenseOps(), jllm.kernel.vector.VectorQuantizer::quantize, threads);
+        String streamsNote = streams.equals(MemoryStreams.DEFAULT) ? "" : ", " + streams.runs() + " stream" + (streams.runs() == 1 ? "" : "s");
+        return new MatmulDriver("vector(" + jllm.kernel.vector.VectorDots.isa() + ", " + threads + unit + streamsNote + ")",
+                dots, new jllm.kernel.vector.VectorDenseOps(), jllm.kernel.vector.VectorQuantizer::quantize, threads, streams);
     }
 
     @Override
@@ -250,7 +256,10 @@ final class MatmulDriver implements Kernels {
     /**
      * Matrix-vector products of several weight tensors with their prepared activation row, in one
      * hand-off: the weight rows of all tensors go out in chunks (each tensor's in proportion to its rows)
-     * that the threads claim from a shared counter.
+     * that the threads claim from a shared counter. With S > 1 memory streams per thread (see
+     * {@link MemoryStreams}), a tensor whose row dot reads runs side by side is cut into S equal bands and
+     * a chunk is the same rows of every band ({@link RowDot#dotRuns}); rows left over by the cut go out as
+     * a chunk of their own.
      */
     private void matvec(float[][] outs, Tensor[] ws, RowDot[] dotOf, Activation[][] xsOf) {
         int m = ws.length;
@@ -261,18 +270,34 @@ final class MatmulDriver implements Kernels {
             totalRows += (int) w.rows();
         }
         int parts = values < MIN_PARALLEL_VALUES ? 1 : Math.min(pool.threads(), totalRows);
-        int[] chunkTensor = new int[parts == 1 ? m : m + parts * CHUNKS_PER_THREAD];
+        int s = streams.runs();
+        int[] chunkTensor = new int[m * 2 + parts * CHUNKS_PER_THREAD + m];
         int[] chunkFrom = new int[chunkTensor.length];
         int[] chunkTo = new int[chunkTensor.length];
+        int[] chunkRuns = new int[chunkTensor.length];
+        int[] runRows = new int[m];
         int count = 0;
         for (int i = 0; i < m; i++) {
             int rows = (int) ws[i].rows();
+            // bands of at least MIN_RUN_ROWS rows, for row dots that read runs side by side; else one stream
+            int runs = s > 1 && s % dotOf[i].runsSideBySide() == 0 && dotOf[i].runsSideBySide() > 1
+                    && rows >= s * MIN_RUN_ROWS ? s : 1;
+            int band = rows / runs;
+            runRows[i] = band;
             int chunks = parts == 1 ? 1
-                    : Math.max(1, Math.min(rows, (int) ((long) parts * CHUNKS_PER_THREAD * rows / totalRows)));
+                    : Math.max(1, Math.min(band, (int) ((long) parts * CHUNKS_PER_THREAD * rows / totalRows)));
             for (int c = 0; c < chunks; c++) {
                 chunkTensor[count] = i;
-                chunkFrom[count] = chunkStart(rows, c, chunks);
-                chunkTo[count] = chunkStart(rows, c + 1, chunks);
+                chunkFrom[count] = chunkStart(band, c, chunks);
+                chunkTo[count] = chunkStart(band, c + 1, chunks);
+                chunkRuns[count] = runs;
+                count++;
+            }
+            if (band * runs < rows) {
+                chunkTensor[count] = i;
+                chunkFrom[count] = band * runs;
+                chunkTo[count] = rows;
+                chunkRuns[count] = 1;
                 count++;
             }
         }
@@ -283,8 +308,13 @@ final class MatmulDriver implements Kernels {
                 int i = chunkTensor[c];
                 int from = chunkFrom[c];
                 long rowBytes = ws[i].rowBytes();
-                dotOf[i].dotRows(ws[i].data(), from * rowBytes, rowBytes, chunkTo[c] - from, xsOf[i][0],
-                        (int) ws[i].cols(), outs[i], from);
+                if (chunkRuns[c] == 1) {
+                    dotOf[i].dotRows(ws[i].data(), from * rowBytes, rowBytes, chunkTo[c] - from, xsOf[i][0],
+                            (int) ws[i].cols(), outs[i], from);
+                } else {
+                    dotOf[i].dotRuns(ws[i].data(), from * rowBytes, runRows[i] * rowBytes, chunkRuns[c], rowBytes,
+                            chunkTo[c] - from, xsOf[i][0], (int) ws[i].cols(), outs[i], from, runRows[i]);
+                }
             }
         });
     }

@@ -166,6 +166,34 @@ class KernelsTest {
     }
 
     /**
+     * A decoding step's products read 1, 2, 4 or 8 memory streams per thread ({@link MemoryStreams}) with
+     * the same bits: every type, a row count that leaves rows over after the cut into bands, several
+     * tensors in one hand-off, on one thread and on three.
+     */
+    @ParameterizedTest
+    @MethodSource("types")
+    void memoryStreamsGiveTheSameBits(GgmlType type) {
+        Random random = new Random(8300 + type.ordinal());
+        int cols = 2 * Math.max(32, type.blockSize);
+        Tensor[] ws = {RandomTensors.tensor(type, 8 * 64 + 37, cols, random, 0), RandomTensors.tensor(type, 70, cols, random, 1)};
+        float[] x = RandomTensors.gaussian(cols, random);
+        float[][] want = {new float[(int) ws[0].rows()], new float[(int) ws[1].rows()]};
+        try (Kernels one = Kernels.vector(1, MemoryStreams.ONE)) {
+            one.matmul(want, ws, x, 1);
+        }
+        for (int threads : new int[] {1, 3}) {
+            for (int runs : new int[] {2, 4, 8}) {
+                try (Kernels k = Kernels.vector(threads, new MemoryStreams(runs))) {
+                    float[][] got = {new float[want[0].length], new float[want[1].length]};
+                    k.matmul(got, ws, x, 1);
+                    assertThat(got[0]).as("%s, %d streams on %d threads", type, runs, threads).containsExactly(want[0]);
+                    assertThat(got[1]).as("%s, %d streams on %d threads", type, runs, threads).containsExactly(want[1]);
+                }
+            }
+        }
+    }
+
+    /**
      * Products each with its own input row (a decoding step's expert down projections) in one hand-off
      * give each output the bits of its own matmul; inputs that are one array are shared, of different
      * types and row lengths.

@@ -30,6 +30,30 @@ public interface RowDot {
     }
 
     /**
+     * How many runs {@link #dotRuns} reads block by block side by side (a multiple of it is taken in
+     * groups of that many); 1 when it only takes them row by row, which gains nothing over one run.
+     */
+    default int runsSideBySide() {
+        return 1;
+    }
+
+    /**
+     * {@link #dotRows} over {@code runs} runs of {@code count} consecutive rows: run j starts at
+     * {@code offset + j * runBytes}, and row k of run j goes to {@code out[outOffset + j * runStride + k]}.
+     * The runs are read side by side (row k of every run before row k + 1), so one core keeps several
+     * independent memory streams in flight, far apart in the tensor. Fast paths override it to
+     * interleave the runs block by block. Each result equals {@link #dot} bit for bit.
+     */
+    default void dotRuns(MemorySegment w, long offset, long runBytes, int runs, long rowBytes, int count, Activation x,
+                         int cols, float[] out, int outOffset, int runStride) {
+        for (int k = 0; k < count; k++) {
+            for (int j = 0; j < runs; j++) {
+                out[outOffset + j * runStride + k] = dot(w, offset + j * runBytes + k * rowBytes, x, cols);
+            }
+        }
+    }
+
+    /**
      * The dots of one weight row with four activation rows, into {@code out[0..3]}. Fast paths override
      * it to decode the weight row once for all four; each result must equal {@link #dot} bit for bit,
      * so that a prompt gives the same logits whether it is evaluated in one batch or token by token.

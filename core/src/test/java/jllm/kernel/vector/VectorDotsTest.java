@@ -108,6 +108,45 @@ class VectorDotsTest {
      * {@link RowDot#dot}'s bits: long rows (past 4096 columns, with a scalar tail for F16), a count that
      * leaves rows outside any group, and for F16 an infinity in one row of a group.
      */
+    /**
+     * Runs far apart read side by side ({@link RowDot#dotRuns}: block by block, four at a time, for the
+     * types that can) give every row exactly {@link RowDot#dot}'s bits: 4 and 8 runs (and 3, which the
+     * side-by-side types take row by row), short and long rows, and for F16 an infinity in one run.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"F16", "Q8_0", "Q4_0", "Q4_K", "BF16", "MXFP4"})
+    void runsSideBySideEqualSingleRows(GgmlType type) {
+        RowDot fast = VectorDots.forType(type);
+        assumeTrue(fast != null, "no vector row dot on this machine (preferred species too narrow)");
+        Random random = new Random(191 + type.ordinal());
+        for (int cols : new int[] {type.blockSize == 1 ? 4096 + 7 : 4096 + 3 * Math.max(32, type.blockSize), 2 * Math.max(32, type.blockSize)}) {
+            for (int runs : new int[] {3, 4, 8}) {
+                int runRows = 5;
+                int count = 3; // rows read of each run, from its second row
+                Tensor w = RandomTensors.tensor(type, runs * runRows, cols, random, 1);
+                if (type == GgmlType.F16) {
+                    w.data().set(Numbers.LE_SHORT, (runRows + 2) * w.rowBytes() + 2L * (cols / 2), (short) 0x7C00);
+                }
+                float[] x = RandomTensors.gaussian(cols, random);
+                Activation a = Codecs.forType(type).activationFormat().quantize(x, 0, cols);
+                float[] out = new float[runs * runRows + 1];
+                fast.dotRuns(w.data(), w.rowBytes(), runRows * w.rowBytes(), runs, w.rowBytes(), count, a, cols, out, 2, runRows);
+                for (int j = 0; j < runs; j++) {
+                    for (int k = 0; k < count; k++) {
+                        int row = j * runRows + 1 + k;
+                        float single = fast.dot(w.data(), row * w.rowBytes(), a, cols);
+                        assertThat(out[2 + j * runRows + k]).as("%s, %d columns, %d runs, row %d", type, cols, runs, row)
+                                .isEqualTo(single);
+                    }
+                }
+                if (type == GgmlType.F16) {
+                    assertThat(out[2 + runRows + 1]).as("the row holding an infinity").isInfinite();
+                }
+            }
+        }
+        assertThat(VectorDots.forType(GgmlType.Q4_K).runsSideBySide()).as("a type read row by row").isEqualTo(1);
+    }
+
     @ParameterizedTest
     @EnumSource(names = {"F16", "Q8_0", "Q4_0", "Q6_K", "Q4_K", "BF16", "F32", "MXFP4"})
     void rowGroupsEqualSingleRows(GgmlType type) {

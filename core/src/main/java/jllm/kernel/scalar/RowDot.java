@@ -30,25 +30,43 @@ public interface RowDot {
     }
 
     /**
-     * How many runs {@link #dotRuns} reads block by block side by side (a multiple of it is taken in
-     * groups of that many); 1 when it only takes them row by row, which gains nothing over one run.
+     * How many rows {@link #dotSideBySide} reads block by block side by side; 1 when the type has no such
+     * kernel, and then {@link #dotRuns} takes its runs row by row, which gains nothing over one run.
      */
     default int runsSideBySide() {
         return 1;
     }
 
     /**
+     * {@link #runsSideBySide} rows, row r at {@code offset + r * rowStride}, with one activation, read block by
+     * block side by side, into {@code out[at + r * outStride]}; each result equals {@link #dot} bit for bit.
+     * Only for types whose {@link #runsSideBySide} is above 1.
+     */
+    default void dotSideBySide(MemorySegment w, long offset, long rowStride, Activation x, int cols, float[] out, int at,
+                               int outStride) {
+        throw new UnsupportedOperationException("no side-by-side row dot for this type");
+    }
+
+    /**
      * {@link #dotRows} over {@code runs} runs of {@code count} consecutive rows: run j starts at
      * {@code offset + j * runBytes}, and row k of run j goes to {@code out[outOffset + j * runStride + k]}.
-     * The runs are read side by side (row k of every run before row k + 1), so one core keeps several
-     * independent memory streams in flight, far apart in the tensor. Fast paths override it to
-     * interleave the runs block by block. Each result equals {@link #dot} bit for bit.
+     * The runs are read side by side (row k of every run before row k + 1; block by block in groups of
+     * {@link #runsSideBySide} where the type has such a kernel), so one core keeps several independent
+     * memory streams in flight, far apart in the tensor. Each result equals {@link #dot} bit for bit.
      */
     default void dotRuns(MemorySegment w, long offset, long runBytes, int runs, long rowBytes, int count, Activation x,
                          int cols, float[] out, int outOffset, int runStride) {
+        int side = runsSideBySide();
         for (int k = 0; k < count; k++) {
-            for (int j = 0; j < runs; j++) {
-                out[outOffset + j * runStride + k] = dot(w, offset + j * runBytes + k * rowBytes, x, cols);
+            if (side > 1 && runs % side == 0) {
+                for (int j = 0; j < runs; j += side) {
+                    dotSideBySide(w, offset + j * runBytes + k * rowBytes, runBytes, x, cols, out,
+                            outOffset + j * runStride + k, runStride);
+                }
+            } else {
+                for (int j = 0; j < runs; j++) {
+                    out[outOffset + j * runStride + k] = dot(w, offset + j * runBytes + k * rowBytes, x, cols);
+                }
             }
         }
     }

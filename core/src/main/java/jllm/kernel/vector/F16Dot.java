@@ -68,29 +68,10 @@ final class F16Dot implements RowDot {
                         int outOffset) {
         int k = 0;
         for (; k + 4 <= count && cols >= Lanes.LONG_ROW; k += 4) {
-            dot4x1(w, offset + k * rowBytes, rowBytes, x, cols, out, outOffset + k, 1);
+            dotSideBySide(w, offset + k * rowBytes, rowBytes, x, cols, out, outOffset + k, 1);
         }
         for (; k < count; k++) {
             out[outOffset + k] = dot(w, offset + k * rowBytes, x, cols);
-        }
-    }
-
-    /**
-     * Runs side by side, four at a time ({@link #dot4x1} with the runs as its rows), so that four streams
-     * far apart in the tensor are read at once.
-     */
-    @Override
-    public void dotRuns(MemorySegment w, long offset, long runBytes, int runs, long rowBytes, int count, Activation x,
-                        int cols, float[] out, int outOffset, int runStride) {
-        if (runs % 4 != 0) {
-            RowDot.super.dotRuns(w, offset, runBytes, runs, rowBytes, count, x, cols, out, outOffset, runStride);
-            return;
-        }
-        for (int k = 0; k < count; k++) {
-            for (int j = 0; j < runs; j += 4) {
-                dot4x1(w, offset + j * runBytes + k * rowBytes, runBytes, x, cols, out, outOffset + j * runStride + k,
-                        runStride);
-            }
         }
     }
 
@@ -99,12 +80,14 @@ final class F16Dot implements RowDot {
         return 4;
     }
 
+
     /**
      * Rows at offset + r * rowBytes, r in [0, 4), with one activation, into out[at + r * outStride]: four
      * adjacent rows, or four runs far apart.
      */
-    private static void dot4x1(MemorySegment w, long offset, long rowBytes, Activation x, int cols, float[] out, int at,
-                               int outStride) {
+    @Override
+    public void dotSideBySide(MemorySegment w, long offset, long rowBytes, Activation x, int cols, float[] out, int at,
+                              int outStride) {
         float[] xv = x.values;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         IntVector mag = IntVector.zero(I);

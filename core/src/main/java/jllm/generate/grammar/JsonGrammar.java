@@ -50,9 +50,17 @@ public final class JsonGrammar {
 
     /** A JSON object at the top level (OpenAI's {@code json_object} mode): the text ends when it closes. */
     public static Grammar object() {
-        Map<String, Expr> r = rules("json-");
-        r.put("root", Expr.ref("json-object"));
-        return Grammar.compile(r, "root");
+        return ObjectHolder.OBJECT;
+    }
+
+    private static final class ObjectHolder {
+        static final Grammar OBJECT;
+
+        static {
+            Map<String, Expr> r = rules("json-");
+            r.put("root", Expr.ref("json-object"));
+            OBJECT = Grammar.compile(r, "root");
+        }
     }
 
     /** Any JSON value. */

@@ -84,6 +84,11 @@ public final class SchemaValidator {
         return eval(instance, root, baseOf.getOrDefault(root, ROOT), scope, 0) != null;
     }
 
+    /** The schema a {@code $ref} in schema {@code from} (a subschema of this one) points to. */
+    Object resolveRef(Object from, String ref) {
+        return lookup(baseOf.getOrDefault(from, ROOT), ref);
+    }
+
     // ---- indexing: base URIs, anchors and JSON pointers of every subschema ----
 
     private static final Set<String> SCHEMA_VALUED = Set.of("additionalProperties", "propertyNames", "not", "if", "then",
@@ -179,7 +184,8 @@ public final class SchemaValidator {
         if (frag == null) {
             found = index.get(doc + "#");
         } else if (frag.startsWith("/")) {
-            found = pointer(index.get(doc), URI.create("#" + frag).getFragment());
+            Object docRoot = index.containsKey(doc) ? index.get(doc) : index.get(doc + "#");
+            found = pointer(docRoot, URI.create("#" + frag).getFragment());
             if (found == null) {
                 found = index.get(doc + "#" + URI.create("#" + frag).getFragment());
             }

@@ -18,7 +18,7 @@ public final class Main {
     static final List<Class<?>> SUBCOMMANDS = List.of(RunCommand.class, ChatCommand.class, PredictCommand.class,
             TokenizeCommand.class, InspectCommand.class, PerplexityCommand.class, BenchCommand.class,
             QuantizeCommand.class, ConvertCommand.class, TrainCommand.class, SftCommand.class, DpoCommand.class,
-            ZipCommand.class, UnzipCommand.class, ServeCommand.class, ServeCommand.Bench.class, ArenaCommand.class,
+            ZipCommand.class, UnzipCommand.class, ServeCommand.class, ServeCommand.Bench.class, ArenaCommand.class, GrammarCommand.class,
             CommandLine.HelpCommand.class);
 
     public static void main(String[] args) {

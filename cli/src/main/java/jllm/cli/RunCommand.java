@@ -38,6 +38,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--ignore-eos", description = "Do not stop at end-of-generation tokens.")
     boolean ignoreEos;
 
+    @Option(names = "--json-schema", paramLabel = "FILE", description = "Constrain the output to JSON valid for this JSON Schema.")
+    Path jsonSchema;
+
+    @Option(names = "--grammar-file", paramLabel = "FILE", description = "Constrain the output to this GBNF grammar (llama.cpp's notation).")
+    Path grammarFile;
+
     @Mixin
     SamplingOptions sampling;
 
@@ -47,6 +53,12 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String text = promptFile != null ? Files.readString(promptFile) : prompt;
+        if (jsonSchema != null && grammarFile != null) {
+            throw new IllegalArgumentException("give --json-schema or --grammar-file, not both");
+        }
+        jllm.generate.grammar.Grammar grammar = jsonSchema != null
+                ? jllm.generate.schema.SchemaGrammar.compile(jllm.format.json.Json.parse(Files.readString(jsonSchema), jsonSchema.toString()))
+                : grammarFile != null ? jllm.generate.grammar.Gbnf.parse(Files.readString(grammarFile)) : null;
         try (LoadedModel m = modelOptions.load(BuiltinModel.orDefault(model), false)) {
             int[] tokens = m.tokenizer().encode(text, true, true);
             if (tokens.length == 0) {
@@ -55,7 +67,7 @@ final class RunCommand implements Callable<Integer> {
             int context = Contexts.choose(ctx, m.model().info().contextLength(), tokens.length + maxTokens);
             Session session = Session.of(m.model(), context);
             Generator.Result r = Generator.generate(session, m.tokenizer(), tokens,
-                    new Generator.Options(maxTokens, sampling.settings(), stop, ignoreEos),
+                    new Generator.Options(maxTokens, sampling.settings(), stop, ignoreEos).withGrammar(grammar),
                     piece -> {
                         Console.out().print(piece);
                         Console.out().flush();

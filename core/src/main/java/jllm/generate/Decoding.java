@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import jllm.generate.grammar.Grammar;
+import jllm.generate.grammar.JsonGrammar;
 import jllm.tokenizer.TokenDecoder;
 import jllm.tokenizer.Tokenizer;
 
@@ -50,21 +52,19 @@ public final class Decoding {
     private final StringBuilder text = new StringBuilder();
     private final List<Integer> out = new ArrayList<>();
     private Generator.FinishReason reason;
-    private final Tokenizer tokenizer;
-    private final JsonPrefix json;   // null unless the output must be a JSON object
-    private byte[][] tokenBytes;     // (vocabSize) each token's output bytes, for the JSON mask
+    private final GrammarMask grammar; // null unless the output must be a sentence of a grammar
 
     /** Starts a generation after {@code prompt} (the prompt feeds the penalties' history). */
     public Decoding(Tokenizer tokenizer, int[] prompt, Generator.Options options, Listener listener) {
         this.options = options;
         this.listener = listener;
-        this.chain = SamplerChain.of(options.sampler());
+        Grammar g = options.grammar() != null ? options.grammar() : options.jsonObject() ? JsonGrammar.object() : null;
+        this.grammar = g == null ? null : GrammarMask.of(g, tokenizer);
+        this.chain = grammar == null ? SamplerChain.of(options.sampler()) : SamplerChain.of(options.sampler()).withFirst(grammar);
         this.history.addAll(prompt);
         this.eog = tokenizer.vocabulary().endOfGeneration();
         this.decoder = tokenizer.newDecoder(false);
         this.stops = new StopStrings(options.stop());
-        this.tokenizer = tokenizer;
-        this.json = options.jsonObject() ? new JsonPrefix() : null;
         if (options.maxTokens() == 0) {
             reason = Generator.FinishReason.LENGTH;
         }
@@ -82,16 +82,10 @@ public final class Decoding {
             return -1;
         }
         float[] raw = logits; // log-probabilities are reported from the model's own distribution
-        if (json != null) {
-            logits = jsonMask(logits);
-            if (logits == null) { // no token can continue the object (the vocabulary cannot spell it)
-                reason = Generator.FinishReason.STOP;
-                return -1;
-            }
-        }
         int token = chain.sample(logits, history);
-        if (json != null) {
-            json.accept(bytesOf(token));
+        if (grammar != null && !grammar.accept(token)) { // no token can continue (the vocabulary cannot spell it)
+            reason = Generator.FinishReason.STOP;
+            return -1;
         }
         if (!options.ignoreEog() && eog.contains(token)) {
             reason = Generator.FinishReason.STOP;
@@ -104,7 +98,7 @@ public final class Decoding {
         TokenLogprob.Scored scored = options.topLogprobs() >= 0
                 ? TokenLogprob.score(raw, token, options.topLogprobs()) : null;
         listener.onStep(new Step(token, piece, scored));
-        if (stops.stopped() || (json != null && json.complete())) {
+        if (stops.stopped() || (grammar != null && grammar.finished())) {
             reason = Generator.FinishReason.STOP;
         } else if (out.size() >= options.maxTokens()) {
             reason = Generator.FinishReason.LENGTH;
@@ -112,37 +106,6 @@ public final class Decoding {
             reason = Generator.FinishReason.CONTEXT;
         }
         return reason == null ? token : -1;
-    }
-
-    /**
-     * The logits with every token that cannot continue the JSON object set to -infinity (end-of-generation
-     * tokens included, until the object is closed); null when no token is left.
-     */
-    private float[] jsonMask(float[] logits) {
-        float[] masked = logits.clone();
-        boolean any = false;
-        for (int id = 0; id < masked.length; id++) {
-            byte[] b = bytesOf(id);
-            if (b.length == 0 || !json.copy().accept(b)) {
-                masked[id] = Float.NEGATIVE_INFINITY;
-            } else {
-                any = true;
-            }
-        }
-        return any ? masked : null;
-    }
-
-    private byte[] bytesOf(int id) {
-        if (tokenBytes == null) {
-            tokenBytes = new byte[tokenizer.vocabulary().size()][];
-        }
-        if (id >= tokenBytes.length) {
-            return new byte[0];
-        }
-        if (tokenBytes[id] == null) {
-            tokenBytes[id] = tokenizer.tokenBytes(id, false);
-        }
-        return tokenBytes[id];
     }
 
     /** Ends the generation early (the caller cancelled). */

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import jllm.generate.grammar.Grammar;
+import jllm.generate.grammar.JsonGrammar;
 import jllm.tokenizer.Tokenizer;
 
 /**
@@ -28,10 +30,12 @@ public final class Generator {
      * @param ignoreEog   keep going past end-of-generation tokens
      * @param topLogprobs report each token's log-probability and this many alternatives; -1 = off
      * @param jsonObject  only sample tokens that keep the text a prefix of a JSON object, and end when
-     *                    the object is closed ({@link JsonPrefix})
+     *                    the object is closed ({@link JsonGrammar#object()})
+     * @param grammar     when not null, only sample tokens that keep the text a prefix of a sentence of
+     *                    this grammar, and end when nothing may follow ({@link GrammarMask})
      */
     public record Options(int maxTokens, SamplerSettings sampler, List<String> stop, boolean ignoreEog,
-                          int topLogprobs, boolean jsonObject) {
+                          int topLogprobs, boolean jsonObject, Grammar grammar) {
         public Options {
             if (maxTokens < 0) {
                 throw new IllegalArgumentException("the number of tokens to generate must not be negative, got " + maxTokens);
@@ -42,9 +46,20 @@ public final class Generator {
             stop = List.copyOf(stop);
         }
 
+        /** Options without a grammar. */
+        public Options(int maxTokens, SamplerSettings sampler, List<String> stop, boolean ignoreEog,
+                       int topLogprobs, boolean jsonObject) {
+            this(maxTokens, sampler, stop, ignoreEog, topLogprobs, jsonObject, null);
+        }
+
         /** Options without log-probabilities. */
         public Options(int maxTokens, SamplerSettings sampler, List<String> stop, boolean ignoreEog) {
             this(maxTokens, sampler, stop, ignoreEog, -1, false);
+        }
+
+        /** These options with the output constrained to a grammar. */
+        public Options withGrammar(Grammar g) {
+            return new Options(maxTokens, sampler, stop, ignoreEog, topLogprobs, jsonObject, g);
         }
     }
 

@@ -39,6 +39,14 @@ public final class SamplerChain {
         return new SamplerChain(steps, TokenSelector.sample(new Random(s.seed())));
     }
 
+    /** This chain with {@code step} run first (a grammar mask, before any truncation). */
+    public SamplerChain withFirst(LogitsProcessor step) {
+        List<LogitsProcessor> all = new ArrayList<>();
+        all.add(step);
+        all.addAll(steps);
+        return new SamplerChain(all, selector);
+    }
+
     /** Picks the next token from one row of logits. */
     public int sample(float[] logits, TokenHistory history) {
         Candidates c = Candidates.of(logits);

@@ -77,7 +77,7 @@ final class ArenaCommand implements Callable<Integer> {
         return ArenaStore.open(db);
     }
 
-    @Command(name = "leaderboard", description = "Ratings (Bradley-Terry with 95% bootstrap intervals, Elo), votes and win rates.")
+    @Command(name = "leaderboard", description = "Ratings (Bradley-Terry with 95%% bootstrap intervals, Elo), votes and win rates.")
     static final class LeaderboardCommand implements Callable<Integer> {
         @Option(names = "--db", paramLabel = "FILE", description = "The arena database (default: ${DEFAULT-VALUE}).")
         Path db = Path.of(DEFAULT_DB);

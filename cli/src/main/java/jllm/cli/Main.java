@@ -9,9 +9,10 @@ import picocli.CommandLine.Command;
 
 /**
  * Entry point of the {@code jllm} command: one picocli subcommand per job. Results go to stdout;
- * diagnostics and timings to stderr. Errors print one line (a stack trace only with --verbose).
+ * diagnostics and timings to stderr. Errors print one line (a stack trace only with --verbose). Every
+ * command and subcommand answers {@code --help} and {@code -h}.
  */
-@Command(name = "jllm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "jllm", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.Version.class,
         description = "A pure-Java toolkit for large language models.")
 public final class Main {
     /** The subcommands, in the order help lists them. */
@@ -27,20 +28,29 @@ public final class Main {
 
     /** Runs the command line and returns the exit status (tests call this). */
     public static int execute(String... args) {
+        return commandLine(args).execute(args);
+    }
+
+    /**
+     * The command line for {@code args}. picocli builds the model of every command it is given, by
+     * reflection, before parsing: about 0.2 s for all of them on a cold JVM, which is part of every run's
+     * time to first token. A command line that names a subcommand first only gets that one; anything else
+     * (help, a typo, an option first, no arguments) gets them all, so help and suggestions list every command.
+     * {@code --help}, {@code -h}, {@code --version} and {@code -V} come from here, inherited by every
+     * subcommand ({@code scope = INHERIT}).
+     */
+    static CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(new Main());
-        // picocli builds the model of every command it is given, by reflection, before parsing: about
-        // 0.2 s for all of them on a cold JVM, which is part of every run's time to first token. A
-        // command line that names a subcommand first only gets that one; anything else (help, a typo,
-        // an option first) gets them all, so help and suggestions list every command.
         Class<?> named = args.length == 0 ? null : SUBCOMMANDS.stream()
                 .filter(c -> c != CommandLine.HelpCommand.class && c.getAnnotation(Command.class).name().equals(args[0]))
                 .findFirst().orElse(null);
         for (Class<?> c : named != null ? List.of(named) : SUBCOMMANDS) {
             cl.addSubcommand(c);
         }
+        cl.setOut(new PrintWriter(Console.out(), true));
         cl.setExecutionExceptionHandler(Main::handle);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        return cl.execute(args);
+        return cl;
     }
 
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {

@@ -189,6 +189,7 @@ final class ArenaCommand implements Callable<Integer> {
             if (maxTokens < 1) {
                 throw new IllegalArgumentException("-n must be positive, got " + maxTokens);
             }
+            InputFiles.check(prompts, "a JSON Lines file of prompts");
             List<ArenaPrompt> ps = ArenaPrompt.read(prompts);
             Map<String, Path> named = named(models);
             Map<String, LoadedModel> loaded = new LinkedHashMap<>();
@@ -298,6 +299,7 @@ final class ArenaCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
+            InputFiles.check(file, "a JSON Lines file of battles");
             try (ArenaStore store = ArenaStore.open(db); BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 int n = BattleLog.importInto(store, in);
                 System.err.println("jllm arena: imported " + n + " battles into " + db);

@@ -93,7 +93,7 @@ final class InspectCommand implements Callable<Integer> {
                 out.printf("tokenizer     %s, %d tokens, bos %d, eos %d%n", src.metadata().string("tokenizer.ggml.model").orElse(src.format()),
                         tok.vocabulary().size(), tok.vocabulary().bos(), tok.vocabulary().eos());
             } catch (RuntimeException e) {
-                out.printf("tokenizer     (not loaded: %s)%n", Main.message(e));
+                out.printf("tokenizer     (not loaded: %s)%n", Errors.message(e));
             }
             Optional<String> tmpl = src.metadata().string("tokenizer.chat_template");
             out.printf("chat template %s%n", tmpl.map(t -> t.length() + " characters: " + Pieces.visible(t.length() > 80 ? t.substring(0, 80) + "..." : t)).orElse("(none)"));

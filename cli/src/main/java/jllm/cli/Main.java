@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 
 /**
  * Entry point of the {@code jllm} command: one picocli subcommand per job. Results go to stdout;
- * diagnostics and timings to stderr. Errors print one line (a stack trace only with --verbose). Every
- * command and subcommand answers {@code --help} and {@code -h}.
+ * diagnostics and timings to stderr. Errors print one line ({@link Errors}; a stack trace only with
+ * --verbose). Every command and subcommand answers {@code --help} and {@code -h}.
  */
 @Command(name = "jllm", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.Version.class,
         description = "A pure-Java toolkit for large language models.")
@@ -60,21 +60,9 @@ public final class Main {
         if (verbose) {
             e.printStackTrace(err);
         }
-        err.println("jllm: " + message(e));
+        err.println("jllm: " + Errors.message(e));
         err.flush();
         return e instanceof ModelFormatException ? 3 : 1;
-    }
-
-    /** A one-line description of what went wrong. */
-    static String message(Throwable e) {
-        if (e instanceof OutOfMemoryError) {
-            return "out of memory: the model or context does not fit; try a smaller --ctx or a larger -Xmx (JLLM_JAVA_OPTS)";
-        }
-        String m = e.getMessage();
-        if (m == null || m.isBlank()) {
-            m = e.getClass().getSimpleName();
-        }
-        return m;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,7 +1,6 @@
 package jllm.cli;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
@@ -31,7 +30,7 @@ final class PerplexityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        byte[] bytes = Files.readAllBytes(file);
+        byte[] bytes = InputFiles.readAllBytes(file, "a text file");
         String text = new String(bytes, StandardCharsets.UTF_8);
         if (text.endsWith("\n")) { // llama-perplexity drops exactly one trailing newline
             text = text.substring(0, text.length() - 1);

@@ -1,6 +1,5 @@
 package jllm.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +45,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String text = promptFile != null ? Files.readString(promptFile) : prompt;
+        String text = promptFile != null ? InputFiles.readString(promptFile, "a text file") : prompt;
         try (LoadedModel m = modelOptions.load(BuiltinModel.orDefault(model), false)) {
             int[] tokens = m.tokenizer().encode(text, true, true);
             if (tokens.length == 0) {

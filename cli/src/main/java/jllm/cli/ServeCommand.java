@@ -67,7 +67,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerOptions options = new ServerOptions(host, port, java.util.Optional.ofNullable(apiKey), parallel, ctx, queue,
                 ServerOptions.DEFAULTS.maxBodyBytes(), ServerOptions.DEFAULTS.maxHeaderBytes(), Duration.ofSeconds(readTimeout));
-        List<Path> paths = models.isEmpty() ? List.of(BuiltinModel.path()) : models;
+        List<Path> paths = models.isEmpty() ? List.of(BuiltinModel.path(BuiltinModel.AS_ARGUMENT)) : models;
         List<LoadedModel> loaded = new ArrayList<>();
         try {
             List<ServedModel> served = new ArrayList<>();

@@ -80,6 +80,16 @@ class ErrorMessagesTest {
     }
 
     @Test
+    void aGgufThatIsNotOneIsNamedWithItsFirstBytes() throws IOException {
+        Path zip = Files.write(dir.resolve("x.gguf"), new byte[]{0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+        CliRunner.Result r = CliRunner.run("run", zip.toString(), "-p", "x");
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err().strip()).isEqualTo("jllm: " + zip + ": magic: not a GGUF file (it starts with 50 4b 03 04 14 00 00 00 "
+                + "\"PK......\", expected \"GGUF\")");
+    }
+
+    @Test
     void notUtf8TextIsRefusedInWords() throws IOException {
         Path bin = Files.write(dir.resolve("bytes.txt"), new byte[]{'a', (byte) 0xff, (byte) 0xfe});
         assertOneLine(CliRunner.run("run", "-f", bin.toString()), bin + " is not UTF-8 text, expected a text file");

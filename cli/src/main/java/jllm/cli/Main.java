@@ -2,6 +2,9 @@ package jllm.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jllm.format.ModelFormatException;
 import picocli.CommandLine;
@@ -23,7 +26,13 @@ public final class Main {
             CommandLine.HelpCommand.class);
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int status = 1;
+        try {
+            status = execute(args);
+        } finally {
+            awaitStderrFilter();
+        }
+        System.exit(status);
     }
 
     /** Runs the command line and returns the exit status (tests call this). */
@@ -63,6 +72,32 @@ public final class Main {
         err.println("jllm: " + Errors.message(e));
         err.flush();
         return e instanceof ModelFormatException ? 3 : 1;
+    }
+
+    /**
+     * The launcher ({@code ./jllm}) runs java in its own place ({@code exec}) with stderr piped through a
+     * filter that drops the JVM's incubator-module warning; the filter is thus this process's child. Closing
+     * stderr ends the filter's input; waiting for it to exit means every error line is out before this
+     * process, and with it the launcher, exits (else a line could follow the shell's next prompt).
+     */
+    private static void awaitStderrFilter() {
+        List<ProcessHandle> children = ProcessHandle.current().children().toList();
+        if (children.isEmpty()) {
+            return;
+        }
+        System.err.flush();
+        System.err.close();
+        long deadline = System.nanoTime() + 2_000_000_000L; // the filter exits at once on end of input
+        for (ProcessHandle child : children) {
+            try {
+                child.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                return;
+            }
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

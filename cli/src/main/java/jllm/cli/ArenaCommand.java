@@ -31,6 +31,7 @@ import jllm.eval.arena.Judge;
 import jllm.eval.arena.Leaderboard;
 import jllm.eval.arena.LeaderboardSvg;
 import jllm.eval.arena.ModelJudge;
+import jllm.generate.ContextLength;
 import jllm.generate.Generator;
 import jllm.generate.SamplerSettings;
 import jllm.generate.Session;
@@ -205,7 +206,7 @@ final class ArenaCommand implements Callable<Integer> {
                     Path jp = Path.of(judge);
                     judgeModel = modelOptions.load(jp);
                     j = new ModelJudge(ServedModel.nameOf(jp), judgeModel.model(), judgeModel.tokenizer(),
-                            Contexts.choose(0, judgeModel.model().info().contextLength(), Contexts.DEFAULT_MAX));
+                            Contexts.choose(0, judgeModel.model().info()).positions());
                 }
                 Answerer answerer = new Answerer(loaded, maxTokens, SamplerSettings.DEFAULTS.withTemperature(temperature));
                 try (ArenaStore store = ArenaStore.open(db)) {
@@ -270,10 +271,11 @@ final class ArenaCommand implements Callable<Integer> {
             String eos = v.eos() >= 0 ? v.token(v.eos()) : "";
             String text = template.render(List.of(ChatMessage.user(prompt)), true, bos, eos);
             int[] tokens = m.tokenizer().encode(text, bos.isEmpty() || !text.startsWith(bos), true);
-            int ctx = Contexts.choose(0, m.model().info().contextLength(), Contexts.DEFAULT_MAX);
+            ContextLength context = Contexts.choose(0, m.model().info());
+            int ctx = context.positions();
             if (tokens.length >= ctx) {
                 throw new IllegalArgumentException("the prompt '" + prompt + "' has " + tokens.length + " tokens; " + name
-                        + "'s context holds " + ctx);
+                        + "'s context holds " + context.describe());
             }
             Session session = sessions.computeIfAbsent(name, k -> Session.of(m.model(), ctx));
             Generator.Result r = Generator.generate(session, m.tokenizer(), tokens,

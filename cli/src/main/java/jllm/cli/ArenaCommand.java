@@ -31,6 +31,7 @@ import jllm.eval.arena.Judge;
 import jllm.eval.arena.Leaderboard;
 import jllm.eval.arena.LeaderboardSvg;
 import jllm.eval.arena.ModelJudge;
+import jllm.generate.ContextLength;
 import jllm.generate.Generator;
 import jllm.generate.SamplerSettings;
 import jllm.generate.Session;
@@ -77,7 +78,7 @@ final class ArenaCommand implements Callable<Integer> {
         return ArenaStore.open(db);
     }
 
-    @Command(name = "leaderboard", description = "Ratings (Bradley-Terry with 95% bootstrap intervals, Elo), votes and win rates.")
+    @Command(name = "leaderboard", description = "Ratings (Bradley-Terry with 95%% bootstrap intervals, Elo), votes and win rates.")
     static final class LeaderboardCommand implements Callable<Integer> {
         @Option(names = "--db", paramLabel = "FILE", description = "The arena database (default: ${DEFAULT-VALUE}).")
         Path db = Path.of(DEFAULT_DB);
@@ -189,6 +190,7 @@ final class ArenaCommand implements Callable<Integer> {
             if (maxTokens < 1) {
                 throw new IllegalArgumentException("-n must be positive, got " + maxTokens);
             }
+            InputFiles.check(prompts, "a JSON Lines file of prompts");
             List<ArenaPrompt> ps = ArenaPrompt.read(prompts);
             Map<String, Path> named = named(models);
             Map<String, LoadedModel> loaded = new LinkedHashMap<>();
@@ -204,7 +206,7 @@ final class ArenaCommand implements Callable<Integer> {
                     Path jp = Path.of(judge);
                     judgeModel = modelOptions.load(jp);
                     j = new ModelJudge(ServedModel.nameOf(jp), judgeModel.model(), judgeModel.tokenizer(),
-                            Contexts.choose(0, judgeModel.model().info().contextLength(), Contexts.DEFAULT_MAX));
+                            Contexts.choose(0, judgeModel.model().info()).positions());
                 }
                 Answerer answerer = new Answerer(loaded, maxTokens, SamplerSettings.DEFAULTS.withTemperature(temperature));
                 try (ArenaStore store = ArenaStore.open(db)) {
@@ -269,10 +271,11 @@ final class ArenaCommand implements Callable<Integer> {
             String eos = v.eos() >= 0 ? v.token(v.eos()) : "";
             String text = template.render(List.of(ChatMessage.user(prompt)), true, bos, eos);
             int[] tokens = m.tokenizer().encode(text, bos.isEmpty() || !text.startsWith(bos), true);
-            int ctx = Contexts.choose(0, m.model().info().contextLength(), Contexts.DEFAULT_MAX);
+            ContextLength context = Contexts.choose(0, m.model().info());
+            int ctx = context.positions();
             if (tokens.length >= ctx) {
                 throw new IllegalArgumentException("the prompt '" + prompt + "' has " + tokens.length + " tokens; " + name
-                        + "'s context holds " + ctx);
+                        + "'s context holds " + context.describe());
             }
             Session session = sessions.computeIfAbsent(name, k -> Session.of(m.model(), ctx));
             Generator.Result r = Generator.generate(session, m.tokenizer(), tokens,
@@ -298,6 +301,7 @@ final class ArenaCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
+            InputFiles.check(file, "a JSON Lines file of battles");
             try (ArenaStore store = ArenaStore.open(db); BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 int n = BattleLog.importInto(store, in);
                 System.err.println("jllm arena: imported " + n + " battles into " + db);

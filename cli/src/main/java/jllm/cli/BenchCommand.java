@@ -74,6 +74,9 @@ final class BenchCommand implements Callable<Integer> {
         try (ModelSource src = LoadedModel.openSource(model); Kernels kernels = Kernels.vector(threads, memory)) {
             LanguageModel lm = Architectures.forSource(src).load(src, kernels);
             ModelInfo info = lm.info();
+            // each test runs the positions it asks for, as llama-bench's; past the trained context the speeds
+            // are real but the text would not be, and the context rule says so
+            Contexts.choose(Math.max(1, Math.max(nPrompt, nGen)), info);
             long size = src.tensors().values().stream().mapToLong(t -> t.data().byteSize()).sum();
             long params = src.tensors().values().stream().mapToLong(Tensor::size).sum();
             String type = info.architecture() + " " + human(params) + " " + quant(src);

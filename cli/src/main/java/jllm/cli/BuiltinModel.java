@@ -3,22 +3,35 @@ package jllm.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The model jllm runs when none is given: {@code models/builtin.gguf} in the jllm folder. */
+/**
+ * The model jllm runs when none is given: {@code models/builtin.gguf} in the jllm folder, which the
+ * launcher passes as {@code -Djllm.home} (else the current folder).
+ */
 final class BuiltinModel {
+    /** How run, chat, serve and tokenize take a model. */
+    static final String AS_ARGUMENT = "give a model file or folder (.gguf, llama2.c .bin or a safetensors folder) as MODEL";
+    /** How zip and unzip take a model. */
+    static final String AS_OPTION = "give one with --model FILE";
+
     private BuiltinModel() {
     }
 
-    static Path path() {
+    static Path path(String howToGiveOne) {
         String home = System.getProperty("jllm.home");
         Path p = Path.of(home == null ? "." : home).resolve("models").resolve("builtin.gguf");
         if (!Files.exists(p)) {
-            throw new IllegalArgumentException("no model given and the built-in model " + p
-                    + " is missing; pass a model file (.gguf, llama2.c .bin or a safetensors folder)");
+            throw new IllegalArgumentException("no model given, and the built-in model is missing: no " + p
+                    + (home == null ? " (the ./jllm launcher looks in its own folder; with java -jar, pass -Djllm.home=FOLDER)" : "")
+                    + "; " + howToGiveOne);
         }
         return p;
     }
 
     static Path orDefault(Path given) {
-        return given != null ? given : path();
+        return orDefault(given, AS_ARGUMENT);
+    }
+
+    static Path orDefault(Path given, String howToGiveOne) {
+        return given != null ? given : path(howToGiveOne);
     }
 }

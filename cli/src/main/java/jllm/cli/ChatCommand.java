@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import jllm.chat.ChatMessage;
 import jllm.chat.ChatTemplate;
 import jllm.chat.ChatTemplates;
+import jllm.generate.ContextLength;
 import jllm.generate.Generator;
 import jllm.generate.Session;
 import jllm.model.LoadedModel;
@@ -33,7 +34,7 @@ final class ChatCommand implements Callable<Integer> {
     @Option(names = {"-n", "--n-predict"}, paramLabel = "N", description = "Most tokens per answer (default: ${DEFAULT-VALUE}).")
     int maxTokens = 512;
 
-    @Option(names = {"-c", "--ctx"}, paramLabel = "N", description = "Context length (default: the model's, at most 4096).")
+    @Option(names = {"-c", "--ctx"}, paramLabel = "N", description = "Context length, for the whole conversation (default: " + Contexts.HELP + ").")
     int ctx;
 
     @Option(names = "--system", paramLabel = "TEXT", description = "System prompt.")
@@ -53,7 +54,8 @@ final class ChatCommand implements Callable<Integer> {
             ChatTemplate template = m.chatTemplate().map(ChatTemplate::of).orElseGet(ChatTemplates::fallback);
             String bos = v.bos() >= 0 ? v.token(v.bos()) : "";
             String eos = v.eos() >= 0 ? v.token(v.eos()) : "";
-            Session session = Session.of(m.model(), Contexts.choose(ctx, m.model().info().contextLength(), 0));
+            ContextLength context = Contexts.choose(ctx, m.model().info());
+            Session session = Session.of(m.model(), context.positions());
             List<ChatMessage> history = new ArrayList<>();
             boolean interactive = System.console() != null;
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -96,19 +98,23 @@ final class ChatCommand implements Callable<Integer> {
                 boolean addBos = bos.isEmpty() || !prompt.startsWith(bos);
                 int[] tokens = tok.encode(prompt, addBos, true);
                 if (tokens.length >= session.maxContext()) {
-                    System.err.println("(the conversation no longer fits the context of " + session.maxContext()
-                            + " tokens: type /reset to start over, or restart with a larger --ctx)");
+                    System.err.println("(the conversation no longer fits the context of " + context.describe()
+                            + ": type /reset to start over; or restart: " + context.remedy() + ")");
                     continue;
                 }
+                int room = session.maxContext() - tokens.length;
                 Generator.Result r = Generator.generate(session, tok, tokens,
-                        new Generator.Options(Math.min(maxTokens, Math.max(1, session.maxContext() - tokens.length)),
-                                sampling.settings(), List.of(), false),
+                        new Generator.Options(Math.min(maxTokens, room), sampling.settings(), List.of(), false),
                         piece -> {
                             Console.out().print(piece);
                             Console.out().flush();
                         }, () -> false);
                 Console.out().println();
                 Console.out().flush();
+                if (room < maxTokens && r.finishReason() != Generator.FinishReason.STOP && r.tokens().length >= room) {
+                    System.err.println("(the answer stopped at the end of the context of " + context.describe()
+                            + ": type /reset to start over; or restart: " + context.remedy() + ")");
+                }
                 history.add(ChatMessage.user(line));
                 history.add(ChatMessage.assistant(r.text().strip()));
             }

@@ -1,23 +1,23 @@
 package jllm.cli;
 
-/** Chooses a context length from the user's request, the model's limit and what the job needs. */
+import jllm.generate.ContextLength;
+import jllm.model.ModelInfo;
+
+/**
+ * The commands' side of {@link ContextLength}, the one context rule: chooses the context for a model
+ * and prints the warning once, on stderr, when it reaches past the model's trained context.
+ */
 final class Contexts {
-    /** Default upper bound when the user gives none (keeps the KV cache of big models modest). */
-    static final int DEFAULT_MAX = 4096;
+    /** The help text of every --ctx that follows the rule. */
+    static final String HELP = "the model's trained context, at most " + ContextLength.DEFAULT_MAX
+            + "; a longer one is allowed, with a warning: rope scaling is not applied past the trained context and text there degrades";
 
     private Contexts() {
     }
 
-    static int choose(int requested, int modelLimit, long needed) {
-        if (requested < 0) {
-            throw new IllegalArgumentException("--ctx must be positive, got " + requested);
-        }
-        if (requested > 0) {
-            return requested;
-        }
-        // the model's own limit (capped), stretched up to the cap when the job needs more positions:
-        // some converted files declare a short context (llama2.c conversions say 128)
-        int base = Math.min(modelLimit, DEFAULT_MAX);
-        return (int) Math.max(base, Math.min(needed, DEFAULT_MAX));
+    static ContextLength choose(int requested, ModelInfo info) {
+        ContextLength c = ContextLength.choose(requested, info.contextLength());
+        c.warning().ifPresent(w -> System.err.println("jllm: warning: " + w));
+        return c;
     }
 }

@@ -1,5 +1,6 @@
 package jllm.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -63,7 +64,8 @@ final class DpoCommand implements Callable<Integer> {
     TrainOptions opt;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        InputFiles.checkAll(data, "a preference file (JSON or JSONL)");
         DpoConfig c = new DpoConfig(model, Optional.ofNullable(ref), data, out, beta, epochs, batch, maxLen, maxPairs,
                 opt.scheduleShape(), opt.adamW(), opt.clip, valFraction, opt.seed, opt.threads, endOfTurn, type, name);
         DpoResult r = Dpo.run(c, new ConsoleProgress(System.err));

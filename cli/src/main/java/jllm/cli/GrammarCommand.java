@@ -45,8 +45,8 @@ final class GrammarCommand {
 
         /** The compiled grammar; a SchemaException or GrammarException when it cannot be. */
         Grammar compile() throws java.io.IOException {
-            return schema != null ? SchemaGrammar.compile(Json.parse(Files.readString(schema), schema.toString()))
-                    : Gbnf.parse(Files.readString(gbnf));
+            return schema != null ? SchemaGrammar.compile(Json.parse(InputFiles.readString(schema, "a JSON Schema file"), schema.toString()))
+                    : Gbnf.parse(InputFiles.readString(gbnf, "a GBNF grammar file"));
         }
     }
 

@@ -27,7 +27,7 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "Model file or folder.")
     Path model;
 
-    @Option(names = "--ctx", paramLabel = "N", description = "Context length for the memory estimate (default: the model's, at most 4096).")
+    @Option(names = "--ctx", paramLabel = "N", description = "Context length for the memory estimate (default: " + Contexts.HELP + ").")
     int ctx;
 
     @Option(names = "--metadata", description = "Also list every metadata key.")
@@ -93,12 +93,12 @@ final class InspectCommand implements Callable<Integer> {
                 out.printf("tokenizer     %s, %d tokens, bos %d, eos %d%n", src.metadata().string("tokenizer.ggml.model").orElse(src.format()),
                         tok.vocabulary().size(), tok.vocabulary().bos(), tok.vocabulary().eos());
             } catch (RuntimeException e) {
-                out.printf("tokenizer     (not loaded: %s)%n", Main.message(e));
+                out.printf("tokenizer     (not loaded: %s)%n", Errors.message(e));
             }
             Optional<String> tmpl = src.metadata().string("tokenizer.chat_template");
             out.printf("chat template %s%n", tmpl.map(t -> t.length() + " characters: " + Pieces.visible(t.length() > 80 ? t.substring(0, 80) + "..." : t)).orElse("(none)"));
             if (info != null) {
-                int context = Contexts.choose(ctx, info.contextLength(), 0);
+                int context = Contexts.choose(ctx, info).positions();
                 long kv = 2L * info.numLayers() * context * info.kvDim() * 2;
                 if (info.kvDim() > 0) {
                     out.printf("memory        %s weights (memory-mapped) + %s F16 KV cache at %d positions%n",

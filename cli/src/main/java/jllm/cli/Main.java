@@ -2,6 +2,9 @@ package jllm.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jllm.format.ModelFormatException;
 import picocli.CommandLine;
@@ -9,9 +12,10 @@ import picocli.CommandLine.Command;
 
 /**
  * Entry point of the {@code jllm} command: one picocli subcommand per job. Results go to stdout;
- * diagnostics and timings to stderr. Errors print one line (a stack trace only with --verbose).
+ * diagnostics and timings to stderr. Errors print one line ({@link Errors}; a stack trace only with
+ * --verbose). Every command and subcommand answers {@code --help} and {@code -h}.
  */
-@Command(name = "jllm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "jllm", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Main.Version.class,
         description = "A pure-Java toolkit for large language models.")
 public final class Main {
     /** The subcommands, in the order help lists them. */
@@ -22,25 +26,40 @@ public final class Main {
             CommandLine.HelpCommand.class);
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int status = 1;
+        try {
+            status = execute(args);
+        } finally {
+            awaitStderrFilter();
+        }
+        System.exit(status);
     }
 
     /** Runs the command line and returns the exit status (tests call this). */
     public static int execute(String... args) {
+        return commandLine(args).execute(args);
+    }
+
+    /**
+     * The command line for {@code args}. picocli builds the model of every command it is given, by
+     * reflection, before parsing: about 0.2 s for all of them on a cold JVM, which is part of every run's
+     * time to first token. A command line that names a subcommand first only gets that one; anything else
+     * (help, a typo, an option first, no arguments) gets them all, so help and suggestions list every command.
+     * {@code --help}, {@code -h}, {@code --version} and {@code -V} come from here, inherited by every
+     * subcommand ({@code scope = INHERIT}).
+     */
+    static CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(new Main());
-        // picocli builds the model of every command it is given, by reflection, before parsing: about
-        // 0.2 s for all of them on a cold JVM, which is part of every run's time to first token. A
-        // command line that names a subcommand first only gets that one; anything else (help, a typo,
-        // an option first) gets them all, so help and suggestions list every command.
         Class<?> named = args.length == 0 ? null : SUBCOMMANDS.stream()
                 .filter(c -> c != CommandLine.HelpCommand.class && c.getAnnotation(Command.class).name().equals(args[0]))
                 .findFirst().orElse(null);
         for (Class<?> c : named != null ? List.of(named) : SUBCOMMANDS) {
             cl.addSubcommand(c);
         }
+        cl.setOut(new PrintWriter(Console.out(), true));
         cl.setExecutionExceptionHandler(Main::handle);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        return cl.execute(args);
+        return cl;
     }
 
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
@@ -50,21 +69,35 @@ public final class Main {
         if (verbose) {
             e.printStackTrace(err);
         }
-        err.println("jllm: " + message(e));
+        err.println("jllm: " + Errors.message(e));
         err.flush();
         return e instanceof ModelFormatException ? 3 : 1;
     }
 
-    /** A one-line description of what went wrong. */
-    static String message(Throwable e) {
-        if (e instanceof OutOfMemoryError) {
-            return "out of memory: the model or context does not fit; try a smaller --ctx or a larger -Xmx (JLLM_JAVA_OPTS)";
+    /**
+     * The launcher ({@code ./jllm}) runs java in its own place ({@code exec}) with stderr piped through a
+     * filter that drops the JVM's incubator-module warning; the filter is thus this process's child. Closing
+     * stderr ends the filter's input; waiting for it to exit means every error line is out before this
+     * process, and with it the launcher, exits (else a line could follow the shell's next prompt).
+     */
+    private static void awaitStderrFilter() {
+        List<ProcessHandle> children = ProcessHandle.current().children().toList();
+        if (children.isEmpty()) {
+            return;
         }
-        String m = e.getMessage();
-        if (m == null || m.isBlank()) {
-            m = e.getClass().getSimpleName();
+        System.err.flush();
+        System.err.close();
+        long deadline = System.nanoTime() + 2_000_000_000L; // the filter exits at once on end of input
+        for (ProcessHandle child : children) {
+            try {
+                child.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                return;
+            }
         }
-        return m;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,11 +1,11 @@
 package jllm.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import jllm.generate.ContextLength;
 import jllm.generate.Generator;
 import jllm.generate.Session;
 import jllm.model.LoadedModel;
@@ -29,7 +29,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-n", "--n-predict"}, paramLabel = "N", description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
     int maxTokens = 256;
 
-    @Option(names = {"-c", "--ctx"}, paramLabel = "N", description = "Context length (default: the model's, at most 4096).")
+    @Option(names = {"-c", "--ctx"}, paramLabel = "N", description = "Context length; generation stops at its end (default: " + Contexts.HELP + ").")
     int ctx;
 
     @Option(names = "--stop", paramLabel = "TEXT", description = "Stop when this text appears (repeatable).")
@@ -52,20 +52,25 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String text = promptFile != null ? Files.readString(promptFile) : prompt;
+        String text = promptFile != null ? InputFiles.readString(promptFile, "a text file") : prompt;
         if (jsonSchema != null && grammarFile != null) {
             throw new IllegalArgumentException("give --json-schema or --grammar-file, not both");
         }
         jllm.generate.grammar.Grammar grammar = jsonSchema != null
-                ? jllm.generate.schema.SchemaGrammar.compile(jllm.format.json.Json.parse(Files.readString(jsonSchema), jsonSchema.toString()))
-                : grammarFile != null ? jllm.generate.grammar.Gbnf.parse(Files.readString(grammarFile)) : null;
+                ? jllm.generate.schema.SchemaGrammar.compile(jllm.format.json.Json.parse(
+                        InputFiles.readString(jsonSchema, "a JSON Schema file"), jsonSchema.toString()))
+                : grammarFile != null ? jllm.generate.grammar.Gbnf.parse(InputFiles.readString(grammarFile, "a GBNF grammar file")) : null;
         try (LoadedModel m = modelOptions.load(BuiltinModel.orDefault(model), false)) {
             int[] tokens = m.tokenizer().encode(text, true, true);
             if (tokens.length == 0) {
                 throw new IllegalArgumentException("the prompt is empty and the model adds no BOS token: give a prompt with -p");
             }
-            int context = Contexts.choose(ctx, m.model().info().contextLength(), tokens.length + maxTokens);
-            Session session = Session.of(m.model(), context);
+            ContextLength context = Contexts.choose(ctx, m.model().info());
+            if (tokens.length > context.positions()) {
+                throw new IllegalArgumentException("the prompt has " + tokens.length + " tokens but the context holds "
+                        + context.describe() + ": shorten the prompt, or " + context.remedy());
+            }
+            Session session = Session.of(m.model(), context.positions());
             Generator.Result r = Generator.generate(session, m.tokenizer(), tokens,
                     new Generator.Options(maxTokens, sampling.settings(), stop, ignoreEos).withGrammar(grammar),
                     piece -> {
@@ -77,6 +82,9 @@ final class RunCommand implements Callable<Integer> {
             System.err.printf("jllm: prompt %d tokens, %.1f tokens/s; generated %d tokens, %.1f tokens/s (%s, stop: %s)%n",
                     r.promptTokens(), r.promptTokensPerSecond(), r.tokens().length, r.generateTokensPerSecond(),
                     m.kernels().name(), r.finishReason().name().toLowerCase());
+            if (r.finishReason() == Generator.FinishReason.CONTEXT) {
+                System.err.println("jllm: stopped at the end of the context, " + context.describe() + "; " + context.remedy());
+            }
         }
         return 0;
     }

@@ -42,7 +42,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--parallel", paramLabel = "N", description = "Requests generated at once per model (default: ${DEFAULT-VALUE}).")
     int parallel = ServerOptions.DEFAULTS.parallel();
 
-    @Option(names = {"-c", "--ctx"}, paramLabel = "N", description = "Context length per request (default: the model's, at most 4096).")
+    @Option(names = {"-c", "--ctx"}, paramLabel = "N", description = "Context length per request (default: " + Contexts.HELP + ").")
     int ctx;
 
     @Option(names = "--queue", paramLabel = "N", description = "Requests that may wait for a slot; more get 503 (default: ${DEFAULT-VALUE}).")
@@ -67,13 +67,14 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerOptions options = new ServerOptions(host, port, java.util.Optional.ofNullable(apiKey), parallel, ctx, queue,
                 ServerOptions.DEFAULTS.maxBodyBytes(), ServerOptions.DEFAULTS.maxHeaderBytes(), Duration.ofSeconds(readTimeout));
-        List<Path> paths = models.isEmpty() ? List.of(BuiltinModel.path()) : models;
+        List<Path> paths = models.isEmpty() ? List.of(BuiltinModel.path(BuiltinModel.AS_ARGUMENT)) : models;
         List<LoadedModel> loaded = new ArrayList<>();
         try {
             List<ServedModel> served = new ArrayList<>();
             for (Path p : paths) {
                 LoadedModel m = modelOptions.load(p);
                 loaded.add(m);
+                Contexts.choose(ctx, m.model().info()); // the server applies the same rule; this warns once
                 WarmUp.run(m.model(), WARM_UP_MILLIS);
                 served.add(ServedModel.of(ServedModel.nameOf(p), m));
             }
@@ -112,8 +113,8 @@ final class ServeCommand implements Callable<Integer> {
         @Option(names = "--streams", split = ",", paramLabel = "N,...", description = "Concurrent streams to measure (default: 1,4).")
         List<Integer> streams = List.of(1, 4);
 
-        @Option(names = {"-c", "--ctx"}, paramLabel = "N", description = "Context per stream (default: ${DEFAULT-VALUE}).")
-        int ctx = 512;
+        @Option(names = {"-c", "--ctx"}, paramLabel = "N", description = "Context per stream (default: " + Contexts.HELP + ").")
+        int ctx;
 
         @Mixin
         ModelOptions modelOptions;
@@ -123,7 +124,7 @@ final class ServeCommand implements Callable<Integer> {
             try (LoadedModel m = modelOptions.load(model)) {
                 WarmUp.run(m.model(), WARM_UP_MILLIS);
                 List<jllm.server.ServeBench.Result> results = jllm.server.ServeBench.run(
-                        ServedModel.of(ServedModel.nameOf(model), m), maxTokens, streams, ctx);
+                        ServedModel.of(ServedModel.nameOf(model), m), maxTokens, streams, Contexts.choose(ctx, m.model().info()).positions());
                 double single = results.getFirst().tokensPerSecond();
                 for (jllm.server.ServeBench.Result r : results) {
                     Console.out().printf("%s speedup=%.2fx%n", r, r.tokensPerSecond() / single);

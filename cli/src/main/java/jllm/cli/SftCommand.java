@@ -1,5 +1,6 @@
 package jllm.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -70,7 +71,8 @@ final class SftCommand implements Callable<Integer> {
     TrainOptions opt;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        InputFiles.checkAll(data, "a chat data file (JSONL, ShareGPT or Alpaca JSON)");
         Optional<Lora.Settings> lora = loraRank > 0
                 ? Optional.of(new Lora.Settings(loraRank, loraAlpha != null ? loraAlpha : 2f * loraRank,
                         loraTargets != null ? new HashSet<>(loraTargets) : Lora.ALL_MATRICES))

@@ -1,5 +1,6 @@
 package jllm.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -93,7 +94,8 @@ final class TrainCommand implements Callable<Integer> {
     TrainOptions opt;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        InputFiles.checkAll(inputs, "a text or JSONL file");
         ModelShape shape = new ModelShape(dim, hidden, layers, heads, kvHeads != null ? kvHeads : heads, ctx, 10000f, !untied);
         TrainSettings s = new TrainSettings(batch, ctx, steps, accum, opt.schedule(steps), opt.adamW(), opt.clip,
                 evalEvery, evalBatches, opt.seed);

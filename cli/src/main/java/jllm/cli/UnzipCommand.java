@@ -46,9 +46,9 @@ final class UnzipCommand implements Callable<Integer> {
         String name = input.toString();
         Path out = output != null ? output : Path.of(name.endsWith(".jz") ? name.substring(0, name.length() - 3) : name + ".out");
         ZipCommand.refuseOverwrite(out, force);
-        byte[] jz = Files.readAllBytes(input);
+        byte[] jz = InputFiles.readAllBytes(input, "a .jz file made by jllm zip");
         JzHeader header = JzHeader.read(jz).header();
-        Path modelPath = BuiltinModel.orDefault(model);
+        Path modelPath = BuiltinModel.orDefault(model, BuiltinModel.AS_OPTION);
         byte[] sha = ModelHash.of(modelPath);
         Jz.checkModel(header, sha); // before loading: a clear refusal, not garbage
         try (LoadedModel m = LoadedModel.open(modelPath, new LoadedModel.Options(Optional.empty(), threads))) {

@@ -1,6 +1,8 @@
 package jllm.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -71,7 +73,8 @@ final class ZipCommand implements Callable<Integer> {
         if (!bench && inputs.size() != 1) {
             throw new IllegalArgumentException("give one file to compress (several only with --bench)");
         }
-        Path modelPath = BuiltinModel.orDefault(model);
+        InputFiles.checkAll(inputs, "a file to compress");
+        Path modelPath = BuiltinModel.orDefault(model, BuiltinModel.AS_OPTION);
         byte[] sha = ModelHash.of(modelPath);
         try (LoadedModel m = LoadedModel.open(modelPath, new LoadedModel.Options(Optional.empty(), threads))) {
             if (bench) {
@@ -81,7 +84,7 @@ final class ZipCommand implements Callable<Integer> {
             Path in = inputs.get(0);
             Path out = output != null ? output : Path.of(in + ".jz");
             refuseOverwrite(out, force);
-            byte[] data = Files.readAllBytes(in);
+            byte[] data = InputFiles.readAllBytes(in, "a file to compress");
             ProgressBar bar = new ProgressBar("zip", quiet);
             Jz.ZipResult r = Jz.zip(m, sha, data, new Jz.Options(chunk, lanes, engine ? JzHeader.Predictor.ENGINE : null), bar);
             bar.done();
@@ -99,7 +102,12 @@ final class ZipCommand implements Callable<Integer> {
         return 0;
     }
 
-    static void refuseOverwrite(Path out, boolean force) {
+    /** Refuses to overwrite without --force, and a folder that does not exist, before any work. */
+    static void refuseOverwrite(Path out, boolean force) throws IOException {
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new NoSuchFileException(out.toString());
+        }
         if (Files.exists(out) && !force) {
             throw new IllegalArgumentException(out + " exists; pass --force to overwrite it or -o to choose another name");
         }
@@ -117,7 +125,7 @@ final class ZipCommand implements Callable<Integer> {
         Console.out().println(rule);
         Console.out().flush();
         for (Path f : inputs) {
-            byte[] data = Files.readAllBytes(f);
+            byte[] data = InputFiles.readAllBytes(f, "a file to compress");
             long t0 = System.nanoTime();
             Jz.ZipResult r = Jz.zip(m, sha, data, new Jz.Options(chunk, lanes, engine ? JzHeader.Predictor.ENGINE : null), Jz.Progress.NONE);
             long t1 = System.nanoTime();

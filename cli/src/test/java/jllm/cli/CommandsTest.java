@@ -130,7 +130,8 @@ class CommandsTest {
         CliRunner.Result r = CliRunner.runWithInput("Once upon a time there was a little girl\nand then?\n/reset\nLily\n",
                 "chat", models() + "/stories260K/stories260K-F32.gguf", "-n", "40", "--temp", "0", "-c", "64");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.err()).contains("no longer fits the context of 64 tokens", "conversation cleared");
+        assertThat(r.err()).contains("no longer fits the context of 64 positions (--ctx): type /reset to start over; "
+                + "or restart: raise it with --ctx, up to 128 (the model's trained context)", "conversation cleared");
     }
 
     @Test

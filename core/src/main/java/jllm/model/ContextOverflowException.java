@@ -6,6 +6,6 @@ public final class ContextOverflowException extends RuntimeException {
 
     public ContextOverflowException(int needed, int max) {
         super("the sequence needs " + needed + " positions but the context holds " + max
-                + " (raise it with --ctx, up to the model's context length, or shorten the input)");
+                + " (shorten the input, or give a larger --ctx; past the model's trained context, text degrades)");
     }
 }

@@ -5,9 +5,12 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
+import jllm.format.FileHead;
 import jllm.format.ModelFormatException;
+import jllm.format.llama2c.Llama2cCheckpoint;
 import jllm.kernel.Kernels;
 import jllm.model.hf.HfChatTemplate;
 import jllm.tokenizer.Tokenizer;
@@ -130,22 +133,27 @@ public final class LoadedModel implements AutoCloseable {
         if (Files.isDirectory(path)) {
             return ModelSources.safetensors(path);
         }
-        byte[] head = new byte[8];
-        int n;
+        byte[] head;
         try (InputStream in = Files.newInputStream(path)) {
-            n = in.readNBytes(head, 0, 8);
+            head = in.readNBytes(Math.max(FileHead.READ, Llama2cCheckpoint.LEGACY_HEADER_BYTES));
         } catch (IOException e) {
             throw new ModelFormatException(path.toString(), null, "cannot read: " + e.getMessage(), e);
         }
-        if (n >= 4 && head[0] == 'G' && head[1] == 'G' && head[2] == 'U' && head[3] == 'F') {
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        // the magic decides; a .gguf name without it goes to the GGUF reader too, which says what the file is instead
+        if ((head.length >= 4 && head[0] == 'G' && head[1] == 'G' && head[2] == 'U' && head[3] == 'F') || name.endsWith(".gguf")) {
             return ModelSources.gguf(path);
         }
-        if (n >= 2 && ((head[0] == 'P' && head[1] == 'K') || (head[0] == (byte) 0x80 && head[1] >= 2 && head[1] <= 5))) {
+        if (head.length >= 2 && ((head[0] == 'P' && head[1] == 'K') || (head[0] == (byte) 0x80 && head[1] >= 2 && head[1] <= 5))) {
             throw new ModelFormatException(path.toString(), null, "this is a PyTorch pickle checkpoint, which jllm "
                     + "does not load (pickles can run code); convert it to safetensors or GGUF", null);
         }
-        if (path.getFileName().toString().endsWith(".safetensors")) {
+        if (name.endsWith(".safetensors")) {
             return ModelSources.safetensors(path);
+        }
+        if (!Llama2cCheckpoint.looksLikeHeader(head)) {
+            throw new ModelFormatException(path.toString(), null, "not a model file jllm reads (" + FileHead.describe(head)
+                    + "; expected a GGUF file, a llama2.c checkpoint, or a safetensors file or folder)" + FileHead.hint(head), null);
         }
         return ModelSources.llama2c(path);
     }

@@ -34,6 +34,7 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import jllm.chat.ChatTemplateException;
+import jllm.generate.ContextLength;
 import jllm.generate.Decoding;
 import jllm.generate.Generator;
 import jllm.generate.SamplerSettings;
@@ -88,8 +89,7 @@ public final class OpenAiServer implements AutoCloseable {
             if (models.putIfAbsent(m.name(), m) != null) {
                 throw new IllegalArgumentException("two models are named " + m.name() + "; rename one");
             }
-            int ctx = options.contextLength() > 0 ? options.contextLength()
-                    : Math.min(4096, Math.max(1, m.model().info().contextLength()));
+            int ctx = ContextLength.choose(options.contextLength(), m.model().info().contextLength()).positions();
             engines.put(m.name(), new Engine(m.name(), m.model(), m.tokenizer(), options.parallel(), ctx,
                     options.queueCapacity(), metrics));
         }

@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param port           port; 0 = any free port
  * @param apiKey         the Bearer token clients must send to {@code /v1/*} and {@code /metrics}
  * @param parallel       slots per model: sequences generated at once
- * @param contextLength  positions per slot; 0 = the model's, at most 4096
+ * @param contextLength  positions per slot; 0 = the model's trained context, at most 4096 ({@link jllm.generate.ContextLength})
  * @param queueCapacity  requests that may wait for a slot, per model; more are refused with 503
  * @param maxBodyBytes   largest request body
  * @param maxHeaderBytes largest request header block

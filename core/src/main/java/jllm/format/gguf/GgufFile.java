@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jllm.format.FileHead;
 import jllm.format.ModelFormatException;
 import jllm.format.ReadLimits;
 import jllm.tensor.GgmlType;
@@ -64,11 +65,12 @@ public final class GgufFile implements AutoCloseable {
         this.arena = arena;
         this.segment = segment;
         Cursor c = new Cursor(path, segment, limits);
-        int magic = c.u32("magic");
-        if (magic != MAGIC) {
-            throw new ModelFormatException(path, "magic", String.format(
-                    "not a GGUF file (magic 0x%08x, expected 0x%08x \"GGUF\")", magic, MAGIC));
+        if (segment.byteSize() < 4 || segment.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0) != MAGIC) {
+            byte[] head = segment.asSlice(0, Math.min(segment.byteSize(), FileHead.READ)).toArray(ValueLayout.JAVA_BYTE);
+            throw new ModelFormatException(path, "magic", "not a GGUF file (" + FileHead.describe(head) + ", expected \"GGUF\")"
+                    + FileHead.hint(head));
         }
+        c.u32("magic");
         this.version = c.u32("version");
         if (version != 2 && version != 3) {
             throw new ModelFormatException(path, "version", "GGUF version " + Integer.toUnsignedString(version)

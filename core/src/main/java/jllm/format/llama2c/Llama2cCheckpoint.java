@@ -195,6 +195,38 @@ public final class Llama2cCheckpoint implements AutoCloseable {
         return new ModelFormatException(file, field, problem, null);
     }
 
+    /** Largest size a plausible header field has (no llama2.c model comes near; text and other formats do). */
+    private static final int PLAUSIBLE_MAX = 1 << 24;
+
+    /**
+     * Whether the file's first bytes look like a llama2.c header, so that a file of another kind is named as
+     * such instead of being read as sizes such as {@code dim -1283946945}: the version 1 magic "ak42", or 7
+     * legacy int32 sizes between 1 and 2^24 ({@code vocab_size} of either sign). Text never passes: four
+     * printable bytes make an int32 above 2^29.
+     */
+    public static boolean looksLikeHeader(byte[] head) {
+        if (head.length >= 4 && le32(head, 0) == MAGIC) {
+            return true;
+        }
+        if (head.length < LEGACY_HEADER_BYTES) {
+            return false;
+        }
+        for (int i = 0; i < 7; i++) {
+            long v = le32(head, 4 * i);
+            if (i == 5) {
+                v = Math.abs(v);
+            }
+            if (v < 1 || v > PLAUSIBLE_MAX) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int le32(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 24;
+    }
+
     /** Opens and memory-maps a llama2.c checkpoint. */
     public static Llama2cCheckpoint open(Path path) {
         Arena arena = Arena.ofShared();

@@ -90,7 +90,8 @@ final class ServeCommand implements Callable<Integer> {
                 LoadedModel m = modelOptions.load(p);
                 loaded.add(m);
                 WarmUp.run(m.model(), WARM_UP_MILLIS);
-                served.add(ServedModel.of(ServedModel.nameOf(p), m));
+                ServedModel sm = ServedModel.of(ServedModel.nameOf(p), m);
+                served.add(BuiltinModel.is(p) ? sm.describedAs(BuiltinModel.DESCRIPTION) : sm);
             }
             List<String> names = served.stream().map(ServedModel::name).toList();
             if (arena && names.stream().distinct().count() < 2) {

@@ -247,9 +247,16 @@ public final class OpenAiServer implements AutoCloseable {
         json(ctx, 200, modelObject(model(Optional.of(ctx.pathParam("name")))));
     }
 
+    /** OpenAI's model object, with the model's card under {@code meta} (as llama.cpp's server adds one). */
     private ObjectNode modelObject(ServedModel m) {
-        return Requests.JSON.createObjectNode().put("id", m.name()).put("object", "model").put("created", m.created())
+        ObjectNode o = Requests.JSON.createObjectNode().put("id", m.name()).put("object", "model").put("created", m.created())
                 .put("owned_by", "jllm");
+        ModelCard c = m.card();
+        ObjectNode meta = o.putObject("meta").put("name", c.title()).put("architecture", c.architecture())
+                .put("parameters", c.parameters()).put("context_length", c.contextLength())
+                .put("chat_template", c.chatTemplate());
+        meta.put("description", c.description().orElse(null));
+        return o;
     }
 
     /**

@@ -83,7 +83,7 @@ final class ArenaCommand implements Callable<Integer> {
         @Option(names = "--db", paramLabel = "FILE", description = "The arena database (default: ${DEFAULT-VALUE}).")
         Path db = Path.of(DEFAULT_DB);
 
-        @Option(names = "--json", description = "Print a JSON list of {model, rating, lower, upper, votes, rank, elo}.")
+        @Option(names = "--json", description = "Print a JSON list of {model, rating, lower, upper, votes, rank, elo, rated, unrated}.")
         boolean json;
 
         @Option(names = "--svg", paramLabel = "FILE", description = "Also write the picture of ratings with their intervals.")
@@ -118,7 +118,8 @@ final class ArenaCommand implements Callable<Integer> {
             ArrayNode list = m.createArrayNode();
             for (Leaderboard.Row r : board.rows()) {
                 list.addObject().put("model", r.model()).put("rating", r.rating()).put("lower", r.lower())
-                        .put("upper", r.upper()).put("votes", r.votes()).put("rank", r.rank()).put("elo", r.elo());
+                        .put("upper", r.upper()).put("votes", r.votes()).put("rank", r.rank()).put("elo", r.elo())
+                        .put("rated", r.rated()).put("unrated", r.unrated().orElse(null));
             }
             out.println(m.writeValueAsString(list));
             return;
@@ -130,8 +131,16 @@ final class ArenaCommand implements Callable<Integer> {
         int w = Math.max(5, board.models().stream().mapToInt(String::length).max().orElse(5));
         out.printf(Locale.ROOT, "%-4s  %-" + w + "s  %7s  %17s  %7s  %5s%n", "rank", "model", "rating", "95% interval", "elo", "votes");
         for (Leaderboard.Row r : board.rows()) {
-            out.printf(Locale.ROOT, "%-4d  %-" + w + "s  %7.1f  %7.1f .. %7.1f  %7.1f  %5d%n", r.rank(), r.model(), r.rating(),
-                    r.lower(), r.upper(), r.elo(), r.votes());
+            if (r.rated()) {
+                out.printf(Locale.ROOT, "%-4d  %-" + w + "s  %7.1f  %7.1f .. %7.1f  %7.1f  %5d%n", r.rank(), r.model(), r.rating(),
+                        r.lower(), r.upper(), r.elo(), r.votes());
+            } else {
+                out.printf(Locale.ROOT, "%-4s  %-" + w + "s  %-36s  %5d%n", "-", r.model(), r.unrated().orElseThrow(), r.votes());
+            }
+        }
+        if (board.rows().stream().anyMatch(r -> !r.rated())) {
+            out.printf(Locale.ROOT, "(a rating is shown once its model has %d votes with at least one win and one loss)%n",
+                    Leaderboard.MIN_VOTES);
         }
         out.println();
         out.println("win rate, row against column (ties count half):");

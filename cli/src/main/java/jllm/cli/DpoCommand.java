@@ -48,7 +48,7 @@ final class DpoCommand implements Callable<Integer> {
     @Option(names = "--max-pairs", paramLabel = "N", description = "Use at most N pairs (default: all).")
     int maxPairs;
 
-    @Option(names = "--val-fraction", paramLabel = "F", description = "Held-out pairs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--val-fraction", paramLabel = "F", description = "Held-out pairs (default: ${DEFAULT-VALUE}; 0 = no validation).")
     double valFraction = 0.1;
 
     @Option(names = "--end-of-turn", paramLabel = "TEXT", description = "The token ending a reply (default: ${DEFAULT-VALUE}).")
@@ -69,11 +69,14 @@ final class DpoCommand implements Callable<Integer> {
         DpoConfig c = new DpoConfig(model, Optional.ofNullable(ref), data, out, beta, epochs, batch, maxLen, maxPairs,
                 opt.scheduleShape(), opt.adamW(), opt.clip, valFraction, opt.seed, opt.threads, endOfTurn, type, name);
         DpoResult r = Dpo.run(c, new ConsoleProgress(System.err));
-        Console.out().printf(Locale.ROOT, "%s: %d steps on %d pairs (%d held out, %d too long); step-0 loss %.9f (ln 2 = %.9f); "
-                        + "held-out reward accuracy %.3f -> %.3f, margin %.4f -> %.4f, loss %.4f -> %.4f; %.1f s%n",
-                r.gguf(), r.steps(), r.trainPairs(), r.valPairs(), r.skipped(), r.step0Loss(), Math.log(2),
+        String skipped = (r.tooLong() > 0 ? String.format(Locale.ROOT, ", %d longer than %d tokens skipped", r.tooLong(), r.maxLen()) : "")
+                + (r.emptyReply() > 0 ? ", " + r.emptyReply() + " with an empty reply skipped" : "");
+        String held = r.valPairs() == 0 ? "no held-out pairs (--val-fraction 0)"
+                : String.format(Locale.ROOT, "held-out reward accuracy %.3f -> %.3f, margin %.4f -> %.4f, loss %.4f -> %.4f",
                 r.before().accuracy(), r.after().accuracy(), r.before().margin(), r.after().margin(), r.before().loss(),
-                r.after().loss(), r.seconds());
+                r.after().loss());
+        Console.out().printf(Locale.ROOT, "%s: %d steps on %d pairs (%d held out%s); step-0 loss %.9f (ln 2 = %.9f); %s; %.1f s%n",
+                r.gguf(), r.steps(), r.trainPairs(), r.valPairs(), skipped, r.step0Loss(), Math.log(2), held, r.seconds());
         Console.out().flush();
         return 0;
     }

@@ -15,7 +15,7 @@ final class ModelOptions {
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Compute threads (default: all cores).")
     int threads;
 
-    @Option(names = "--verbose", description = "Show stack traces on errors.")
+    @Option(names = "--verbose", description = "Show stack traces on errors and load times (serve: the HTTP server's log too).")
     boolean verbose;
 
     LoadedModel.Options loadOptions() {

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import jllm.eval.arena.ArenaStore;
 import jllm.generate.WarmUp;
@@ -63,8 +65,21 @@ final class ServeCommand implements Callable<Integer> {
     /** How long each model's kernels run before the server opens, so the first request finds them compiled. */
     static final long WARM_UP_MILLIS = 2000;
 
+    /**
+     * The loggers of the HTTP server: at start Jetty and Javalin log about 16 INFO lines that bury the one line
+     * that matters (the URL). Held here because java.util.logging keeps loggers only weakly.
+     */
+    private static final List<Logger> SERVER_LOGGERS = List.of(Logger.getLogger("org.eclipse.jetty"),
+            Logger.getLogger("io.javalin"), Logger.getLogger("jllm.server"));
+
+    /** Warnings and errors only, unless {@code verbose}: then every INFO line too. */
+    static void serverLogs(boolean verbose) {
+        SERVER_LOGGERS.forEach(l -> l.setLevel(verbose ? Level.INFO : Level.WARNING));
+    }
+
     @Override
     public Integer call() throws Exception {
+        serverLogs(modelOptions.verbose);
         ServerOptions options = new ServerOptions(host, port, java.util.Optional.ofNullable(apiKey), parallel, ctx, queue,
                 ServerOptions.DEFAULTS.maxBodyBytes(), ServerOptions.DEFAULTS.maxHeaderBytes(), Duration.ofSeconds(readTimeout));
         List<Path> paths = models.isEmpty() ? List.of(BuiltinModel.path(BuiltinModel.AS_ARGUMENT)) : models;
@@ -76,7 +91,8 @@ final class ServeCommand implements Callable<Integer> {
                 loaded.add(m);
                 Contexts.choose(ctx, m.model().info()); // the server applies the same rule; this warns once
                 WarmUp.run(m.model(), WARM_UP_MILLIS);
-                served.add(ServedModel.of(ServedModel.nameOf(p), m));
+                ServedModel sm = ServedModel.of(ServedModel.nameOf(p), m);
+                served.add(BuiltinModel.is(p) ? sm.describedAs(BuiltinModel.DESCRIPTION) : sm);
             }
             List<String> names = served.stream().map(ServedModel::name).toList();
             if (arena && names.stream().distinct().count() < 2) {

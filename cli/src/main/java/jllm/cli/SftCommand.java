@@ -43,7 +43,7 @@ final class SftCommand implements Callable<Integer> {
     @Option(names = "--max-len", paramLabel = "N", description = "Tokens per conversation (default: the model's context).")
     int maxLen = Integer.MAX_VALUE;
 
-    @Option(names = "--val-fraction", paramLabel = "F", description = "Held-out conversations (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--val-fraction", paramLabel = "F", description = "Held-out conversations (default: ${DEFAULT-VALUE}; 0 = no validation).")
     double valFraction = 0.05;
 
     @Option(names = "--lora-rank", paramLabel = "R", description = "Train rank-R LoRA adapters instead of all weights.")
@@ -80,8 +80,12 @@ final class SftCommand implements Callable<Integer> {
         SftConfig c = new SftConfig(model, data, placeholders, out, epochs, batch, maxLen, opt.scheduleShape(), opt.adamW(),
                 opt.clip, valFraction, opt.seed, opt.threads, endOfTurn, Optional.empty(), lora, type, name);
         SftResult r = Sft.run(c, new ConsoleProgress(System.err));
-        Console.out().printf(Locale.ROOT, "%s: %d steps on %d conversations; held-out assistant loss %.4f -> %.4f; %d values trained; %.1f s%n",
-                r.gguf(), r.steps(), r.trainExamples(), r.valBefore(), r.valAfter(), r.trainableValues(), r.seconds());
+        String skipped = r.skipped() == 0 ? "" : " (" + r.skipped() + " skipped: " + r.skippedWhy() + ")";
+        String held = r.valExamples() == 0 ? "no held-out conversations (--val-fraction 0)"
+                : String.format(Locale.ROOT, "held-out assistant loss %.4f -> %.4f (%d conversations)", r.valBefore(),
+                r.valAfter(), r.valExamples());
+        Console.out().printf(Locale.ROOT, "%s: %d steps on %d conversations%s; %s; %d values trained; %.1f s%n",
+                r.gguf(), r.steps(), r.trainExamples(), skipped, held, r.trainableValues(), r.seconds());
         Console.out().flush();
         return 0;
     }

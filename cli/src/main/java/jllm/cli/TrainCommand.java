@@ -72,7 +72,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-every", paramLabel = "N", description = "Steps between validation losses (default: ${DEFAULT-VALUE}).")
     int evalEvery = 250;
 
-    @Option(names = "--eval-batches", paramLabel = "N", description = "Batches per validation loss (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-batches", paramLabel = "N", description = "Batches per loss evaluation: the train loss over N random "
+            + "batches, the validation loss over up to N x batch held-out windows spread evenly (default: ${DEFAULT-VALUE}).")
     int evalBatches = 20;
 
     @Option(names = "--val-fraction", paramLabel = "F", description = "Held-out end of the token stream (default: ${DEFAULT-VALUE}).")
@@ -102,8 +103,9 @@ final class TrainCommand implements Callable<Integer> {
         PretrainConfig c = new PretrainConfig(inputs, split, out, vocab, PretrainConfig.CHATML_SPECIALS, tokenizerChars, shape,
                 s, valFraction, checkpointEvery, resume, opt.threads, type, name, Optional.of(PretrainConfig.CHATML_TEMPLATE));
         PretrainResult r = Pretrain.run(c, new ConsoleProgress(System.err));
-        Console.out().printf(Locale.ROOT, "%s: %d steps, %d train / %d validation tokens, validation loss %.4f, %.1f s%n",
-                r.gguf(), r.steps(), r.trainTokens(), r.valTokens(), r.valLoss(), r.seconds());
+        Console.out().printf(Locale.ROOT, "%s: %d steps, %d train / %d validation tokens, validation loss %.4f (mean over "
+                        + "%d held-out windows of %d tokens, as in the step lines), %.1f s%n",
+                r.gguf(), r.steps(), r.trainTokens(), r.valTokens(), r.valLoss(), r.valWindows(), ctx, r.seconds());
         Console.out().flush();
         return 0;
     }

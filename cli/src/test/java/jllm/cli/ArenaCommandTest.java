@@ -50,8 +50,13 @@ class ArenaCommandTest {
         assertThat(list.get(0).get("votes").asInt()).isEqualTo(3);
         assertThat(Files.readString(dir.resolve("b.svg"))).startsWith("<svg").contains("x");
 
+        // 3 votes at most per model: rated nobody yet, and says so
+        assertThat(list).allSatisfy(r -> assertThat(r.get("rated").asBoolean()).isFalse());
+        assertThat(list.get(0).get("unrated").asText()).isEqualTo("too few votes: 3 of the 10 needed");
         CliRunner.Result text = CliRunner.run("arena", "leaderboard", "--db", db.toString());
-        assertThat(text.out()).contains("rank").contains("95% interval").contains("win rate").contains("4 votes");
+        assertThat(text.out()).contains("rank").contains("95% interval").contains("win rate").contains("4 votes")
+                .containsPattern("(?m)^-     x      too few votes: 3 of the 10 needed +3$")
+                .contains("(a rating is shown once its model has 10 votes with at least one win and one loss)");
 
         CliRunner.Result exported = CliRunner.run("arena", "export", "--db", db.toString());
         assertThat(exported.exit()).isZero();

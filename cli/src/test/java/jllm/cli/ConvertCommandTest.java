@@ -15,12 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ConvertCommandTest {
 
     @Test
-    void huggingFaceFolderBecomesARunnableGguf(@TempDir Path tmp) {
+    void huggingFaceFolderBecomesARunnableGguf(@TempDir Path tmp) throws Exception {
         Path dir = SharedData.require("testdata/hf-models/llama-base");
         Path out = tmp.resolve("llama-base-Q8_0.gguf");
         CliRunner.Result r = CliRunner.run("convert", dir.toString(), out.toString(), "--type", "q8_0");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out().strip()).isEqualTo(out.toString());
+        TrainCommandsTest.assertSameModeAsANewFile(out); // not 0600
         try (GgufFile f = GgufFile.open(out)) {
             assertThat(f.metadata().integer("general.file_type")).hasValue(7);
             assertThat(f.tensor("token_embd.weight").type()).isEqualTo(GgmlType.Q8_0);

@@ -14,11 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 class QuantizeCommandTest {
 
     @Test
-    void q4KMWritesTheMixWithLlamaCppsFileType(@TempDir Path tmp) {
+    void q4KMWritesTheMixWithLlamaCppsFileType(@TempDir Path tmp) throws Exception {
         Path master = SharedData.require("testdata/models/randllama-d256").resolve("randllama-d256-F32.gguf");
         Path out = tmp.resolve("m.gguf");
         CliRunner.Result r = CliRunner.run("quantize", master.toString(), out.toString(), "Q4_K_M");
         assertThat(r.exit()).as(r.err()).isZero();
+        TrainCommandsTest.assertSameModeAsANewFile(out); // not 0600
         try (GgufFile f = GgufFile.open(out)) {
             assertThat(f.metadata().integer("general.file_type")).hasValue(15);
             assertThat(f.metadata().integer("general.quantization_version")).hasValue(2);

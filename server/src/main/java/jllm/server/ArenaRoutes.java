@@ -38,7 +38,8 @@ import jllm.generate.SamplerSettings;
  *     events {@code {"text": "..."}}, then {@code {"done": true}} once the answer is stored.</li>
  * <li>{@code POST /arena/api/battles/N/vote {"winner": "model_a"|"model_b"|"tie"|"tie (bothbad)"}}: stores the
  *     vote (on disk before the reply) and reveals the names; a second vote (409), a vote on an unknown
- *     battle (404) or before both answers are complete (409) is refused.</li>
+ *     battle (404), before both answers are written (409) or on an answer cut short because its stream
+ *     ended early (409 {@code incomplete_answer}) is refused.</li>
  * <li>{@code GET /arena/api/leaderboard} (JSON) and {@code GET /arena/api/leaderboard.svg}.</li>
  * </ul>
  * When the server has an API key, the three POST routes (which generate and write) require it as the
@@ -192,7 +193,7 @@ public final class ArenaRoutes implements OpenAiServer.Extension {
                     }
                     case Engine.Failed f -> {
                         LOG.log(Level.ERROR, "arena generation failed", f.error());
-                        store.setAnswer(id, side, text.toString());
+                        store.setAnswer(id, side, text.toString(), false);
                         finished = true;
                         send(out, Requests.JSON.createObjectNode().put("error", "generation failed").put("done", true));
                     }
@@ -205,8 +206,8 @@ public final class ArenaRoutes implements OpenAiServer.Extension {
         } finally {
             job.cancel();
             if (!finished) {
-                // the person left mid-answer: keep what was shown, so the battle can still be judged
-                store.setAnswer(id, side, text.toString());
+                // the person left mid-answer: keep what was shown, marked as cut short, so that no vote counts it
+                store.setAnswer(id, side, text.toString(), false);
             }
         }
     }
@@ -259,13 +260,18 @@ public final class ArenaRoutes implements OpenAiServer.Extension {
         json(ctx, 200, leaderboardJson(board));
     }
 
-    /** The leaderboard as JSON: {@code {"battles", "rows": [{rank, model, rating, lower, upper, elo, votes}], "matrix"}}. */
+    /**
+     * The leaderboard as JSON: {@code {"battles", "min_votes", "rows": [{rank, model, rating, lower, upper, elo, votes,
+     * rated, unrated}], "matrix"}}; {@code rated} false (and {@code unrated} saying why) while a model's rating
+     * means nothing yet: fewer than min_votes votes, or no win or no loss.
+     */
     static ObjectNode leaderboardJson(Leaderboard board) {
-        ObjectNode o = Requests.JSON.createObjectNode().put("battles", board.total());
+        ObjectNode o = Requests.JSON.createObjectNode().put("battles", board.total()).put("min_votes", Leaderboard.MIN_VOTES);
         ArrayNode rows = o.putArray("rows");
         for (Leaderboard.Row r : board.rows()) {
             rows.addObject().put("rank", r.rank()).put("model", r.model()).put("rating", r.rating()).put("lower", r.lower())
-                    .put("upper", r.upper()).put("elo", r.elo()).put("votes", r.votes());
+                    .put("upper", r.upper()).put("elo", r.elo()).put("votes", r.votes()).put("rated", r.rated())
+                    .put("unrated", r.unrated().orElse(null));
         }
         ObjectNode matrix = o.putObject("matrix");
         ArrayNode names = matrix.putArray("models");

@@ -153,6 +153,7 @@ public final class OpenAiServer implements AutoCloseable {
             cfg.http.maxRequestSize = options.maxBodyBytes();
             cfg.http.compressionStrategy = CompressionStrategy.NONE;
             cfg.http.prefer405over404 = true;
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(options.maxHeaderBytes())));
             cfg.jetty.modifyHttpConfiguration(h -> {
                 h.setRequestHeaderSize(options.maxHeaderBytes());
                 h.setSendServerVersion(false);
@@ -184,8 +185,10 @@ public final class OpenAiServer implements AutoCloseable {
                 error(ctx, new ApiException(500, "server_error", null, null, "internal error: " + e.getClass().getSimpleName()));
             });
             cfg.routes.error(404, ctx -> {
-                if (ctx.path().startsWith("/v1/") && ctx.attribute(ERROR_SENT) == null) {
-                    error(ctx, new ApiException(404, "invalid_request_error", null, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path()));
+                if (ctx.attribute(ERROR_SENT) == null) {
+                    String path = ctx.path().length() > 200 ? ctx.path().substring(0, 200) + "..." : ctx.path();
+                    error(ctx, new ApiException(404, "invalid_request_error", null, "not_found", "no such endpoint or page: "
+                            + ctx.method() + " " + path));
                 }
             });
             cfg.routes.error(405, ctx -> error(ctx, new ApiException(405, "invalid_request_error", null, "method_not_allowed", "method not allowed")));
@@ -241,27 +244,26 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     private void getModel(Context ctx) {
-        json(ctx, 200, modelObject(model(Optional.of(ctx.pathParam("name")), 404)));
+        json(ctx, 200, modelObject(model(Optional.of(ctx.pathParam("name")))));
     }
 
+    /** OpenAI's model object, with the model's card under {@code meta} (as llama.cpp's server adds one). */
     private ObjectNode modelObject(ServedModel m) {
-        return Requests.JSON.createObjectNode().put("id", m.name()).put("object", "model").put("created", m.created())
+        ObjectNode o = Requests.JSON.createObjectNode().put("id", m.name()).put("object", "model").put("created", m.created())
                 .put("owned_by", "jllm");
-    }
-
-    /** The model a request names (the only one when it names none); a name is only ever a key here. */
-    /** The model a request names: an unknown name in a request body is a bad request (400). */
-    private ServedModel model(Optional<String> name) {
-        return model(name, 400);
+        ModelCard c = m.card();
+        ObjectNode meta = o.putObject("meta").put("name", c.title()).put("architecture", c.architecture())
+                .put("parameters", c.parameters()).put("context_length", c.contextLength())
+                .put("chat_template", c.chatTemplate());
+        meta.put("description", c.description().orElse(null));
+        return o;
     }
 
     /**
-     * The named model, or the only one when none is named.
-     *
-     * @param unknownStatus the status for a name that is not served: 400 for a request body's field, 404
-     *                      for {@code GET /v1/models/{name}}, a lookup of a resource that does not exist
+     * The model a request names, or the only one when it names none; a name is only ever a key here. An
+     * unknown name is 404 {@code model_not_found}, as OpenAI answers, in a request body or in a path.
      */
-    private ServedModel model(Optional<String> name, int unknownStatus) {
+    private ServedModel model(Optional<String> name) {
         if (name.isEmpty()) {
             if (models.size() == 1) {
                 return models.values().iterator().next();
@@ -271,7 +273,7 @@ public final class OpenAiServer implements AutoCloseable {
         ServedModel m = models.get(name.get());
         if (m == null) {
             String shown = name.get().length() > 64 ? name.get().substring(0, 64) + "..." : name.get();
-            throw new ApiException(unknownStatus, "invalid_request_error", "model", "model_not_found",
+            throw new ApiException(404, "invalid_request_error", "model", "model_not_found",
                     "The model '" + shown + "' does not exist; this server has " + models.keySet());
         }
         return m;
@@ -292,7 +294,7 @@ public final class OpenAiServer implements AutoCloseable {
         // the template usually writes BOS itself; add it only when it did not
         String bos = m.bosText();
         int[] tokens = m.tokenizer().encode(prompt, bos.isEmpty() || !prompt.startsWith(bos), true);
-        Generator.Options opts = options(req.generation(), tokens.length, engine.contextLength(), req.topLogprobs(),
+        Generator.Options opts = options(req.generation(), "messages", tokens.length, engine.contextLength(), req.topLogprobs(),
                 req.jsonObject());
         Reply reply = new Reply(ctx, m, true, req.topLogprobs());
         run(ctx, engine, tokens, opts, req.generation(), reply, "/v1/chat/completions");
@@ -321,7 +323,7 @@ public final class OpenAiServer implements AutoCloseable {
             g = new Requests.Generation(g.model(), g.temperature(), g.topP(), java.util.OptionalInt.of(16), g.stop(), g.seed(),
                     g.frequencyPenalty(), g.presencePenalty(), g.stream(), g.includeUsage());
         }
-        Generator.Options opts = options(g, tokens.length, engine.contextLength(), req.logprobs(), false);
+        Generator.Options opts = options(g, "prompt", tokens.length, engine.contextLength(), req.logprobs(), false);
         Reply reply = new Reply(ctx, m, false, req.logprobs());
         if (req.echo()) {
             reply.echo(m.tokenizer().decode(tokens, false));
@@ -329,10 +331,11 @@ public final class OpenAiServer implements AutoCloseable {
         run(ctx, engine, tokens, opts, g, reply, "/v1/completions");
     }
 
-    private static Generator.Options options(Requests.Generation g, int promptTokens, int contextLength, int topLogprobs,
-                                             boolean jsonObject) {
+    /** The generation options of a request whose prompt ({@code promptParam}: messages or prompt) has promptTokens tokens. */
+    private static Generator.Options options(Requests.Generation g, String promptParam, int promptTokens, int contextLength,
+                                             int topLogprobs, boolean jsonObject) {
         if (promptTokens >= contextLength) {
-            throw new ApiException(400, "invalid_request_error", "messages", "context_length_exceeded",
+            throw new ApiException(400, "invalid_request_error", promptParam, "context_length_exceeded",
                     "the prompt has " + promptTokens + " tokens but the context holds " + contextLength
                             + ", and at least one must be left to generate; shorten the prompt");
         }
@@ -712,13 +715,19 @@ public final class OpenAiServer implements AutoCloseable {
 
     private void error(Context ctx, ApiException e) {
         ctx.attribute(ERROR_SENT, Boolean.TRUE);
-        ObjectNode o = Requests.JSON.createObjectNode();
-        o.set("error", errorObject(e));
+        ObjectNode o = errorBody(e);
         if (e.status() == 503) {
             ctx.header("Retry-After", "1");
         }
         metrics.request(ctx.path().startsWith("/v1/") ? ctx.path() : "other", e.status());
         json(ctx, e.status(), o);
+    }
+
+    /** {@code {"error": {...}}}: the body of every error answer. */
+    static ObjectNode errorBody(ApiException e) {
+        ObjectNode o = Requests.JSON.createObjectNode();
+        o.set("error", errorObject(e));
+        return o;
     }
 
     private static ObjectNode errorObject(ApiException e) {

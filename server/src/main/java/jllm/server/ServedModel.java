@@ -13,15 +13,17 @@ import jllm.tokenizer.Vocabulary;
 
 /**
  * A model as clients see it: a name (only ever a key in the server's table, never a path), the forward
- * pass, its tokenizer and chat template (ChatML when the model has none).
+ * pass, its tokenizer and chat template (ChatML when the model has none), and its card.
  *
  * @param name      the {@code model} clients send: letters, digits, '.', '_', '-', at most 64 characters
  * @param model     the forward pass
  * @param tokenizer its tokenizer
  * @param template  its chat template
  * @param created   seconds since the epoch, for {@code /v1/models}
+ * @param card      what the model is and can do, for {@code /v1/models} and the chat page
  */
-public record ServedModel(String name, LanguageModel model, Tokenizer tokenizer, ChatTemplate template, long created) {
+public record ServedModel(String name, LanguageModel model, Tokenizer tokenizer, ChatTemplate template, long created,
+                          ModelCard card) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     public ServedModel {
@@ -30,10 +32,20 @@ public record ServedModel(String name, LanguageModel model, Tokenizer tokenizer,
         }
     }
 
+    /** A forward pass with a tokenizer and template but no metadata: its card says only what the model itself tells. */
+    public ServedModel(String name, LanguageModel model, Tokenizer tokenizer, ChatTemplate template, long created) {
+        this(name, model, tokenizer, template, created, ModelCard.of(name, model, template != ChatTemplates.fallback()));
+    }
+
     /** A loaded model under {@code name}. */
     public static ServedModel of(String name, LoadedModel m) {
         ChatTemplate t = m.chatTemplate().map(ChatTemplate::of).orElseGet(ChatTemplates::fallback);
-        return new ServedModel(name, m.model(), m.tokenizer(), t, System.currentTimeMillis() / 1000);
+        return new ServedModel(name, m.model(), m.tokenizer(), t, System.currentTimeMillis() / 1000, ModelCard.of(name, m));
+    }
+
+    /** This model with {@code text} as its card's description when its metadata has none. */
+    public ServedModel describedAs(String text) {
+        return new ServedModel(name, model, tokenizer, template, created, card.describedAs(text));
     }
 
     /** The name a model file is served under: its file name without the extension, made safe. */

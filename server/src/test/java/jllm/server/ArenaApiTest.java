@@ -2,6 +2,10 @@ package jllm.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import jllm.chat.ChatTemplate;
 import jllm.eval.arena.ArenaStore;
 import jllm.eval.arena.Battle;
 import jllm.eval.arena.Outcome;
@@ -114,6 +119,56 @@ class ArenaApiTest {
         Http.Reply svg = http.get("/arena/api/leaderboard.svg");
         assertThat(svg.headers().firstValue("Content-Type").orElse("")).startsWith("image/svg+xml");
         assertThat(svg.body()).startsWith("<svg").contains("first").contains("second");
+    }
+
+    /** A client that goes away mid-answer leaves the answer stored, marked as cut short, and the battle takes no vote. */
+    @Test
+    void anAnswerCutShortByTheClientIsMarkedAndTakesNoVote() throws Exception {
+        ChatTemplate chatml = ServedModel.of("x", loaded).template();
+        ServedModel one = new ServedModel("slow-one", TestModels.slow(loaded.model(), 40), loaded.tokenizer(), chatml, 0);
+        ServedModel two = new ServedModel("slow-two", TestModels.slow(loaded.model(), 40), loaded.tokenizer(), chatml, 0);
+        try (ArenaStore cut = ArenaStore.open(dir.resolve("cut.db"));
+             OpenAiServer slow = OpenAiServer.start(List.of(one, two), ServerOptions.DEFAULTS.withPort(0).withContextLength(256)
+                     .withParallel(2), List.of(new ArenaRoutes(cut, List.of("slow-one", "slow-two"), 7)))) {
+            Http h = new Http(slow.port());
+            long id = h.post("/arena/api/battles", "{\"prompt\":\"Once upon a time\"}").json().get("id").asLong();
+            String shown;
+            try (Socket socket = new Socket("127.0.0.1", slow.port())) {
+                socket.getOutputStream().write(("POST /arena/api/battles/" + id + "/answer/a HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+                String line;
+                while ((line = in.readLine()) != null && !line.startsWith("data: {\"text\"")) {
+                    // headers, then events until the first piece of text
+                }
+                shown = line;
+            } // the page closes after one piece of the answer (200 tokens at 40 ms each would take 8 s)
+            assertThat(shown).as("a first piece of text arrived").isNotNull();
+            SlotsTest.waitFor(() -> cut.hasAnswer(id, ArenaStore.Side.A));
+            Battle b = cut.battle(id).orElseThrow();
+            assertThat(b.incompleteA()).isTrue();
+            assertThat(b.answerA()).isNotEmpty();
+            Http.Reply vote = h.post("/arena/api/battles/" + id + "/vote", "{\"winner\":\"model_a\"}");
+            assertThat(vote.status()).isEqualTo(409);
+            assertThat(vote.json().get("error").get("code").asText()).isEqualTo("incomplete_answer");
+            assertThat(vote.json().get("error").get("message").asText()).contains("answer A was cut short")
+                    .contains("start a new battle").doesNotContain("slow-one").doesNotContain("slow-two");
+            assertThat(cut.battle(id).orElseThrow().vote()).isEmpty();
+            assertThat(h.get("/arena/api/leaderboard").json().get("battles").asInt()).isZero();
+        }
+    }
+
+    @Test
+    void theLeaderboardSaysTooFewVotesUntilTheRatingsMeanSomething() throws Exception {
+        try (ArenaStore few = ArenaStore.open(dir.resolve("few.db"))) {
+            few.addDecided(java.time.Instant.now(), "Hi", "first", "second", "a", "b", "{}", 1, Outcome.MODEL_A, "human");
+            JsonNode board = ArenaRoutes.leaderboardJson(jllm.eval.arena.Leaderboard.of(few.matches(), 100, 1));
+            assertThat(board.get("min_votes").asInt()).isEqualTo(10);
+            for (JsonNode r : board.get("rows")) {
+                assertThat(r.get("rated").asBoolean()).as(r.toString()).isFalse();
+                assertThat(r.get("unrated").asText()).isEqualTo("too few votes: 1 of the 10 needed");
+            }
+        }
     }
 
     @Test

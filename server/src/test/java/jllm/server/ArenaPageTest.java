@@ -143,7 +143,13 @@ class ArenaPageTest {
         assertThat(rows.get(0).getDomAttribute("data-model")).isEqualTo("slow-stories");
         assertThat(rows.get(1).getDomAttribute("data-model")).isEqualTo("hostile");
         assertThat(rows.get(0).findElement(By.className("votes")).getText()).isEqualTo("1");
-        assertThat(driver.findElement(By.id("summary")).getText()).isEqualTo("1 vote");
+        // one vote rates nobody: no 3000 and -1000, but why not and from when
+        for (WebElement row : rows) {
+            assertThat(row.findElement(By.className("rating")).getText()).isEqualTo("too few votes: 1 of the 10 needed");
+            assertThat(row.getText()).doesNotContain("3000").doesNotContain("-1000");
+        }
+        assertThat(driver.findElement(By.id("summary")).getText())
+                .isEqualTo("1 vote; a rating is shown once its model has 10 votes with at least one win and one loss");
         assertThat(driver.findElements(By.cssSelector("#matrix tbody tr"))).hasSize(2);
         WebElement picture = driver.findElement(By.id("picture"));
         waitUntil(d -> (Boolean) ((JavascriptExecutor) d).executeScript(

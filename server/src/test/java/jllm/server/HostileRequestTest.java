@@ -7,6 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -92,9 +96,11 @@ class HostileRequestTest {
     void promptLongerThanTheContextIs400() {
         String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"" + "Lily ".repeat(300) + "\"}]}";
         Http.Reply r = http.post("/v1/chat/completions", body);
-        assertError(r, 400, null);
+        assertError(r, 400, "messages");
         assertThat(r.json().get("error").get("code").asText()).isEqualTo("context_length_exceeded");
+        // the legacy endpoint names its own field
         Http.Reply c = http.post("/v1/completions", "{\"prompt\":\"" + "Lily ".repeat(300) + "\"}");
+        assertError(c, 400, "prompt");
         assertThat(c.json().get("error").get("code").asText()).isEqualTo("context_length_exceeded");
     }
 
@@ -104,13 +110,18 @@ class HostileRequestTest {
     }
 
     @Test
-    void unknownModelIs400ModelNotFoundAndNeverAPath() {
+    void unknownModelIs404ModelNotFoundAndNeverAPath() {
         for (String name : List.of("gpt-4", "../../etc/passwd", "/work/shared/testdata/models/stories260K/stories260K-Q8_0.gguf",
                 "stories\u0000", "x".repeat(10_000))) {
             Http.Reply r = http.post("/v1/chat/completions", "{\"model\":" + quote(name) + "," + OK_MESSAGES + "}");
-            assertError(r, 400, "model");
+            assertError(r, 404, "model");
             assertThat(r.json().get("error").get("code").asText()).isEqualTo("model_not_found");
             assertThat(r.body().length()).isLessThan(1000);
+        }
+        for (String endpoint : List.of("/v1/completions", "/v1/embeddings")) {
+            Http.Reply r = http.post(endpoint, "{\"model\":\"gpt-4\",\"prompt\":\"Lily\",\"input\":\"Lily\"}");
+            assertError(r, 404, "model");
+            assertThat(r.json().get("error").get("code").asText()).isEqualTo("model_not_found");
         }
         assertThat(http.get("/v1/models/..%2F..%2Fetc%2Fpasswd").status()).isIn(400, 404);
         assertError(http.get("/v1/models/gpt-4"), 404, "model");
@@ -136,6 +147,30 @@ class HostileRequestTest {
         String head = "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "b".repeat(20_000)
                 + "\r\nContent-Length: 2\r\n\r\n{}";
         assertThat(http.raw(head.getBytes(StandardCharsets.US_ASCII))).startsWith("HTTP/1.1 431");
+    }
+
+    /** Errors that Jetty answers before any route (431, 400 for a /../ path, 414) are OpenAI error objects, not HTML. */
+    @Test
+    void errorsBeforeAnyRouteAreJsonToo() throws Exception {
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpRequest big = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/models"))
+                    .header("X-Big", "b".repeat(20_000)).build();
+            HttpResponse<String> r = client.send(big, HttpResponse.BodyHandlers.ofString());
+            assertError(new Http.Reply(r.statusCode(), r.body(), r.headers()), 431, null);
+            assertThat(r.body()).contains("at most " + ServerOptions.DEFAULTS.maxHeaderBytes() + " bytes");
+        }
+        for (String path : List.of("/../etc/passwd", "/v1/%2e%2e/%2e%2e/etc/passwd")) {
+            String reply = http.raw(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(reply).as(path).startsWith("HTTP/1.1 400").containsIgnoringCase("Content-Type: application/json")
+                    .doesNotContainIgnoringCase("<html");
+            JsonNode e = Requests.JSON.readTree(reply.substring(reply.indexOf("\r\n\r\n") + 4)).get("error");
+            assertThat(e.get("code").asText()).isEqualTo("bad_request");
+            assertThat(e.get("message").asText()).contains("/../");
+        }
+        String longUri = http.raw(("GET /" + "a".repeat(70_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        assertThat(longUri).startsWith("HTTP/1.1 414").containsIgnoringCase("Content-Type: application/json").contains("\"error\"");
+        assertError(http.get("/no-such-page.html"), 404, null);
     }
 
     @Test

@@ -14,6 +14,7 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
+import com.openai.errors.NotFoundException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -139,9 +140,10 @@ class OpenAiSdkTest {
     @Test
     void errorsAreOpenAiErrors() {
         assertThatThrownBy(() -> client.chat().completions().create(greedy("x", 4).model("no-such-model").build()))
-                .isInstanceOfSatisfying(BadRequestException.class, e -> {
-                    assertThat(e.statusCode()).isEqualTo(400);
+                .isInstanceOfSatisfying(NotFoundException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(404);
                     assertThat(e.code()).contains("model_not_found");
+                    assertThat(e.param()).contains("model");
                 });
         assertThatThrownBy(() -> client.chat().completions().create(greedy("x", 1L << 31).build()))
                 .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.param()).contains("max_completion_tokens"));

@@ -28,6 +28,8 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import jllm.model.LoadedModel;
 import jllm.tokenizer.Tokenizer;
 
@@ -39,6 +41,8 @@ class WebPageTest {
     /** An answer that would run script or load remote content if the page rendered it as HTML. */
     static final String HOSTILE = "Hi <script>window.pwned=1</script> <img src=x onerror=\"window.pwned=2\"> "
             + "[click me](javascript:window.pwned=3) ![pic](http://127.0.0.1:9/x.png) **bold** `code`";
+
+    static final String SLOW_DESCRIPTION = "Tells tiny stories about Lily, one token every 40 ms.";
 
     static LoadedModel loaded;
     static OpenAiServer server;
@@ -52,7 +56,8 @@ class WebPageTest {
         loaded = TestServers.stories();
         ServedModel stories = ServedModel.of("stories", loaded);
         Tokenizer tok = loaded.tokenizer();
-        ServedModel slow = new ServedModel("slow", TestModels.slow(loaded.model(), 40), tok, stories.template(), 0);
+        ServedModel slow = new ServedModel("slow", TestModels.slow(loaded.model(), 40), tok, stories.template(), 0)
+                .describedAs(SLOW_DESCRIPTION);
         ServedModel hostile = new ServedModel("hostile", TestModels.scripted(loaded.model(), tok.encode(HOSTILE, false, false),
                 tok.vocabulary().eos()), tok, stories.template(), 0);
         server = TestServers.start(ServerOptions.DEFAULTS.withContextLength(256).withParallel(2), stories, slow, hostile);
@@ -129,6 +134,35 @@ class WebPageTest {
         waitUntil(d -> tip.isDisplayed());
         assertThat(tip.getText()).contains("p=").contains("%");
         assertThat(driver.findElement(By.id("status")).getText()).contains("tokens/s");
+    }
+
+    @Test
+    void theEmptyStateSaysWhatTheModelIsAndWhatItCanDo() {
+        // stories260K's card: general.name "llama", 292,800 parameters, context 128, no chat template of its own
+        waitUntil(d -> !d.findElements(By.id("empty")).isEmpty());
+        String card = driver.findElement(By.id("empty")).getText();
+        assertThat(card).contains("llama").contains("served as stories").contains("292.8 K parameters")
+                .contains("trained context 128 tokens").contains("no chat template")
+                .contains("most likely a base model: it continues text rather than answering");
+        // another model's card, with the description its server gave it
+        new Select(driver.findElement(By.id("model"))).selectByValue("slow");
+        waitUntil(d -> d.findElement(By.id("empty")).getText().contains(SLOW_DESCRIPTION));
+        assertThat(driver.findElement(By.id("empty")).getText()).startsWith("slow").doesNotContain("base model");
+        // the conversation replaces it; a new chat brings it back
+        ask("stories", "Lily");
+        assertThat(driver.findElements(By.id("empty"))).isEmpty();
+        waitUntil(d -> "done".equals(lastAnswer().getDomAttribute("data-state")));
+        driver.findElement(By.id("new")).click();
+        waitUntil(d -> !d.findElements(By.id("empty")).isEmpty());
+        assertThat(driver.findElements(By.cssSelector(".msg"))).isEmpty();
+        // the same card for API clients, under meta
+        JsonNode meta = new Http(server.port()).get("/v1/models").json().get("data").get(0).get("meta");
+        assertThat(meta.get("name").asText()).isEqualTo("llama");
+        assertThat(meta.get("architecture").asText()).isEqualTo("llama");
+        assertThat(meta.get("parameters").asLong()).isEqualTo(292_800);
+        assertThat(meta.get("context_length").asInt()).isEqualTo(128);
+        assertThat(meta.get("chat_template").asBoolean()).isFalse();
+        assertThat(meta.get("description").isNull()).isTrue();
     }
 
     @Test

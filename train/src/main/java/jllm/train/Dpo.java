@@ -59,22 +59,46 @@ public final class Dpo {
         }
         Collections.shuffle(pairs, new Random(c.seed()));
         List<Encoded> all = new ArrayList<>();
-        int skipped = 0;
+        int read = 0, tooLong = 0, noReply = 0;
         for (PreferencePair p : pairs) {
             if (c.maxPairs() > 0 && all.size() >= c.maxPairs()) {
                 break;
             }
+            read++;
             Encoded e = new Encoded(encode(chat, p.prompt(), p.chosen()), encode(chat, p.prompt(), p.rejected()));
-            if (e.chosen.tokens().length > maxLen || e.rejected.tokens().length > maxLen
-                    || e.chosen.trainedCount() == 0 || e.rejected.trainedCount() == 0) {
-                skipped++;
-                continue;
+            if (e.chosen.tokens().length > maxLen || e.rejected.tokens().length > maxLen) {
+                tooLong++;
+            } else if (e.chosen.trainedCount() == 0 || e.rejected.trainedCount() == 0) {
+                noReply++;
+            } else {
+                all.add(e);
             }
-            all.add(e);
         }
+        int skipped = tooLong + noReply;
         int nVal = (int) Math.round(all.size() * c.valFraction());
-        if (all.size() - nVal < 1) {
-            throw new IllegalArgumentException("no preference pairs fit in " + maxLen + " tokens (" + skipped + " skipped)");
+        if (all.size() - nVal < 1 || (c.valFraction() > 0 && nVal == 0)) {
+            List<String> why = new ArrayList<>();
+            if (tooLong > 0) {
+                why.add(tooLong + " have a prompt and reply longer than " + maxLen + " tokens");
+            }
+            if (noReply > 0) {
+                why.add(noReply + " have an empty reply");
+            }
+            List<String> fixes = new ArrayList<>();
+            if (tooLong > 0) {
+                fixes.add(c.maxLen() > maxLen
+                        ? "shorten the pairs or use a model with a longer context (this one holds " + (maxLen - 1) + " tokens)"
+                        : "raise --max-len (the model's context holds " + policy.params().config.contextLength()
+                          + " tokens) or shorten the pairs");
+            }
+            fixes.add("add pairs");
+            if (all.size() - nVal >= 1) {
+                fixes.add("give --val-fraction 0 to train without validation");
+            }
+            throw new IllegalArgumentException("too little data for DPO: of " + read + " preference pairs in "
+                    + Sft.names(c.data()) + ", " + skipped + " were skipped" + (why.isEmpty() ? "" : " (" + String.join(", ", why) + ")")
+                    + " and " + all.size() + " remain: " + (all.size() - nVal) + " for training, " + nVal + " held out for "
+                    + "validation (validation fraction " + c.valFraction() + "). To fix: " + String.join("; ", fixes));
         }
         List<Encoded> val = all.subList(0, nVal);
         List<Encoded> train = all.subList(nVal, all.size());
@@ -160,7 +184,7 @@ public final class Dpo {
             log.writeSvg(c.outDir().resolve("loss.svg"), c.name() + ": DPO loss");
             Path gguf = c.outDir().resolve("model.gguf");
             params.writeGguf(gguf, policy.tokenizer().with(eot, Optional.of(template)), c.name(), c.outputType());
-            return new DpoResult(gguf, params, step0, before, after, log.rows(), evals, steps, train.size(), nVal, skipped, seconds);
+            return new DpoResult(gguf, params, step0, before, after, log.rows(), evals, steps, train.size(), nVal, tooLong, noReply, maxLen, seconds);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }

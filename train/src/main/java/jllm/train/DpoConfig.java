@@ -35,5 +35,11 @@ public record DpoConfig(Path policyModel, Optional<Path> referenceModel, List<Pa
 
     public DpoConfig {
         data = List.copyOf(data);
+        if (epochs < 1 || batch < 1) {
+            throw new IllegalArgumentException("epochs and batch must be at least 1, got " + epochs + " and " + batch);
+        }
+        if (!(valFraction >= 0 && valFraction < 1)) {
+            throw new IllegalArgumentException("validation fraction " + valFraction + " must be in [0, 1)");
+        }
     }
 }

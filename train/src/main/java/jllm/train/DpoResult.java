@@ -15,11 +15,13 @@ import java.util.List;
  * @param evals      held-out losses after each epoch
  * @param steps      optimizer steps
  * @param trainPairs training pairs
- * @param valPairs   held-out pairs
- * @param skipped    pairs longer than the context (not used)
+ * @param valPairs   held-out pairs (0 with a validation fraction of 0: the held-out metrics are NaN)
+ * @param tooLong    pairs not used: chosen or rejected longer than {@code maxLen} tokens
+ * @param emptyReply pairs not used: an empty chosen or rejected reply
+ * @param maxLen     the longest sequence (prompt + reply) used, in tokens
  * @param seconds    wall time
  */
 public record DpoResult(Path gguf, LlamaParams params, double step0Loss, Dpo.Metrics before, Dpo.Metrics after,
                         List<LossLog.Row> curve, List<ProgressListener.Eval> evals, int steps, int trainPairs,
-                        int valPairs, int skipped, double seconds) {
+                        int valPairs, int tooLong, int emptyReply, int maxLen, double seconds) {
 }

@@ -3,6 +3,7 @@ package jllm.train;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,13 +12,24 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 
 import jllm.format.gguf.GgufFile;
 import jllm.format.gguf.GgufWriter;
-import jllm.format.json.Json;
 import jllm.kernel.Dense;
 import jllm.model.llama.LlamaConfig;
 import jllm.tokenizer.Tokenizer;
@@ -53,7 +65,7 @@ public final class Pretrain {
             boolean resuming = c.resume() && Files.exists(checkpointPath) && Files.exists(tokensPath)
                     && Files.exists(tokenizerPath) && Files.exists(manifestPath);
             BpeVocabulary vocab;
-            String manifestInputs;
+            List<Input> manifestInputs;
             if (resuming) {
                 // the prepared data of the interrupted run is reused as it is
                 try (GgufFile f = GgufFile.open(tokenizerPath)) {
@@ -63,7 +75,7 @@ public final class Pretrain {
             } else {
                 Prepared p = prepare(c, tokensPath);
                 vocab = p.vocab;
-                manifestInputs = p.manifestInputs;
+                manifestInputs = p.inputs;
                 GgufWriter.Builder b = GgufWriter.builder().putString("general.name", c.name() + " tokenizer");
                 tokenizer(vocab, c).putInto(b);
                 b.write(tokenizerPath);
@@ -75,6 +87,7 @@ public final class Pretrain {
                 long valStart = (long) (tokens.length() * (1 - c.valFraction()));
                 TokenSequence train = tokens.slice(0, valStart);
                 TokenSequence val = tokens.slice(valStart, tokens.length());
+                checkSplits(c, train.length(), val.length());
                 if (manifestInputs != null) {
                     writeManifest(manifestPath, c, manifestInputs, vocab, tokens.length(), valStart, config, params.count());
                 }
@@ -108,11 +121,13 @@ public final class Pretrain {
                 log.writeCsv(c.outDir().resolve("loss.csv"));
                 log.writeSvg(c.outDir().resolve("loss.svg"), c.name() + ": loss per step");
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                double valLoss = trainer.evaluateAll(val);
+                // the step line's value when the last step was evaluated (the same computation gives the same bits)
+                double valLoss = !evals.isEmpty() && evals.getLast().step() == trainer.step()
+                        ? evals.getLast().valLoss() : trainer.validationLoss(val);
                 Path gguf = c.outDir().resolve("model.gguf");
                 params.writeGguf(gguf, tokenizer(vocab, c), c.name(), c.outputType());
-                return new PretrainResult(gguf, params, vocab, log.rows(), evals, valLoss, start,
-                        trainer.step(), train.length(), val.length(), seconds);
+                return new PretrainResult(gguf, params, vocab, log.rows(), evals, valLoss, trainer.validationWindows(val),
+                        start, trainer.step(), train.length(), val.length(), seconds);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
@@ -124,26 +139,37 @@ public final class Pretrain {
         return vocab.toGguf(0, 0, true, c.chatTemplate());
     }
 
-    private record Prepared(BpeVocabulary vocab, String manifestInputs) {
+    private record Prepared(BpeVocabulary vocab, List<Input> inputs) {
+    }
+
+    /** One input file as the manifest records it. */
+    private record Input(String path, long bytes, String sha256, long documents, long duplicatesDropped, long tokens) {
     }
 
     /** Streams the inputs twice: learns the BPE from the head, then tokenizes every unique document. */
     private static Prepared prepare(PretrainConfig c, Path tokensPath) throws IOException {
         BpeTrainer bpe = new BpeTrainer(c.specials());
         long[] seen = {0};
+        long documents = 0;
         for (Path in : c.inputs()) {
+            long[] docs = {0};
             Documents.read(in, c.split(), doc -> {
+                docs[0]++;
                 if (c.tokenizerBytes() <= 0 || seen[0] < c.tokenizerBytes()) {
                     bpe.add(doc);
                     seen[0] += doc.length();
                 }
             });
+            documents += docs[0];
+        }
+        if (documents == 0) {
+            throw new IllegalArgumentException(noText(c.inputs()));
         }
         BpeVocabulary vocab = bpe.train(c.vocabSize());
         // the tokenizer the GGUF will hold, so inference reads text exactly as training did
         Tokenizer tok = tokenizer(vocab, c).toTokenizer();
         Set<String> hashes = new HashSet<>();
-        StringBuilder manifest = new StringBuilder();
+        List<Input> inputs = new ArrayList<>();
         int[] separator = {0};
         try (TokenFile.Writer w = new TokenFile.Writer(tokensPath)) {
             for (Path in : c.inputs()) {
@@ -163,26 +189,70 @@ public final class Pretrain {
                         throw new UncheckedIOException(e);
                     }
                 });
-                if (!manifest.isEmpty()) {
-                    manifest.append(",\n");
-                }
-                manifest.append(String.format(Locale.ROOT, "    {\"path\": %s, \"bytes\": %d, \"sha256\": \"%s\", "
-                                + "\"documents\": %d, \"duplicates_dropped\": %d, \"tokens\": %d}",
-                        Json.quote(in.toString()), Files.size(in), fileSha256(in), docs[0], docs[1], docs[2]));
+                inputs.add(new Input(in.toString(), Files.size(in), fileSha256(in), docs[0], docs[1], docs[2]));
             }
         }
-        return new Prepared(vocab, manifest.toString());
+        return new Prepared(vocab, inputs);
     }
 
-    private static void writeManifest(Path path, PretrainConfig c, String inputs, BpeVocabulary vocab, long tokens,
-                                      long valStart, LlamaConfig config, long paramCount) throws IOException {
-        String json = "{\n  \"inputs\": [\n" + inputs + "\n  ],\n"
-                + String.format(Locale.ROOT, "  \"vocab_size\": %d,%n  \"tokens\": %d,%n  \"train_tokens\": %d,%n"
-                + "  \"val_tokens\": %d,%n  \"parameters\": %d,%n", vocab.size(), tokens, valStart, tokens - valStart, paramCount)
-                + "  \"model\": " + Json.quote(config.toString()) + ",\n"
-                + "  \"config\": " + Json.quote(c.toString()) + "\n}\n";
-        Files.writeString(path, json);
+    /** Why inputs without a single document give nothing to train on, file by file. */
+    private static String noText(List<Path> inputs) throws IOException {
+        List<String> why = new ArrayList<>();
+        for (Path in : inputs) {
+            boolean jsonl = in.getFileName().toString().matches(".*\\.jsonl(\\.gz)?");
+            why.add(Files.size(in) == 0 ? in + " is empty"
+                    : in + " has no usable text (" + (jsonl ? "every \"text\" is blank" : "only blank lines and spaces") + ")");
+        }
+        return String.join("; ", why) + ": there is nothing to train on; give a file with text";
     }
+
+    /** Refuses splits too short for one window, saying how many tokens each has and what would help. */
+    private static void checkSplits(PretrainConfig c, long trainTokens, long valTokens) {
+        int window = c.settings().seqLen() + 1;
+        if (trainTokens >= window && valTokens >= window) {
+            return;
+        }
+        String counts = String.format(Locale.ROOT, "the text gives %d tokens: %d for training and %d held out "
+                + "for validation (the last %s), but a window of the %d-token context needs %d tokens in each", trainTokens + valTokens,
+                trainTokens, valTokens, percent(c.valFraction()), c.settings().seqLen(), window);
+        throw new IllegalArgumentException(counts + (trainTokens < window ? ": use more text or a shorter context"
+                : ": use more text, a larger validation fraction or a shorter context"));
+    }
+
+    private static String percent(double fraction) {
+        return BigDecimal.valueOf(fraction * 100).stripTrailingZeros().toPlainString() + "%";
+    }
+
+    /**
+     * The manifest: the inputs, the counts, and the model's and the run's settings as JSON objects (keys in
+     * snake_case, paths as strings, an absent optional as null).
+     */
+    private static void writeManifest(Path path, PretrainConfig c, List<Input> inputs, BpeVocabulary vocab, long tokens,
+                                      long valStart, LlamaConfig config, long paramCount) throws IOException {
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("inputs", inputs);
+        manifest.put("vocab_size", vocab.size());
+        manifest.put("tokens", tokens);
+        manifest.put("train_tokens", valStart);
+        manifest.put("val_tokens", tokens - valStart);
+        manifest.put("parameters", paramCount);
+        manifest.put("model", config);
+        manifest.put("config", c);
+        Files.writeString(path, MANIFEST_JSON.writeValueAsString(manifest) + "\n");
+    }
+
+    @SuppressWarnings("rawtypes")
+    private static final ObjectMapper MANIFEST_JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .registerModule(new SimpleModule("manifest")
+                    .addSerializer(Path.class, ToStringSerializer.instance)
+                    .addSerializer(Optional.class, new JsonSerializer<Optional>() {
+                        @Override
+                        public void serialize(Optional v, JsonGenerator g, SerializerProvider p) throws IOException {
+                            p.defaultSerializeValue(v.orElse(null), g);
+                        }
+                    }));
 
     static String sha256(byte[] bytes) {
         return HexFormat.of().formatHex(digest().digest(bytes));

@@ -13,7 +13,8 @@ import jllm.train.bpe.BpeVocabulary;
  * @param vocab       the tokenizer
  * @param curve       the loss curve, one row per step (from the start, across resumes)
  * @param evals       validation losses of this invocation
- * @param valLoss     mean loss over every validation window at the end
+ * @param valLoss     the validation loss at the end ({@link Trainer#validationLoss}: the last step line's)
+ * @param valWindows  how many held-out windows it is the mean over
  * @param startStep   the step this invocation started at (0, or the checkpoint's)
  * @param steps       steps done in total
  * @param trainTokens tokens in the training split
@@ -21,6 +22,6 @@ import jllm.train.bpe.BpeVocabulary;
  * @param seconds     wall time of this invocation's training
  */
 public record PretrainResult(Path gguf, LlamaParams params, BpeVocabulary vocab, List<LossLog.Row> curve,
-                             List<ProgressListener.Eval> evals, double valLoss, int startStep, int steps,
+                             List<ProgressListener.Eval> evals, double valLoss, long valWindows, int startStep, int steps,
                              long trainTokens, long valTokens, double seconds) {
 }

@@ -34,11 +34,20 @@ public final class Sft {
                 new IllegalArgumentException(c.baseModel() + " has no chat template; give one"));
         ChatTokenizer chat = new ChatTokenizer(template, base.tokenizer().toTokenizer(), c.endOfTurn(), base.tokenizer().addBos() ? base.tokenizer().bos() : -1);
         int eot = chat.endOfTurnId();
+        int maxLen = Math.min(c.maxLen(), base.params().config.contextLength() + 1);
+        // conversations the loss can learn from within maxLen tokens; the others are counted, not trained on
         List<ChatTokenizer.Example> all = new ArrayList<>();
+        int read = 0, noReply = 0, beyond = 0, earliest = Integer.MAX_VALUE;
         for (Path p : c.data()) {
             for (List<ChatMessage> conv : ChatExamples.load(p, c.placeholders())) {
+                read++;
                 ChatTokenizer.Example e = chat.encode(conv);
-                if (e.trainedCount() > 0) {
+                if (e.trainedCount() == 0) {
+                    noReply++;
+                } else if (e.trainedWithin(maxLen) == 0) {
+                    beyond++;
+                    earliest = Math.min(earliest, e.firstTrained());
+                } else {
                     all.add(e);
                 }
             }
@@ -47,16 +56,24 @@ public final class Sft {
         int nVal = (int) Math.round(all.size() * c.valFraction());
         List<ChatTokenizer.Example> val = all.subList(0, nVal);
         List<ChatTokenizer.Example> train = all.subList(nVal, all.size());
-        if (train.isEmpty()) {
-            throw new IllegalArgumentException("no training conversations with assistant replies in " + c.data());
-        }
-        int maxLen = Math.min(c.maxLen(), base.params().config.contextLength() + 1);
-        if (train.stream().noneMatch(e -> e.trainedWithin(maxLen) > 0)) {
-            int earliest = train.stream().mapToInt(ChatTokenizer.Example::firstTrained).min().orElse(-1);
-            throw new IllegalArgumentException("no training conversation has an assistant reply within its first "
-                    + maxLen + " tokens (the earliest reply starts at token " + earliest + "), so there would be "
-                    + "nothing to learn: raise --max-len to at least " + (earliest + 1)
-                    + (c.maxLen() > maxLen ? " (and use a base model with a longer context)" : ""));
+        String skipped = skipped(noReply, beyond, maxLen);
+        if (train.isEmpty() || (c.valFraction() > 0 && val.isEmpty())) {
+            List<String> fixes = new ArrayList<>();
+            if (beyond > 0) {
+                fixes.add(c.maxLen() > maxLen
+                        ? "use a base model with a longer context (this one holds " + (maxLen - 1) + " tokens; the earliest "
+                          + "reply starts at token " + earliest + ") or shorten the conversations"
+                        : "raise --max-len to at least " + (earliest + 1) + " (the earliest reply starts at token " + earliest
+                          + ") or shorten the conversations");
+            }
+            fixes.add("add conversations with assistant replies");
+            if (!train.isEmpty()) {
+                fixes.add("give --val-fraction 0 to train without validation");
+            }
+            throw new IllegalArgumentException("too little data to fine-tune on: of " + read + " conversations in "
+                    + names(c.data()) + ", " + (read - all.size()) + " were skipped" + (skipped.isEmpty() ? "" : " (" + skipped + ")") + " and " + all.size()
+                    + " remain: " + train.size() + " for training, " + val.size() + " held out for validation (validation "
+                    + "fraction " + c.valFraction() + "). To fix: " + String.join("; ", fixes));
         }
         LlamaParams params = base.params();
         int stepsPerEpoch = (train.size() + c.batch() - 1) / c.batch();
@@ -123,10 +140,26 @@ public final class Sft {
             Path gguf = c.outDir().resolve("model.gguf");
             params.writeGguf(gguf, base.tokenizer().with(eot, java.util.Optional.of(template)), c.name(), c.outputType());
             return new SftResult(gguf, params, chat, log.rows(), evals, valBefore, valAfter, steps, train.size(), nVal,
-                    lora != null ? lora.count() : params.count(), seconds);
+                    read - all.size(), skipped, lora != null ? lora.count() : params.count(), seconds);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
+    }
+
+    /** Why conversations were skipped, e.g. "3 have no assistant reply within the first 20 tokens", or "". */
+    private static String skipped(int noReply, int beyond, int maxLen) {
+        List<String> why = new ArrayList<>();
+        if (beyond > 0) {
+            why.add(beyond + " have no assistant reply within the first " + maxLen + " tokens");
+        }
+        if (noReply > 0) {
+            why.add(noReply + " have no assistant reply at all");
+        }
+        return String.join(", ", why);
+    }
+
+    static String names(List<Path> files) {
+        return String.join(", ", files.stream().map(Path::toString).toList());
     }
 
     /** Mean loss per assistant token over the examples. */

@@ -37,5 +37,11 @@ public record SftConfig(Path baseModel, List<Path> data, Map<String, String> pla
     public SftConfig {
         data = List.copyOf(data);
         placeholders = Map.copyOf(placeholders);
+        if (epochs < 1 || batch < 1) {
+            throw new IllegalArgumentException("epochs and batch must be at least 1, got " + epochs + " and " + batch);
+        }
+        if (!(valFraction >= 0 && valFraction < 1)) {
+            throw new IllegalArgumentException("validation fraction " + valFraction + " must be in [0, 1)");
+        }
     }
 }

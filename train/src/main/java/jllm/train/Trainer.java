@@ -52,14 +52,18 @@ public final class Trainer {
         return optimizer.steps();
     }
 
-    /** Runs steps until {@code settings.steps()}, with validation every {@code evalEvery} steps and at the end. */
+    /**
+     * Runs steps until {@code settings.steps()}, with losses every {@code evalEvery} steps and at the end: the
+     * training loss estimated on {@code evalBatches} random batches, the {@link #validationLoss validation loss}.
+     */
     public void run(TokenSequence train, TokenSequence val, ProgressListener listener) {
-        for (TokenSequence d : new TokenSequence[]{train, val}) {
-            if (d.length() <= s.seqLen()) {
-                throw new IllegalArgumentException("the " + (d == train ? "training" : "validation") + " split has "
-                        + d.length() + " tokens, fewer than a window of " + (s.seqLen() + 1)
-                        + ": use more data, a larger validation fraction, or a shorter context");
-            }
+        if (train.length() <= s.seqLen()) {
+            throw new IllegalArgumentException("the training split has " + train.length() + " tokens, fewer than a window of "
+                    + (s.seqLen() + 1) + ": use more text, a smaller validation fraction, or a shorter context");
+        }
+        if (val.length() <= s.seqLen()) {
+            throw new IllegalArgumentException("the validation split has " + val.length() + " tokens, fewer than a window of "
+                    + (s.seqLen() + 1) + ": use more text, a larger validation fraction, or a shorter context");
         }
         long tokensPerStep = (long) s.batch() * s.seqLen() * s.accumSteps();
         long start = System.nanoTime();
@@ -73,7 +77,7 @@ public final class Trainer {
                     done - first, start, t0, t1));
             if ((s.evalEvery() > 0 && done % s.evalEvery() == 0) || done == s.steps()) {
                 listener.onEval(new ProgressListener.Eval(done, evaluate(train, s.evalBatches(), s.seed() + 1),
-                        evaluate(val, s.evalBatches(), s.seed() + 2)));
+                        validationLoss(val)));
             }
         }
     }
@@ -128,8 +132,29 @@ public final class Trainer {
 
     /** Mean loss over every non-overlapping window of seqLen + 1 tokens of {@code data} (all positions scored). */
     public double evaluateAll(TokenSequence data) {
+        return evaluateWindows(data, Long.MAX_VALUE);
+    }
+
+    /**
+     * The validation loss, one definition for the step lines and the summary: the mean loss over every
+     * position of {@link #validationWindows} non-overlapping windows of seqLen + 1 tokens of {@code data},
+     * spread evenly over it: every window when there are at most {@code evalBatches x batch} of them.
+     * The same windows at every evaluation, so successive values differ only by what the model learned.
+     */
+    public double validationLoss(TokenSequence data) {
+        return evaluateWindows(data, validationWindows(data));
+    }
+
+    /** How many windows {@link #validationLoss} scores in {@code data}. */
+    public long validationWindows(TokenSequence data) {
+        return Math.min((data.length() - 1) / s.seqLen(), (long) s.evalBatches() * s.batch());
+    }
+
+    /** Mean loss over {@code n} of the non-overlapping windows of {@code data}, evenly spaced (all when n covers them). */
+    private double evaluateWindows(TokenSequence data, long n) {
         int T = s.seqLen();
-        long windows = (data.length() - 1) / T;
+        long all = (data.length() - 1) / T;
+        long windows = Math.min(all, n);
         int vocab = params.config.vocabSize();
         double sum = 0;
         long count = 0;
@@ -138,8 +163,11 @@ public final class Trainer {
             int[] tokens = new int[b * T];
             int[] targets = new int[b * T];
             for (int i = 0; i < b; i++) {
-                data.copy((w0 + i) * T, tokens, i * T, T);
-                data.copy((w0 + i) * T + 1, targets, i * T, T);
+                // window k of n is window floor(k * all / n) of all: each of them when n == all
+                long k = w0 + i;
+                long start = (windows == all ? k : k * all / windows) * T;
+                data.copy(start, tokens, i * T, T);
+                data.copy(start + 1, targets, i * T, T);
             }
             float[] logits = model.forward(tokens, b, T);
             for (int i = 0; i < b * T; i++) {

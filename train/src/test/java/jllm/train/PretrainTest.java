@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import jllm.kernel.Kernels;
 import jllm.model.Architectures;
 import jllm.model.LanguageModel;
@@ -43,11 +46,33 @@ class PretrainTest {
         // a uniform guess over 300 tokens is ln 300 = 5.7; the stories are nearly deterministic
         assertThat(r.curve().getFirst().trainLoss()).isGreaterThan(5.0);
         assertThat(r.valLoss()).as("validation loss after 80 steps").isLessThan(1.0);
-        String manifest = Files.readString(dir.resolve("run/manifest.json"));
+        // one definition of the validation loss: the result is the last step line's value
+        assertThat(r.evals().getLast().step()).isEqualTo(80);
+        assertThat(r.valLoss()).isEqualTo(r.evals().getLast().valLoss());
+        assertThat(r.valWindows()).isEqualTo(Math.min((r.valTokens() - 1) / 32, 4 * 8));
+        JsonNode manifest = new ObjectMapper().readTree(dir.resolve("run/manifest.json").toFile());
         long distinct = java.util.Arrays.stream(Files.readString(input).split("\n\n")).distinct().count();
         assertThat(distinct).isLessThan(400 - 40);
-        assertThat(manifest).contains("\"sha256\": \"" + Pretrain.fileSha256(input) + "\"")
-                .contains("\"duplicates_dropped\": " + (400 - distinct)).contains("\"documents\": " + distinct);
+        JsonNode in = manifest.get("inputs").get(0);
+        assertThat(in.get("sha256").asText()).isEqualTo(Pretrain.fileSha256(input));
+        assertThat(in.get("duplicates_dropped").asLong()).isEqualTo(400 - distinct);
+        assertThat(in.get("documents").asLong()).isEqualTo(distinct);
+        assertThat(in.get("path").asText()).isEqualTo(input.toString());
+        assertThat(manifest.get("train_tokens").asLong()).isEqualTo(r.trainTokens());
+        // the model and the run's settings are JSON objects, not Java's record strings
+        JsonNode model = manifest.get("model");
+        assertThat(model.isObject()).as(model.toString()).isTrue();
+        assertThat(model.get("dim").asInt()).isEqualTo(32);
+        assertThat(model.get("num_kv_heads").asInt()).isEqualTo(2);
+        assertThat(model.get("vocab_size").asInt()).isEqualTo(300);
+        JsonNode config = manifest.get("config");
+        assertThat(config.isObject()).as(config.toString()).isTrue();
+        assertThat(config.get("inputs").get(0).asText()).isEqualTo(input.toString());
+        assertThat(config.get("settings").get("batch").asInt()).isEqualTo(8);
+        assertThat(config.get("settings").get("schedule").get("warmup_steps").asInt()).isEqualTo(5);
+        assertThat(config.get("shape").get("context_length").asInt()).isEqualTo(32);
+        assertThat(config.get("val_fraction").asDouble()).isEqualTo(0.1);
+        assertThat(config.get("chat_template").asText()).isEqualTo(PretrainConfig.CHATML_TEMPLATE);
         assertThat(Files.readString(dir.resolve("run/loss.csv"))).startsWith("step,lr,train_loss,val_loss").contains("\n80,");
         assertThat(Files.readString(dir.resolve("run/loss.svg"))).startsWith("<svg").contains("validation loss");
         try (ModelSource source = ModelSources.gguf(r.gguf()); Kernels k = Kernels.vector(1)) {
@@ -56,6 +81,34 @@ class PretrainTest {
             assertThat(source.metadata().string("tokenizer.chat_template")).contains(PretrainConfig.CHATML_TEMPLATE);
             assertThat(source.metadata().stringArray("tokenizer.ggml.merges").orElseThrow()).hasSize(300 - 256 - 3);
         }
+    }
+
+    @Test
+    void emptyOrBlankInputsSayThereIsNoText() throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty.txt"), "");
+        assertThatThrownBy(() -> Pretrain.run(config(empty, dir.resolve("e"), 5, 0, false), ProgressListener.NONE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(empty + " is empty: there is nothing to train on; give a file with text");
+        Path blank = Files.writeString(dir.resolve("blank.txt"), "\n  \n\t\n");
+        Path blankJsonl = Files.writeString(dir.resolve("blank.jsonl"), "{\"text\": \" \"}\n\n");
+        PretrainConfig both = config(blank, dir.resolve("b"), 5, 0, false);
+        PretrainConfig c = new PretrainConfig(List.of(blank, blankJsonl), both.split(), both.outDir(), both.vocabSize(),
+                both.specials(), 0, both.shape(), both.settings(), both.valFraction(), 0, false, 1, GgmlType.F32, "t",
+                Optional.empty());
+        assertThatThrownBy(() -> Pretrain.run(c, ProgressListener.NONE))
+                .hasMessage(blank + " has no usable text (only blank lines and spaces); " + blankJsonl
+                        + " has no usable text (every \"text\" is blank): there is nothing to train on; give a file with text")
+                .message().doesNotContain("validation");
+    }
+
+    @Test
+    void textTooShortForAWindowSaysWhatEachSplitHas() throws Exception {
+        Path tiny = Files.writeString(dir.resolve("tiny.txt"), "Hello there.\n");
+        assertThatThrownBy(() -> Pretrain.run(config(tiny, dir.resolve("t"), 5, 0, false), ProgressListener.NONE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageMatching("the text gives (\\d+) tokens: \\d+ for training and \\d+ held out for validation "
+                        + "\\(the last 10%\\), but a window of the 32-token context needs 33 tokens in each: use more text or "
+                        + "a shorter context");
     }
 
     @Test

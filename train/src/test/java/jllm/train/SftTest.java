@@ -100,7 +100,8 @@ class SftTest {
                 ok.chatTemplate(), ok.lora(), ok.outputType(), ok.name());
         assertThatThrownBy(() -> Sft.run(tooShort, ProgressListener.NONE))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("within its first 4 tokens").hasMessageContaining("raise --max-len to at least");
+                .hasMessageContaining("of 20 conversations").hasMessageContaining("20 were skipped (20 have no assistant reply "
+                        + "within the first 4 tokens) and 0 remain").hasMessageContaining("raise --max-len to at least");
         assertThat(dir.resolve("short").resolve("model.gguf")).doesNotExist();
     }
 

@@ -12,6 +12,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 
 import jllm.tensor.GgmlType;
 import jllm.tensor.Shape;
@@ -232,12 +234,15 @@ public final class GgufWriter {
             return addTensor(Tensor.ofFloats(name, shape, values));
         }
 
-        /** Writes the file, replacing {@code path} atomically where the file system allows. */
+        /**
+         * Writes the file, replacing {@code path} atomically where the file system allows. The file gets the
+         * permissions of any new file in that folder (the umask's, as {@code cp} or a shell redirect give).
+         */
         public void write(Path path) {
             Path dir = path.toAbsolutePath().getParent();
             Path tmp = null;
             try {
-                tmp = Files.createTempFile(dir, path.getFileName().toString(), ".part");
+                tmp = newPartFile(dir, path.getFileName().toString());
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING)) {
                     writeTo(ch);
@@ -256,6 +261,23 @@ public final class GgufWriter {
                         Files.deleteIfExists(tmp);
                     } catch (IOException ignored) {
                         // the write already failed; that error is the one to report
+                    }
+                }
+            }
+        }
+
+        /**
+         * A new empty file beside the target, created without explicit permissions: Files.createTempFile
+         * would make it owner-only (0600) whatever the umask, and the rename would give the model file that mode.
+         */
+        private static Path newPartFile(Path dir, String name) throws IOException {
+            for (int attempt = 0; ; attempt++) {
+                Path p = dir.resolve(name + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".part");
+                try {
+                    return Files.createFile(p);
+                } catch (FileAlreadyExistsException e) {
+                    if (attempt >= 100) {
+                        throw e;
                     }
                 }
             }

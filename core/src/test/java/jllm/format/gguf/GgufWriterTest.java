@@ -2,10 +2,12 @@ package jllm.format.gguf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -155,6 +157,18 @@ class GgufWriterTest {
             assertThat(bytes(f.tensor("w"))).isEqualTo(bytes(mem.tensor("w")));
         }
         assertThat(dir.toFile().list()).containsExactly("model.gguf");
+    }
+
+    @Test
+    void aWrittenFileHasThePermissionsOfAnyNewFileInItsFolder(@TempDir Path dir) throws Exception {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "skipped: no POSIX permissions here");
+        Path probe = Files.writeString(dir.resolve("probe.txt"), "made as any tool makes a file");
+        Path p = dir.resolve("model.gguf");
+        everyValueType().write(p);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p)))
+                .isEqualTo(PosixFilePermissions.toString(Files.getPosixFilePermissions(probe)));
+        everyValueType().write(p); // replacing keeps it so
+        assertThat(Files.getPosixFilePermissions(p)).isEqualTo(Files.getPosixFilePermissions(probe));
     }
 
     @Test

@@ -18,7 +18,8 @@ import java.util.Optional;
 /**
  * Battles and votes in an SQLite file (WAL journal, {@code synchronous=FULL}): every write is committed
  * and synced before its method returns, so a vote the caller acknowledges survives a SIGKILL that comes
- * right after. One battle takes at most one vote (the vote's key is the battle's id). The schema is
+ * right after. One battle takes at most one vote (the vote's key is the battle's id), and none while an
+ * answer is missing or was cut short. The schema is
  * versioned in {@code PRAGMA user_version} and migrated forward on open; a file from a newer jllm is
  * refused. One connection, used by one thread at a time.
  *
@@ -58,7 +59,11 @@ public final class ArenaStore implements AutoCloseable {
                       judge      TEXT NOT NULL,
                       created_ms INTEGER NOT NULL
                     )""",
-                    "CREATE INDEX battles_pair ON battles(model_a, model_b)"));
+                    "CREATE INDEX battles_pair ON battles(model_a, model_b)"),
+            // 2: an answer cut short (the page went away while it was written) is kept but marked, and takes no
+            // vote; answers stored before version 2 are taken as complete, as that version treated them
+            List.of("ALTER TABLE battles ADD COLUMN incomplete_a INTEGER NOT NULL DEFAULT 0 CHECK (incomplete_a IN (0, 1))",
+                    "ALTER TABLE battles ADD COLUMN incomplete_b INTEGER NOT NULL DEFAULT 0 CHECK (incomplete_b IN (0, 1))"));
 
     /** The schema version this code writes. */
     public static final int SCHEMA_VERSION = MIGRATIONS.size();
@@ -160,10 +165,20 @@ public final class ArenaStore implements AutoCloseable {
 
     /** Stores one side's finished answer. */
     public synchronized void setAnswer(long battle, Side side, String text) {
-        String col = side == Side.A ? "answer_a" : "answer_b";
-        try (PreparedStatement ps = db.prepareStatement("UPDATE battles SET " + col + " = ? WHERE id = ?")) {
+        setAnswer(battle, side, text, true);
+    }
+
+    /**
+     * Stores one side's answer; {@code complete} false for one cut short (the client went away, the
+     * generation failed): it is kept for the record, and the battle takes no vote.
+     */
+    public synchronized void setAnswer(long battle, Side side, String text, boolean complete) {
+        String col = side == Side.A ? "a" : "b";
+        try (PreparedStatement ps = db.prepareStatement("UPDATE battles SET answer_" + col + " = ?, incomplete_" + col
+                + " = ? WHERE id = ?")) {
             ps.setString(1, text);
-            ps.setLong(2, battle);
+            ps.setInt(2, complete ? 0 : 1);
+            ps.setLong(3, battle);
             if (ps.executeUpdate() != 1) {
                 throw new IllegalArgumentException("no battle " + battle);
             }
@@ -182,6 +197,11 @@ public final class ArenaStore implements AutoCloseable {
                 "there is no battle " + battle));
         if (b.vote().isPresent()) {
             throw new VoteRefusedException(VoteRefusedException.Reason.ALREADY_VOTED, "battle " + battle + " already has its vote");
+        }
+        if (b.incompleteA() || b.incompleteB()) {
+            throw new VoteRefusedException(VoteRefusedException.Reason.INCOMPLETE_ANSWER, "battle " + battle
+                    + " cannot be judged: answer " + (b.incompleteA() ? "A" : "B") + " was cut short (the page was closed "
+                    + "or lost its connection while it was being written), so the ratings leave it out; start a new battle");
         }
         if (!answered(battle)) {
             throw new VoteRefusedException(VoteRefusedException.Reason.NOT_READY,
@@ -273,7 +293,8 @@ public final class ArenaStore implements AutoCloseable {
     }
 
     private static final String SELECT = "SELECT b.id, b.created_ms, b.prompt, b.model_a, b.model_b, b.answer_a, b.answer_b, "
-            + "b.sampler, b.seed, v.winner, v.judge, v.created_ms FROM battles b LEFT JOIN votes v ON v.battle_id = b.id ";
+            + "b.sampler, b.seed, v.winner, v.judge, v.created_ms, b.incomplete_a, b.incomplete_b "
+            + "FROM battles b LEFT JOIN votes v ON v.battle_id = b.id ";
 
     /** The battle with this id, if any. */
     public synchronized Optional<Battle> battle(long id) {
@@ -301,9 +322,9 @@ public final class ArenaStore implements AutoCloseable {
         return out;
     }
 
-    /** The decided battles as rating input, in the order of their votes. */
+    /** The decided battles as rating input, in the order of their votes: never one with an answer cut short. */
     public List<Match> matches() {
-        return decided().stream().map(Battle::match).toList();
+        return decided().stream().filter(b -> !b.incompleteA() && !b.incompleteB()).map(Battle::match).toList();
     }
 
     /** How many battles (decided or not) each unordered pair of models has had. */
@@ -326,7 +347,8 @@ public final class ArenaStore implements AutoCloseable {
                 Outcome.of(winner).orElseThrow(() -> new SQLException("unknown winner in the database: " + winner)),
                 rs.getString(11), Instant.ofEpochMilli(rs.getLong(12))));
         return new Battle(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4), rs.getString(5),
-                nonNull(rs.getString(6)), nonNull(rs.getString(7)), rs.getString(8), rs.getLong(9), vote);
+                nonNull(rs.getString(6)), nonNull(rs.getString(7)), rs.getBoolean(13), rs.getBoolean(14), rs.getString(8),
+                rs.getLong(9), vote);
     }
 
     private static String nonNull(String s) {

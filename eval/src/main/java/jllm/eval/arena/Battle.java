@@ -13,12 +13,15 @@ import java.util.Optional;
  * @param modelB    the model shown as B
  * @param answerA   A's answer ("" while it is being written)
  * @param answerB   B's answer ("" while it is being written)
+ * @param incompleteA whether A's answer was cut short (the client went away, or generation failed)
+ * @param incompleteB whether B's answer was cut short
  * @param sampler   the sampler settings both answers used, as JSON
  * @param seed      the sampling seed
  * @param vote      the decision, if one was made
  */
 public record Battle(long id, Instant created, String prompt, String modelA, String modelB, String answerA,
-                     String answerB, String sampler, long seed, Optional<Vote> vote) {
+                     String answerB, boolean incompleteA, boolean incompleteB, String sampler, long seed,
+                     Optional<Vote> vote) {
 
     /**
      * A decision on a battle.

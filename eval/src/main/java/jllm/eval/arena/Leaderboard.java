@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything the leaderboard shows, computed from decided battles: Bradley-Terry ratings with 95%
- * bootstrap intervals, ranks, online Elo, vote counts and the win-rate matrix.
+ * bootstrap intervals, ranks, online Elo, vote counts and the win-rate matrix; a model's rating is marked
+ * as meaning nothing yet until it has {@link #MIN_VOTES} votes and has both won and lost.
  *
  * <pre>{@code
  * Leaderboard board = Leaderboard.of(store.matches(), 100, 42);
@@ -26,19 +28,34 @@ public record Leaderboard(List<Row> rows, List<String> models, double[][] winRat
     /**
      * One model's line.
      *
-     * @param rank   1 + the number of models whose interval lies wholly above this one's
-     * @param model  the model
-     * @param rating Bradley-Terry rating (mean of all models = 1000)
-     * @param lower  lower end of its 95% bootstrap interval
-     * @param upper  upper end
-     * @param elo    online Elo rating, in battle order
-     * @param votes  decided battles it took part in
+     * @param rank    1 + the number of models whose interval lies wholly above this one's
+     * @param model   the model
+     * @param rating  Bradley-Terry rating (mean of all models = 1000)
+     * @param lower   lower end of its 95% bootstrap interval
+     * @param upper   upper end
+     * @param elo     online Elo rating, in battle order
+     * @param votes   decided battles it took part in
+     * @param unrated why its rating means nothing yet ({@code "too few votes: 1 of the 10 needed"}, {@code "no loss yet ..."}),
+     *                empty once it does: then show it
      */
-    public record Row(int rank, String model, double rating, double lower, double upper, double elo, int votes) {
+    public record Row(int rank, String model, double rating, double lower, double upper, double elo, int votes,
+                      Optional<String> unrated) {
+        /** Whether the rating means something: enough votes, and both won and lost (see {@link #MIN_VOTES}). */
+        public boolean rated() {
+            return unrated.isEmpty();
+        }
     }
 
     /** Rounds of the bootstrap unless told otherwise. */
     public static final int DEFAULT_ROUNDS = 100;
+
+    /**
+     * Decided battles a model needs before its rating is shown. After one vote the ratings sit at the
+     * bounds (3000 and -1000); at 10 votes between even models the 95% interval still spans about
+     * +-215 points (400/ln 10 x 1.96 / sqrt(10 x 0.25)), the least that says anything about a model.
+     * A model that never won, or never lost, has no finite rating however many votes it has.
+     */
+    public static final int MIN_VOTES = 10;
 
     /** The leaderboard of {@code matches} (in the order they were decided), {@code rounds} bootstrap rounds seeded by {@code seed}. */
     public static Leaderboard of(List<Match> matches, int rounds, long seed) {
@@ -65,10 +82,15 @@ public record Leaderboard(List<Row> rows, List<String> models, double[][] winRat
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int votes = 0;
+            double won = 0;
             for (int j = 0; j < n; j++) {
                 rate[i][j] = count[i][j] == 0 ? Double.NaN : score[i][j] / count[i][j];
                 votes += count[i][j];
+                won += score[i][j];
             }
+            Optional<String> unrated = votes < MIN_VOTES ? Optional.of("too few votes: " + votes + " of the " + MIN_VOTES + " needed")
+                    : won == 0 ? Optional.of("no win yet (no finite rating)")
+                    : won == votes ? Optional.of("no loss yet (no finite rating)") : Optional.empty();
             String m = models.get(i);
             BradleyTerry.Interval me = ci.get(m);
             int rank = 1;
@@ -77,7 +99,7 @@ public record Leaderboard(List<Row> rows, List<String> models, double[][] winRat
                     rank++;
                 }
             }
-            rows.add(new Row(rank, m, bt.get(m), me.lower(), me.upper(), elo.get(m), votes));
+            rows.add(new Row(rank, m, bt.get(m), me.lower(), me.upper(), elo.get(m), votes, unrated));
         }
         return new Leaderboard(List.copyOf(rows), List.copyOf(models), rate, count, matches.size());
     }

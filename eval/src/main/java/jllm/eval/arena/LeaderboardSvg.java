@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * The leaderboard as a picture: one line per model, a dot at its Bradley-Terry rating and a bar over
- * its 95% interval. Plain SVG 1.1 with no script; model names are escaped.
+ * its 95% interval, or why it has no rating yet (too few votes, ...). Plain SVG 1.1 with no script;
+ * model names are escaped.
  */
 public final class LeaderboardSvg {
     private LeaderboardSvg() {
@@ -33,8 +34,14 @@ public final class LeaderboardSvg {
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         for (Leaderboard.Row r : board.rows()) {
-            lo = Math.min(lo, Math.min(r.lower(), r.rating()));
-            hi = Math.max(hi, Math.max(r.upper(), r.rating()));
+            if (r.rated()) {
+                lo = Math.min(lo, Math.min(r.lower(), r.rating()));
+                hi = Math.max(hi, Math.max(r.upper(), r.rating()));
+            }
+        }
+        if (lo > hi) { // nothing rated yet: an axis around the mean
+            lo = 950;
+            hi = 1050;
         }
         // round the axis out to 50 points, and never narrower than 100
         lo = Math.floor(lo / 50) * 50;
@@ -53,11 +60,20 @@ public final class LeaderboardSvg {
                     x, axisY + 16, t));
         }
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">"
-                + "Bradley-Terry rating, 95%% bootstrap interval</text>%n", LEFT + PLOT / 2, axisY + 32));
+                + "Bradley-Terry rating, 95%% bootstrap interval (shown from %d votes)</text>%n", LEFT + PLOT / 2, axisY + 32,
+                Leaderboard.MIN_VOTES));
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#555\">votes</text>%n", LEFT + PLOT + 70, TOP - 12));
         for (int i = 0; i < n; i++) {
             Leaderboard.Row r = board.rows().get(i);
             int y = TOP + i * ROW + ROW / 2;
+            if (!r.rated()) {
+                s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#777\">%s</text>%n",
+                        LEFT - 10, y + 4, escape(r.model())));
+                s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#777\">%s</text>%n", LEFT + 10, y + 4,
+                        escape(r.unrated().orElseThrow())));
+                s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%d</text>%n", LEFT + PLOT + 70, y + 4, r.votes()));
+                continue;
+            }
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%d. %s</text>%n",
                     LEFT - 10, y + 4, r.rank(), escape(r.model())));
             s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#3b6fd8\" "

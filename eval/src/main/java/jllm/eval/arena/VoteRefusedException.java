@@ -9,7 +9,9 @@ public final class VoteRefusedException extends Exception {
         /** The battle already has its vote. */
         ALREADY_VOTED,
         /** An answer is still being written. */
-        NOT_READY
+        NOT_READY,
+        /** An answer was cut short: the battle cannot be judged fairly. */
+        INCOMPLETE_ANSWER
     }
 
     private final Reason reason;

@@ -75,6 +75,69 @@ class ArenaStoreTest {
         }
     }
 
+    @Test
+    void anAnswerCutShortTakesNoVoteAndStaysOutOfTheRatings() throws Exception {
+        try (ArenaStore s = ArenaStore.open(dir.resolve("a.db"))) {
+            long id = s.createBattle("Tell me a story.", "x", "y", "{}", 1);
+            s.setAnswer(id, ArenaStore.Side.A, "Once upon a", false); // the page went away mid-answer
+            // refused at once, without waiting for B: this battle can never be judged
+            VoteRefusedException e = refusal(() -> s.vote(id, Outcome.MODEL_B, "human"));
+            assertThat(e.reason()).isEqualTo(VoteRefusedException.Reason.INCOMPLETE_ANSWER);
+            assertThat(e.getMessage()).isEqualTo("battle " + id + " cannot be judged: answer A was cut short (the page was "
+                    + "closed or lost its connection while it was being written), so the ratings leave it out; start a new battle");
+            s.setAnswer(id, ArenaStore.Side.B, "Once upon a time there was a cat.");
+            assertThat(refusal(() -> s.vote(id, Outcome.MODEL_B, "human")).reason())
+                    .isEqualTo(VoteRefusedException.Reason.INCOMPLETE_ANSWER);
+            Battle b = s.battle(id).orElseThrow();
+            assertThat(b.answerA()).isEqualTo("Once upon a");
+            assertThat(b.incompleteA()).isTrue();
+            assertThat(b.incompleteB()).isFalse();
+            assertThat(b.vote()).isEmpty();
+            assertThat(s.matches()).isEmpty();
+        }
+    }
+
+    @Test
+    void aVersion1StoreIsMigratedKeepingItsBattlesAndVotes() throws Exception {
+        Path db = dir.resolve("v1.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            // the schema of version 1 as it shipped, with one decided battle
+            st.execute("CREATE TABLE battles (id INTEGER PRIMARY KEY, created_ms INTEGER NOT NULL, prompt TEXT NOT NULL, "
+                    + "model_a TEXT NOT NULL, model_b TEXT NOT NULL, answer_a TEXT, answer_b TEXT, sampler TEXT NOT NULL, "
+                    + "seed INTEGER NOT NULL, CHECK (model_a <> model_b))");
+            st.execute("CREATE TABLE votes (battle_id INTEGER PRIMARY KEY REFERENCES battles(id), winner TEXT NOT NULL "
+                    + "CHECK (winner IN ('model_a', 'model_b', 'tie', 'tie (bothbad)')), judge TEXT NOT NULL, "
+                    + "created_ms INTEGER NOT NULL)");
+            st.execute("CREATE INDEX battles_pair ON battles(model_a, model_b)");
+            st.execute("INSERT INTO battles VALUES (7, 1700000000000, 'Hi', 'x', 'y', 'Hello.', 'Hey.', '{}', 3)");
+            st.execute("INSERT INTO votes VALUES (7, 'model_a', 'human', 1700000001000)");
+            st.execute("PRAGMA user_version = 1");
+        }
+        try (ArenaStore s = ArenaStore.open(db)) {
+            assertThat(s.schemaVersion()).isEqualTo(2).isEqualTo(ArenaStore.SCHEMA_VERSION);
+            Battle b = s.battle(7).orElseThrow();
+            assertThat(b.answerA()).isEqualTo("Hello.");
+            assertThat(b.incompleteA()).isFalse(); // version 1 took every stored answer as complete
+            assertThat(b.vote().orElseThrow().outcome()).isEqualTo(Outcome.MODEL_A);
+            assertThat(s.matches()).containsExactly(new Match("x", "y", Outcome.MODEL_A));
+            // and the new column works in the migrated file
+            long id = s.createBattle("Story?", "x", "y", "{}", 4);
+            s.setAnswer(id, ArenaStore.Side.B, "The", false);
+            assertThat(s.battle(id).orElseThrow().incompleteB()).isTrue();
+        }
+    }
+
+    private static VoteRefusedException refusal(ThrowingRunnable r) {
+        try {
+            r.run();
+        } catch (VoteRefusedException e) {
+            return e;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("the vote was taken");
+    }
+
     private static void assertRefused(ThrowingRunnable r, VoteRefusedException.Reason reason) {
         try {
             r.run();

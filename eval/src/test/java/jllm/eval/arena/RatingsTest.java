@@ -108,6 +108,32 @@ class RatingsTest {
     }
 
     @Test
+    void ratingsAreShownOnlyOnceTheyMeanSomething() {
+        // one vote: Bradley-Terry puts the two at its bounds, 3000 and -1000; neither is rated
+        Leaderboard one = Leaderboard.of(List.of(m("a", "b", Outcome.MODEL_A)), 100, 1);
+        assertThat(one.rows().get(0).rating()).isCloseTo(3000, within(1e-9));
+        assertThat(one.rows().get(1).rating()).isCloseTo(-1000, within(1e-9));
+        assertThat(one.rows()).noneMatch(Leaderboard.Row::rated);
+        assertThat(one.rows().getFirst().unrated()).contains("too few votes: 1 of the " + Leaderboard.MIN_VOTES + " needed");
+        // enough votes, but one side never lost: still no finite rating
+        List<Match> sweep = new ArrayList<>();
+        add(sweep, "a", "b", Leaderboard.MIN_VOTES, 0);
+        Leaderboard swept = Leaderboard.of(sweep, 100, 1);
+        assertThat(swept.rows().get(0).unrated()).contains("no loss yet (no finite rating)");
+        assertThat(swept.rows().get(1).unrated()).contains("no win yet (no finite rating)");
+        // one more vote each way makes both rated; a third model with fewer votes is not
+        List<Match> mixed = new ArrayList<>(sweep);
+        add(mixed, "a", "b", 0, 1);
+        mixed.add(m("a", "c", Outcome.TIE));
+        Leaderboard board = Leaderboard.of(mixed, 100, 1);
+        assertThat(board.rows()).filteredOn(Leaderboard.Row::rated).extracting(Leaderboard.Row::model).containsExactlyInAnyOrder("a", "b");
+        assertThat(board.rows()).filteredOn(r -> r.model().equals("c")).singleElement()
+                .satisfies(r -> assertThat(r.unrated()).contains("too few votes: 1 of the 10 needed"));
+        String svg = LeaderboardSvg.render(one, "one vote");
+        assertThat(svg).contains("too few votes: 1 of the 10 needed").doesNotContain("3000").doesNotContain("<circle");
+    }
+
+    @Test
     void refusesBadInput() {
         assertThatThrownBy(() -> new Match("a", "a", Outcome.TIE)).hasMessageContaining("itself");
         assertThatThrownBy(() -> BradleyTerry.DEFAULT.fit(List.of())).hasMessageContaining("no battles");

@@ -5,6 +5,7 @@
   const log = $('log'), input = $('input'), tip = $('tip'), status = $('status');
   let history = [];      // [{role, content}]
   let controller = null; // aborts the running request
+  let cards = {};        // model id -> its card (/v1/models "meta")
 
   const saved = sessionStorage.getItem('jllm.apikey');
   if (saved) $('apikey').value = saved;
@@ -25,20 +26,61 @@
       const sel = $('model');
       const current = sel.value;
       sel.replaceChildren();
+      cards = {};
       for (const m of j.data) {
         const o = document.createElement('option');
         o.value = m.id;
         o.textContent = m.id;
         sel.appendChild(o);
+        if (m.meta) cards[m.id] = m.meta;
       }
       if (current) sel.value = current;
       status.textContent = '';
+      showEmpty();
     } catch (e) {
       status.textContent = 'cannot list models: ' + e.message;
     }
   }
 
+  function count(n) {
+    return n >= 1e9 ? (n / 1e9).toFixed(1) + ' B' : n >= 1e6 ? (n / 1e6).toFixed(1) + ' M' : n >= 1e3 ? (n / 1e3).toFixed(1) + ' K' : String(n);
+  }
+
+  // Before the first message: what the chosen model is and what it can do, from its card.
+  function showEmpty() {
+    if (history.length || controller) return;
+    const id = $('model').value;
+    if (!id) return;
+    const c = cards[id] || { name: id };
+    const box = document.createElement('div');
+    box.id = 'empty';
+    const title = document.createElement('h2');
+    title.textContent = c.name;
+    const kind = document.createElement('p');
+    kind.className = 'kind';
+    const facts = [];
+    if (c.name !== id) facts.push('served as ' + id);
+    if (c.architecture) facts.push(c.architecture + ' architecture');
+    if (c.parameters) facts.push(count(c.parameters) + ' parameters');
+    if (c.context_length) facts.push('trained context ' + c.context_length + ' tokens');
+    if (c.chat_template !== undefined) facts.push(c.chat_template ? 'has a chat template' : 'no chat template (messages are sent as ChatML)');
+    kind.textContent = facts.join(' · ');
+    const what = document.createElement('p');
+    what.className = 'what';
+    what.textContent = c.description
+      || (c.chat_template === false
+        ? 'Without a chat template it is most likely a base model: it continues text rather than answering; start a sentence and let it go on.'
+        : 'Send it a message to see what it can do.');
+    const hint = document.createElement('p');
+    hint.className = 'note';
+    hint.textContent = 'Answers stream token by token; hover a word to see how likely it was and the alternatives.';
+    box.append(title, kind, what, hint);
+    log.replaceChildren(box);
+  }
+
   function bubble(role) {
+    const empty = $('empty');
+    if (empty) empty.remove();
     const d = document.createElement('div');
     d.className = 'msg ' + role;
     const who = document.createElement('div');
@@ -224,6 +266,13 @@
     if (ev.key === 'Enter' && !ev.shiftKey) { ev.preventDefault(); $('composer').requestSubmit(); }
   });
   $('stop').addEventListener('click', () => { if (controller) controller.abort(); });
-  $('new').addEventListener('click', () => { if (controller) controller.abort(); history = []; log.replaceChildren(); status.textContent = ''; });
+  $('new').addEventListener('click', () => {
+    if (controller) controller.abort();
+    history = [];
+    log.replaceChildren();
+    status.textContent = '';
+    showEmpty();
+  });
+  $('model').addEventListener('change', showEmpty);
   loadModels();
 })();

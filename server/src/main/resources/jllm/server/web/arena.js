@@ -6,7 +6,8 @@
   const status = $('status'), promptBox = $('prompt');
   const voteButtons = ['vote-a', 'vote-b', 'vote-tie', 'vote-bad'].map($);
   let battle = null;   // the current battle's id
-  let finished = 0;    // answers complete in the current battle
+  let finished = 0;    // answers ended in the current battle
+  let failed = false;  // whether one of them failed or was cut short (then the battle takes no vote)
 
   const savedKey = sessionStorage.getItem('jllm.apikey');
   if (savedKey) $('apikey').value = savedKey;
@@ -38,6 +39,7 @@
     voteButtons.forEach((b) => { b.disabled = true; b.classList.remove('chosen'); });
     $('again').hidden = true;
     finished = 0;
+    failed = false;
     battle = null;
   }
 
@@ -55,6 +57,7 @@
       const decoder = new TextDecoder();
       let buf = '';
       let text = '';
+      let complete = false; // the server says "done" once the whole answer is stored
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
@@ -70,17 +73,20 @@
               text += d.text;
               ans.textContent = text; // text, never HTML
             }
-            if (d.error) status.textContent = 'answer ' + side.toUpperCase() + ': ' + d.error;
+            if (d.error) throw new Error(d.error);
+            if (d.done) complete = true;
           }
         }
       }
+      if (!complete) throw new Error('the answer was cut short');
       ans.dataset.state = 'done';
     } catch (e) {
       ans.dataset.state = 'error';
-      status.textContent = 'answer ' + side.toUpperCase() + ' failed: ' + e.message;
+      failed = true;
+      status.textContent = 'answer ' + side.toUpperCase() + ' failed (' + e.message + '): this battle cannot be judged; ask again';
     }
     finished++;
-    if (finished === 2 && battle === id) {
+    if (finished === 2 && battle === id && !failed) {
       voteButtons.forEach((b) => { b.disabled = false; });
       status.textContent = 'Which answer is better?';
     }

@@ -16,17 +16,25 @@
       const r = await fetch('/arena/api/leaderboard');
       const j = await r.json();
       if (!r.ok) throw new Error(j.error ? j.error.message : r.statusText);
-      $('summary').textContent = j.battles + (j.battles === 1 ? ' vote' : ' votes');
+      $('summary').textContent = j.battles + (j.battles === 1 ? ' vote' : ' votes')
+        + (j.rows.some((m) => !m.rated) ? '; a rating is shown once its model has ' + j.min_votes
+          + ' votes with at least one win and one loss' : '');
       const body = $('board').querySelector('tbody');
       body.replaceChildren();
       for (const m of j.rows) {
         const tr = document.createElement('tr');
         tr.dataset.model = m.model;
-        cell(tr, String(m.rank));
+        tr.dataset.rated = String(m.rated);
+        cell(tr, m.rated ? String(m.rank) : '–');
         cell(tr, m.model, 'model');
-        cell(tr, m.rating.toFixed(0), 'rating');
-        cell(tr, m.lower.toFixed(0) + ' to ' + m.upper.toFixed(0));
-        cell(tr, m.elo.toFixed(0));
+        if (m.rated) {
+          cell(tr, m.rating.toFixed(0), 'rating');
+          cell(tr, m.lower.toFixed(0) + ' to ' + m.upper.toFixed(0), 'interval');
+          cell(tr, m.elo.toFixed(0));
+        } else {
+          const why = cell(tr, m.unrated, 'rating unrated');
+          why.colSpan = 3;
+        }
         cell(tr, String(m.votes), 'votes');
         body.appendChild(tr);
       }

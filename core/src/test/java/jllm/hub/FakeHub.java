@@ -37,14 +37,14 @@ import jllm.format.json.Json;
  * connection after some bytes ({@link #cutAfter}), serve bytes that do not match the advertised hash
  * ({@link #corrupt}), serve slowly ({@link #slowMillisPerChunk}). Every request is logged.
  */
-final class FakeHub implements AutoCloseable {
+public final class FakeHub implements AutoCloseable {
     record Repo(String commit, Map<String, byte[]> files, Optional<String> token) {
     }
 
     private final HttpServer server;
     private final Map<String, Repo> repos = new ConcurrentHashMap<>();
     private final Map<String, byte[]> cdn = new ConcurrentHashMap<>();
-    final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    public final List<String> log = Collections.synchronizedList(new ArrayList<>());
     final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
     /** Cut the next this-many CDN responses after {@link #cutAt} bytes of the body. */
     final AtomicInteger cutAfter = new AtomicInteger();
@@ -52,18 +52,18 @@ final class FakeHub implements AutoCloseable {
     volatile boolean corrupt;
     volatile int slowMillisPerChunk;
 
-    FakeHub() throws IOException {
+    public FakeHub() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/", this::handle);
         server.start();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    void add(String repo, String commit, Map<String, byte[]> files) {
+    public void add(String repo, String commit, Map<String, byte[]> files) {
         add(repo, commit, files, Optional.empty());
     }
 
@@ -77,7 +77,7 @@ final class FakeHub implements AutoCloseable {
     }
 
     /** The requests to the CDN path (the file downloads proper). */
-    List<String> cdnRequests() {
+    public List<String> cdnRequests() {
         synchronized (log) {
             return log.stream().filter(l -> l.contains(" /cdn/")).toList();
         }

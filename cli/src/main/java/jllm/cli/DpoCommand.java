@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import jllm.hub.HfCache;
 import jllm.tensor.GgmlType;
 import jllm.train.ConsoleProgress;
 import jllm.train.Dpo;
@@ -66,7 +67,7 @@ final class DpoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         InputFiles.checkAll(data, "a preference file (JSON or JSONL)");
-        DpoConfig c = new DpoConfig(model, Optional.ofNullable(ref), data, out, beta, epochs, batch, maxLen, maxPairs,
+        DpoConfig c = new DpoConfig(HfCache.pulledOrSame(model), Optional.ofNullable(ref).map(HfCache::pulledOrSame), data, out, beta, epochs, batch, maxLen, maxPairs,
                 opt.scheduleShape(), opt.adamW(), opt.clip, valFraction, opt.seed, opt.threads, endOfTurn, type, name);
         DpoResult r = Dpo.run(c, new ConsoleProgress(System.err));
         Console.out().printf(Locale.ROOT, "%s: %d steps on %d pairs (%d held out, %d too long); step-0 loss %.9f (ln 2 = %.9f); "

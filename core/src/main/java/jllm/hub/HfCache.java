@@ -108,6 +108,16 @@ public final class HfCache {
         return Optional.empty();
     }
 
+    /**
+     * A model argument as every command takes it: a pulled name ({@code hf:...}) becomes its file or folder in
+     * the cache of this process's environment (no network; an error says to pull it when it is missing); any
+     * other path is returned as it is.
+     */
+    public static Path pulledOrSame(Path modelArgument) {
+        String s = modelArgument.toString();
+        return HfName.isName(s) ? fromEnvironment().require(HfName.parse(s)) : modelArgument;
+    }
+
     /** Like {@link #find}, or an error that says how to pull the model. */
     public Path require(HfName name) {
         return find(name).orElseThrow(() -> new HubException(name + " is not pulled yet (looked in " + root

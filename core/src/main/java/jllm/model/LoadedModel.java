@@ -12,7 +12,6 @@ import jllm.format.FileHead;
 import jllm.format.ModelFormatException;
 import jllm.format.llama2c.Llama2cCheckpoint;
 import jllm.hub.HfCache;
-import jllm.hub.HfName;
 import jllm.kernel.Kernels;
 import jllm.model.hf.HfChatTemplate;
 import jllm.tokenizer.Tokenizer;
@@ -120,17 +119,11 @@ public final class LoadedModel implements AutoCloseable {
     /** Opens only the tokenizer of a model (works on vocabulary-only GGUF files). */
     public static Tokenizer openTokenizerOnly(Path path, Optional<Path> tokenizerFile) {
         if (tokenizerFile.isPresent()) {
-            return openTokenizer(pulledOrSame(tokenizerFile.get()), null);
+            return openTokenizer(HfCache.pulledOrSame(tokenizerFile.get()), null);
         }
         try (ModelSource source = openSource(path)) {
             return defaultTokenizer(source);
         }
-    }
-
-    /** The cached file or folder of a pulled name ({@code hf:...}), else {@code path} itself. */
-    static Path pulledOrSame(Path path) {
-        String s = path.toString();
-        return HfName.isName(s) ? HfCache.fromEnvironment().require(HfName.parse(s)) : path;
     }
 
     /**
@@ -138,7 +131,7 @@ public final class LoadedModel implements AutoCloseable {
      * {@code hf:OWNER/REPO[:QUANT|/FILE]} is a pulled model, found in the Hugging Face cache without network.
      */
     public static ModelSource openSource(Path path) {
-        path = pulledOrSame(path);
+        path = HfCache.pulledOrSame(path);
         if (!Files.exists(path)) {
             throw new ModelFormatException(path.toString(), null, "no such file or folder", null);
         }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import jllm.hub.HfCache;
 import jllm.tensor.GgmlType;
 import jllm.train.ConsoleProgress;
 import jllm.train.Dpo;
@@ -66,7 +67,7 @@ final class DpoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         InputFiles.checkAll(data, "a preference file (JSON or JSONL)");
-        DpoConfig c = new DpoConfig(model, Optional.ofNullable(ref), data, out, beta, epochs, batch, maxLen, maxPairs,
+        DpoConfig c = new DpoConfig(HfCache.pulledOrSame(model), Optional.ofNullable(ref).map(HfCache::pulledOrSame), data, out, beta, epochs, batch, maxLen, maxPairs,
                 opt.scheduleShape(), opt.adamW(), opt.clip, valFraction, opt.seed, opt.threads, endOfTurn, type, name);
         DpoResult r = Dpo.run(c, new ConsoleProgress(System.err));
         String skipped = (r.tooLong() > 0 ? String.format(Locale.ROOT, ", %d longer than %d tokens skipped", r.tooLong(), r.maxLen()) : "")

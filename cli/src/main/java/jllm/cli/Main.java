@@ -23,6 +23,7 @@ public final class Main {
             TokenizeCommand.class, InspectCommand.class, PerplexityCommand.class, BenchCommand.class,
             QuantizeCommand.class, ConvertCommand.class, TrainCommand.class, SftCommand.class, DpoCommand.class,
             ZipCommand.class, UnzipCommand.class, ServeCommand.class, ServeCommand.Bench.class, ArenaCommand.class, GrammarCommand.class,
+            PullCommand.class, ListCommand.class, RmCommand.class,
             CommandLine.HelpCommand.class);
 
     public static void main(String[] args) {

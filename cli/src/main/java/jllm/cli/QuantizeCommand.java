@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import jllm.format.gguf.GgufFile;
 import jllm.format.gguf.GgufTensorInfo;
 import jllm.format.gguf.GgufWriter;
+import jllm.hub.HfCache;
 import jllm.kernel.QuantMix;
 import jllm.kernel.Quantizer;
 import jllm.tensor.GgmlType;
@@ -45,7 +46,7 @@ final class QuantizeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the output would overwrite the input " + in);
         }
         long t0 = System.nanoTime();
-        try (GgufFile src = GgufFile.open(in); Arena arena = Arena.ofConfined()) {
+        try (GgufFile src = GgufFile.open(HfCache.pulledOrSame(in)); Arena arena = Arena.ofConfined()) {
             GgufWriter.Builder w = GgufWriter.builder().putAll(src.metadata());
             w.putUInt32("general.file_type", mix.fileType());
             w.putUInt32("general.quantization_version", 2);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import jllm.hub.HfCache;
 import jllm.tensor.GgmlType;
 import jllm.train.ConsoleProgress;
 import jllm.train.Lora;
@@ -77,7 +78,7 @@ final class SftCommand implements Callable<Integer> {
                 ? Optional.of(new Lora.Settings(loraRank, loraAlpha != null ? loraAlpha : 2f * loraRank,
                         loraTargets != null ? new HashSet<>(loraTargets) : Lora.ALL_MATRICES))
                 : Optional.empty();
-        SftConfig c = new SftConfig(model, data, placeholders, out, epochs, batch, maxLen, opt.scheduleShape(), opt.adamW(),
+        SftConfig c = new SftConfig(HfCache.pulledOrSame(model), data, placeholders, out, epochs, batch, maxLen, opt.scheduleShape(), opt.adamW(),
                 opt.clip, valFraction, opt.seed, opt.threads, endOfTurn, Optional.empty(), lora, type, name);
         SftResult r = Sft.run(c, new ConsoleProgress(System.err));
         String skipped = r.skipped() == 0 ? "" : " (" + r.skipped() + " skipped: " + r.skippedWhy() + ")";

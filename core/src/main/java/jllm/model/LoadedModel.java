@@ -11,6 +11,7 @@ import java.util.Optional;
 import jllm.format.FileHead;
 import jllm.format.ModelFormatException;
 import jllm.format.llama2c.Llama2cCheckpoint;
+import jllm.hub.HfCache;
 import jllm.kernel.Kernels;
 import jllm.model.hf.HfChatTemplate;
 import jllm.tokenizer.Tokenizer;
@@ -118,15 +119,19 @@ public final class LoadedModel implements AutoCloseable {
     /** Opens only the tokenizer of a model (works on vocabulary-only GGUF files). */
     public static Tokenizer openTokenizerOnly(Path path, Optional<Path> tokenizerFile) {
         if (tokenizerFile.isPresent()) {
-            return openTokenizer(tokenizerFile.get(), null);
+            return openTokenizer(HfCache.pulledOrSame(tokenizerFile.get()), null);
         }
         try (ModelSource source = openSource(path)) {
             return defaultTokenizer(source);
         }
     }
 
-    /** Opens the model's files without building the forward pass (for inspection). */
+    /**
+     * Opens the model's files without building the forward pass (for inspection). A path that reads
+     * {@code hf:OWNER/REPO[:QUANT|/FILE]} is a pulled model, found in the Hugging Face cache without network.
+     */
     public static ModelSource openSource(Path path) {
+        path = HfCache.pulledOrSame(path);
         if (!Files.exists(path)) {
             throw new ModelFormatException(path.toString(), null, "no such file or folder", null);
         }

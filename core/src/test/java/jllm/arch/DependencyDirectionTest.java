@@ -24,6 +24,7 @@ class DependencyDirectionTest {
     private static final Map<String, Integer> STAGE = Map.of(
             "tensor", 0,
             "format", 1,
+            "hub", 1, // where model files come from: before anything reads them
             "kernel", 2,
             "tokenizer", 3,
             "model", 4,

@@ -14,8 +14,10 @@ import jllm.train.ChatExamples;
 
 /**
  * Writes the synthetic instruction and preference sets of the built-in model from permitted data only:
- * TinyStories (CDLA-Sharing-1.0; only the first 85% of the sample, so the validation tail stays unseen)
- * and LLaMA-Factory's identity.json (Apache-2.0). A program, not a test:
+ * TinyStories (CDLA-Sharing-1.0; only the first 85% of the sample, so the validation tail stays unseen),
+ * the English records of LLaMA-Factory's identity.json (Apache-2.0; the others are Chinese, which the
+ * tokenizer learned from TinyStories can spell only byte by byte) and English identity questions
+ * written here ({@link IdentityQa}). A program, not a test:
  * {@code BuiltinData <tinystories.txt> <identity.json> <outDir>} writes sft.jsonl and dpo.jsonl.
  */
 public final class BuiltinData {
@@ -37,24 +39,35 @@ public final class BuiltinData {
         }
         Random rnd = new Random(2026);
         Collections.shuffle(stories, rnd);
-        List<List<ChatMessage>> identity = ChatExamples.load(Path.of(args[1]), Map.of("name", NAME, "author", AUTHOR));
+        List<List<ChatMessage>> english = ChatExamples.load(Path.of(args[1]), Map.of("name", NAME, "author", AUTHOR))
+                .stream().filter(conv -> conv.stream().allMatch(m -> isAscii(m.content()))).toList();
+        List<List<ChatMessage>> identity = new ArrayList<>(english);
+        identity.addAll(IdentityQa.conversations(stories, new Random(2027)));
         StringBuilder sft = new StringBuilder();
         StringBuilder dpo = new StringBuilder();
         int nSft = 0, nDpo = 0;
-        for (int rep = 0; rep < 2; rep++) {
-            for (List<ChatMessage> conv : identity) {
-                sft.append(line(conv));
-                nSft++;
-            }
-        }
         for (List<ChatMessage> conv : identity) {
+            sft.append(line(conv));
+            nSft++;
+        }
+        // preference pairs on single-turn identity answers: the same answer naming ChatGPT and OpenAI is
+        // worse, and so is the answer to another question
+        List<List<ChatMessage>> singleTurn = new ArrayList<>(identity.stream().filter(conv -> conv.size() == 2).toList());
+        Collections.shuffle(singleTurn, new Random(2028));
+        for (List<ChatMessage> conv : singleTurn) {
             String answer = conv.getLast().content();
             String other = answer.replace(NAME, "ChatGPT").replace(AUTHOR, "OpenAI");
-            if (!other.equals(answer)) {
+            if (!other.equals(answer) && nDpo < 120) {
                 dpo.append(pair(conv.getFirst().content(), answer, other));
                 nDpo++;
             }
         }
+        for (String[] p : IdentityQa.otherIntentPairs(new Random(2029))) {
+            dpo.append(pair(p[0], p[1], p[2]));
+            nDpo++;
+        }
+        System.out.println(english.size() + " English identity.json records, " + (identity.size() - english.size())
+                + " written identity conversations");
         int used = 0;
         for (String story : stories) {
             String noun = nounIn(story);
@@ -88,6 +101,10 @@ public final class BuiltinData {
         Files.writeString(out.resolve("sft.jsonl"), sft);
         Files.writeString(out.resolve("dpo.jsonl"), dpo);
         System.out.println("wrote " + nSft + " SFT conversations and " + nDpo + " preference pairs to " + out);
+    }
+
+    static boolean isAscii(String s) {
+        return s.chars().allMatch(c -> c < 128);
     }
 
     static String nounIn(String story) {

@@ -153,7 +153,7 @@ class PullTest {
         assertThat(cache.find(name)).isEmpty();
         // each retry within the pull asked only for what it lacked
         assertThat(hub.cdnRequests()).hasSize(3);
-        assertThat(hub.cdnRequests().get(1)).endsWith("bytes=100000-");
+        assertThat(rangeStart(hub.cdnRequests().get(1))).isBetween(1L, 100_000L);
 
         hub.log.clear();
         HfHub.Pulled p = client().pull(name, HfHub.Progress.NONE);
@@ -170,7 +170,17 @@ class PullTest {
         HfHub.Pulled p = client().pull(HfName.parse("hf:acme/tiny-GGUF:Q4_K_M"), HfHub.Progress.NONE);
         assertThat(Files.readAllBytes(p.path())).isEqualTo(q4km);
         assertThat(hub.cdnRequests()).hasSize(2);
-        assertThat(hub.cdnRequests().get(1)).endsWith(" bytes=150000-");
+        assertThat(rangeStart(hub.cdnRequests().get(1))).isBetween(1L, 150_000L);
+    }
+
+    /**
+     * Where a logged request's Range starts. A cut connection may lose the last bytes the server wrote
+     * (the reset discards what the client had not read), so a resume starts at or before the cut.
+     */
+    private static long rangeStart(String request) {
+        int at = request.lastIndexOf(" bytes=");
+        assertThat(at).as("a Range request: %s", request).isPositive();
+        return Long.parseLong(request.substring(at + " bytes=".length(), request.length() - 1));
     }
 
     @Test

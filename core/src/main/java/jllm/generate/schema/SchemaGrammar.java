@@ -1,6 +1,7 @@
 package jllm.generate.schema;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -168,11 +169,20 @@ public final class SchemaGrammar {
             return literal(s.get("const"));
         }
         if (s.get("enum") instanceof List<?> values) {
+            // scalars as one prefix tree (a huge enum is one parse, not one per value); objects and arrays apart
             List<Expr> opts = new ArrayList<>();
+            List<byte[]> scalars = new ArrayList<>();
             for (Object v : values) {
                 if (typeAllows(s.get("type"), v)) {
-                    opts.add(literal(v));
+                    if (v instanceof Map || v instanceof List) {
+                        opts.add(literal(v));
+                    } else {
+                        scalars.add(scalarText(v).getBytes(StandardCharsets.UTF_8));
+                    }
                 }
+            }
+            if (!scalars.isEmpty()) {
+                opts.add(Expr.oneOfLiterals(scalars));
             }
             return opts.isEmpty() ? Expr.NOTHING : Expr.alt(opts);
         }
@@ -481,14 +491,18 @@ public final class SchemaGrammar {
                 parts.add(Expr.literal("]"));
                 yield new Expr.Seq(parts);
             }
-            case String str -> Expr.literal(Json.quote(str));
-            case Double d -> numberLiteral(d);
-            default -> Expr.literal(String.valueOf(v));
+            default -> Expr.literal(scalarText(v));
         };
     }
 
-    private static Expr numberLiteral(double d) {
-        return Expr.literal(PythonJson.pyFloat(d));
+    /** A string, number, boolean or null as json.dumps writes it. */
+    private static String scalarText(Object v) {
+        return switch (v) {
+            case String str -> Json.quote(str);
+            case Double d -> PythonJson.pyFloat(d);
+            case null -> "null";
+            default -> String.valueOf(v);
+        };
     }
 
     // ---- strings ----

@@ -162,6 +162,7 @@ public final class Grammar {
             }
             Grammar g = new Grammar(kind, arg, sets, alts, names.toArray(String[]::new), s);
             LeftRecursion.check(g);
+            BaseCase.check(g);
             return g;
         }
 

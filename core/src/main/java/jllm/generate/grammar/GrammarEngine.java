@@ -59,6 +59,7 @@ public final class GrammarEngine {
 
     final Grammar g;
     final TokenTrie trie;
+    private final long workBudget;
     final int words;               // longs per mask
 
     /** One parse stack: a byte-set position on top of return positions (interned: equal stacks are one object). */
@@ -136,6 +137,12 @@ public final class GrammarEngine {
 
     /** An engine for this grammar over this vocabulary. */
     public GrammarEngine(Grammar g, TokenTrie trie) {
+        this(g, trie, MAX_WORK);
+    }
+
+    /** An engine whose masks and tokens may take at most {@code workBudget} parse steps each. */
+    GrammarEngine(Grammar g, TokenTrie trie, long workBudget) {
+        this.workBudget = workBudget;
         this.g = g;
         this.trie = trie;
         this.words = (trie.vocabSize + 63) / 64;
@@ -183,9 +190,9 @@ public final class GrammarEngine {
         if (!seen.add(((long) pos << 32) | (parent.id & 0xFFFF_FFFFL))) {
             return;
         }
-        if (++work > MAX_WORK) {
-            throw new GrammarException("the grammar is too ambiguous near rule " + g.ruleNames[g.ruleAt(pos)]
-                    + ": over " + MAX_WORK + " parse steps for one token or mask");
+        if (++work > workBudget) {
+            throw new GrammarException("the grammar is too ambiguous near rule " + ruleNear(pos, parent)
+                    + ": over " + workBudget + " parse steps for one token or mask");
         }
         switch (g.kind[pos]) {
             case Grammar.BYTES -> out.add(stack(pos, parent));
@@ -229,7 +236,8 @@ public final class GrammarEngine {
             }
         }
         if (n > MAX_STACKS) {
-            throw new GrammarException("the grammar is too ambiguous here: over " + MAX_STACKS + " parses at once");
+            throw new GrammarException("the grammar is too ambiguous near rule " + ruleNear(arr)
+                    + ": over " + MAX_STACKS + " parses at once");
         }
         arr = Arrays.copyOf(arr, n);
         StateKey key = StateKey.of(arr);
@@ -250,6 +258,25 @@ public final class GrammarEngine {
             states.put(key, s);
         }
         return s;
+    }
+
+    /** The name of the rule the first real stack is in (for errors). */
+    private String ruleNear(Stack[] arr) {
+        for (Stack st : arr) {
+            if (st.pos >= 0) {
+                return ruleNear(st.pos, st.parent);
+            }
+        }
+        return g.ruleNames[g.start];
+    }
+
+    /** The innermost named rule (not one made for a group or repetition) of a position and the stack under it. */
+    private String ruleNear(int pos, Stack parent) {
+        String name = g.ruleNames[g.ruleAt(pos)];
+        for (Stack st = parent; name.startsWith("_") && st != null && st.pos >= 0; st = st.parent) {
+            name = g.ruleNames[g.ruleAt(st.pos)];
+        }
+        return name;
     }
 
     /** The state after byte class {@code c} (computed once per state and class). */

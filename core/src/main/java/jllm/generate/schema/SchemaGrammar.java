@@ -54,11 +54,27 @@ public final class SchemaGrammar {
     private final SchemaValidator index;
     private final Map<String, Expr> rules = new LinkedHashMap<>();
     private final IdentityHashMap<Object, String> ruleOf = new IdentityHashMap<>();
+    private final IdentityHashMap<Object, String> pointerOf = new IdentityHashMap<>();
     private final Set<String> unsupported = new LinkedHashSet<>();
     private int depth;
 
     private SchemaGrammar(Object root) {
         this.index = SchemaValidator.of(root);
+        pointers(root, "#");
+    }
+
+    /** Records each subschema's JSON pointer, so rules (and errors about them) are named by it. */
+    private void pointers(Object node, String at) {
+        if (node instanceof Map<?, ?> m) {
+            pointerOf.put(node, at);
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                pointers(e.getValue(), at + "/" + String.valueOf(e.getKey()).replace("~", "~0").replace("/", "~1"));
+            }
+        } else if (node instanceof List<?> l) {
+            for (int i = 0; i < l.size(); i++) {
+                pointers(l.get(i), at + "/" + i);
+            }
+        }
     }
 
     /** The grammar of the schema's instances; {@link UnsupportedSchemaException} names what it cannot do. */
@@ -93,11 +109,12 @@ public final class SchemaGrammar {
         if (name != null) {
             return name;
         }
-        name = "s" + ruleOf.size();
+        // the schema's JSON pointer ("#/properties/a") when it is one of the document's own, else s<N>
+        name = pointerOf.getOrDefault(schema, "s" + ruleOf.size());
         ruleOf.put(schema, name);
         rules.put(name, Expr.NOTHING); // placeholder while the body is built (recursion)
         if (++depth > MAX_DEPTH) {
-            throw new GrammarException("schema nested deeper than " + MAX_DEPTH);
+            throw new GrammarException("schema nested deeper than " + MAX_DEPTH + " at " + name);
         }
         try {
             rules.put(name, body(schema));

@@ -3,8 +3,10 @@ package jllm.generate.grammar;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs a {@link Grammar} over bytes and computes token masks over a {@link TokenTrie}.
@@ -20,9 +22,11 @@ import java.util.Map;
  * a token read entirely inside the top rule is accepted whatever lies below, a token refused before the
  * top rule could end is refused whatever lies below, and the subtrees where a token needs bytes after the
  * top rule ended are kept as a short list of trie nodes. A mask is then an OR of the positions' accepted
- * sets plus a walk of those few subtrees with the real state. {@link #referenceMask} is the plain walk of
- * the whole trie, kept beside it; the two agree (tests compare them). Masks are kept per state too, so a
- * state met again costs nothing. Caches are bounded ({@link #MAX_STATES}, {@link #MAX_POSITION_MASKS})
+ * sets plus a walk of those few subtrees with the real state. A run of frames met for the first time
+ * takes one walk of the whole trie instead (computing its position mask would cost as much); met
+ * again, its position mask is computed and kept. {@link #referenceMask} is the plain walk of the whole
+ * trie, kept beside it; the two agree (tests compare them). Masks are kept per state too, so a state met
+ * again costs nothing. Caches are bounded ({@link #MAX_STATES}, {@link #MAX_POSITION_MASKS})
  * and start afresh when full.
  *
  * <p>Parses are bounded: at most {@link #MAX_STACKS} stacks per state, {@link #MAX_STACK_DEPTH} nested
@@ -109,6 +113,7 @@ public final class GrammarEngine {
     private Map<Long, Stack> stacks = new HashMap<>();
     private Map<StateKey, State> states = new HashMap<>();
     private Map<ContextKey, PositionMask> positionMasks = new HashMap<>();
+    private Set<ContextKey> metOnce = new HashSet<>();
     private int nextStackId = 1;
     private int masks;
     private int cutoffs;           // parses refused for depth so far
@@ -405,8 +410,10 @@ public final class GrammarEngine {
             if (st.depth >= MAX_STACK_DEPTH / 2) {
                 return referenceMask(s); // near the depth bound a position mask could differ from the real parse
             }
-            PositionMask pm = positionMask(st);
-            if (pm == NOT_SPLIT) {
+            // a run of frames met for the first time: the plain walk (one walk of the trie, as computing
+            // its position mask would take); met again, its position mask is computed and kept
+            PositionMask pm = positionMask(st, false);
+            if (pm == null || pm == NOT_SPLIT) {
                 return referenceMask(s);
             }
             boolean again = false;
@@ -470,18 +477,31 @@ public final class GrammarEngine {
      * run of positions.
      */
     PositionMask positionMask(Stack st) {
+        return positionMask(st, true);
+    }
+
+    /**
+     * As {@link #positionMask(Stack)}; when {@code compute} is false, a run of frames met for the first
+     * time is only noted, and null returned (the caller takes the plain walk for that state).
+     */
+    private PositionMask positionMask(Stack st, boolean compute) {
         int[] key = new int[MAX_CONTEXT];
         int k = 0;
         PositionMask pm = null;
         for (Stack f = st; k < MAX_CONTEXT; f = f.parent) {
             key[k++] = f.pos;  // the empty stack's -1 ends a stack shorter than the context
             ContextKey ck = new ContextKey(Arrays.copyOf(key, k));
+            PositionMask coarser = pm;
             pm = positionMasks.get(ck);
             if (pm == null) {
+                if (!compute && metOnce.add(ck)) {
+                    return null;
+                }
                 if (positionMasks.size() >= MAX_POSITION_MASKS) {
                     positionMasks = new HashMap<>();
+                    metOnce = new HashSet<>();
                 }
-                pm = computePositionMask(ck.positions(), pm);
+                pm = computePositionMask(ck.positions(), coarser);
                 positionMasks.put(ck, pm);
             }
             if (pm == NOT_SPLIT || f == empty || pm.uncertainNodes() <= NARROW) {

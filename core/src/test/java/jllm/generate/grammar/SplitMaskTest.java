@@ -29,6 +29,7 @@ class SplitMaskTest {
 
     static void assertSameMasks(GrammarEngine e, GrammarMatcher m, String where) {
         GrammarEngine.State s = m.state();
+        e.splitMask(s); // a run of frames met for the first time takes the plain walk; the second time, its position mask
         long[] fast = e.splitMask(s);
         long[] ref = e.referenceMask(s);
         if (!Arrays.equals(fast, ref)) {

@@ -99,6 +99,50 @@ public sealed interface Expr {
         return options.size() == 1 ? options.getFirst() : new Alt(List.copyOf(options));
     }
 
+    /**
+     * One of these byte strings, as a prefix tree: alternatives sharing a prefix share its positions, so a
+     * parse holds one stack where a plain alternative of N literals would hold N (a huge enum stays cheap).
+     */
+    static Expr oneOfLiterals(List<byte[]> words) {
+        List<byte[]> sorted = new ArrayList<>(words);
+        sorted.sort(Arrays::compareUnsigned);
+        List<byte[]> distinct = new ArrayList<>();
+        for (byte[] w : sorted) {
+            if (distinct.isEmpty() || !Arrays.equals(distinct.getLast(), w)) {
+                distinct.add(w);
+            }
+        }
+        return distinct.isEmpty() ? NOTHING : prefixTree(distinct, 0, distinct.size(), 0);
+    }
+
+    /** The words [lo, hi) (sorted, distinct, sharing their first d bytes) from byte d on. */
+    private static Expr prefixTree(List<byte[]> w, int lo, int hi, int d) {
+        List<Expr> options = new ArrayList<>();
+        int i = lo;
+        if (w.get(i).length == d) {
+            options.add(EMPTY); // sorted: a word that ends here comes first
+            i++;
+        }
+        while (i < hi) {
+            int b = w.get(i)[d];
+            int j = i + 1;
+            while (j < hi && w.get(j)[d] == b) {
+                j++;
+            }
+            // the run's common prefix is the first and last word's (they are sorted)
+            byte[] first = w.get(i);
+            byte[] last = w.get(j - 1);
+            int e = d + 1;
+            while (e < first.length && e < last.length && first[e] == last[e]) {
+                e++;
+            }
+            Expr head = literal(Arrays.copyOfRange(first, d, e));
+            options.add(j - i == 1 && first.length == e ? head : new Seq(List.of(head, prefixTree(w, i, j, e))));
+            i = j;
+        }
+        return alt(options);
+    }
+
     static Expr opt(Expr e) {
         return new Repeat(e, 0, 1);
     }

@@ -3,7 +3,6 @@ package jllm.generate.grammar;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +33,7 @@ public final class Grammar {
     final byte[] classOf;   // (256) byte -> equivalence class: bytes no byte set tells apart share one
     final int[] classRep;   // (numClasses) one byte of each class
     final int numClasses;
+    final int[] ruleOfPos;  // (positions) the rule each position belongs to
 
     private Grammar(int[] kind, int[] arg, long[] sets, int[][] alts, String[] ruleNames, int start) {
         this.kind = kind;
@@ -66,6 +66,22 @@ public final class Grammar {
         }
         numClasses = n;
         classRep = Arrays.copyOf(rep, n);
+        ruleOfPos = new int[kind.length];
+        for (int r = 0; r < alts.length; r++) {
+            for (int a : alts[r]) {
+                for (int p = a; ; p++) {
+                    ruleOfPos[p] = r;
+                    if (kind[p] == END) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The rule position {@code pos} belongs to. */
+    int ruleAt(int pos) {
+        return ruleOfPos[pos];
     }
 
     /** Number of rules (named and the anonymous ones that alternatives and repetitions need). */
@@ -96,7 +112,10 @@ public final class Grammar {
         final Map<String, Integer> ruleIndex = new LinkedHashMap<>();
         final List<List<List<int[]>>> ruleAlts = new ArrayList<>(); // rule -> alternatives -> elements {kind, arg}
         final List<String> names = new ArrayList<>();
-        final IdentityHashMap<Expr, Integer> anon = new IdentityHashMap<>();
+        // equal expressions (records compare by value) share one rule, and so do equal repetitions: a
+        // schema's many string or key rules become one, and their masks are computed once
+        final Map<Expr, Integer> anon = new HashMap<>();
+        final Map<List<Integer>, Integer> repeats = new HashMap<>();
         final Map<Expr.Bytes, Integer> setIndex = new HashMap<>();
         final List<long[]> setList = new ArrayList<>();
         final ArrayList<Runnable> pending = new ArrayList<>();
@@ -143,6 +162,7 @@ public final class Grammar {
             }
             Grammar g = new Grammar(kind, arg, sets, alts, names.toArray(String[]::new), s);
             LeftRecursion.check(g);
+            BaseCase.check(g);
             return g;
         }
 
@@ -250,20 +270,29 @@ public final class Grammar {
             }
             if (r.max() < 0) {
                 // star ::= elem star | ""  (a tail call: the parse stack does not grow)
-                int star = newRule("_star" + ruleAlts.size());
-                ruleAlts.set(star, List.of(List.of(elem, new int[] {CALL, star}), List.of()));
+                Integer star = repeats.get(List.of(elem[0], elem[1], -1));
+                if (star == null) {
+                    star = newRule("_star" + ruleAlts.size());
+                    ruleAlts.set(star, List.of(List.of(elem, new int[] {CALL, star}), List.of()));
+                    repeats.put(List.of(elem[0], elem[1], -1), star);
+                }
                 add(out, CALL, star);
                 return;
             }
             // opt_k ::= elem opt_{k-1} | ""  for k = 1 .. max - min
             int prev = -1;
             for (int k = 1; k <= r.max() - r.min(); k++) {
-                int rule = newRule("_opt" + ruleAlts.size());
-                List<int[]> first = prev < 0 ? List.of(elem) : List.of(elem, new int[] {CALL, prev});
-                ruleAlts.set(rule, List.of(first, List.of()));
+                List<Integer> key = List.of(elem[0], elem[1], k);
+                Integer rule = repeats.get(key);
+                if (rule == null) {
+                    rule = newRule("_opt" + ruleAlts.size());
+                    List<int[]> first = prev < 0 ? List.of(elem) : List.of(elem, new int[] {CALL, prev});
+                    ruleAlts.set(rule, List.of(first, List.of()));
+                    repeats.put(key, rule);
+                    positions += 3;
+                    guard();
+                }
                 prev = rule;
-                positions += 3;
-                guard();
             }
             add(out, CALL, prev);
         }

@@ -59,6 +59,11 @@ public final class GrammarMatcher {
         return engine.finished(state);
     }
 
+    /** The current state (for tests that compare mask paths). */
+    GrammarEngine.State state() {
+        return state;
+    }
+
     /** True when no text can continue (an earlier byte was refused). */
     public boolean dead() {
         return state == engine.dead;

@@ -17,6 +17,7 @@ public final class TokenTrie {
     final byte[] nodeByte;    // (nodes) the byte leading to node i; node 0 is the root
     final int[] depth;        // (nodes) bytes from the root
     final int[] end;          // (nodes) first node after node i's subtree
+    final int[] parent;       // (nodes) the node above node i (the root's is 0)
     final int[] token;        // (nodes) a token ending at node i, or -1
     final int[] sameBytes;    // (vocabSize) next token with the same bytes, or -1
     final byte[][] bytes;     // (vocabSize) each token's bytes
@@ -56,6 +57,7 @@ public final class TokenTrie {
         byte[] nb = new byte[cap];
         int[] dp = new int[cap];
         int[] en = new int[cap];
+        int[] pa = new int[cap];
         int[] tk = new int[cap];
         Arrays.fill(tk, -1);
         sameBytes = new int[bytes.length];
@@ -84,6 +86,7 @@ public final class TokenTrie {
             for (int d = lcp; d < b.length; d++) {
                 nb[n] = b[d];
                 dp[n] = d + 1;
+                pa[n] = path[d];
                 path[d + 1] = n;
                 n++;
             }
@@ -108,6 +111,7 @@ public final class TokenTrie {
         nodeByte = Arrays.copyOf(nb, n);
         depth = Arrays.copyOf(dp, n);
         end = Arrays.copyOf(en, n);
+        parent = Arrays.copyOf(pa, n);
         token = Arrays.copyOf(tk, n);
         maxDepth = maxD;
     }

@@ -3,14 +3,18 @@ package jllm.generate.schema;
 import java.util.Map;
 
 /**
- * The formats a grammar enforces, as anchored regular expressions over the string's value. Calendar
- * rules beyond day 31 (February 30) are not in the grammar; the validator ({@link Formats}) checks them.
+ * The formats a grammar enforces, as anchored regular expressions over the string's value. Dates follow
+ * the calendar exactly: 30-day months, February's 28 days and its 29th in leap years (as {@link Formats}
+ * checks them).
  */
 final class FormatGrammars {
     private FormatGrammars() {
     }
 
-    private static final String DATE = "\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])";
+    // leap years: divisible by 4 and not by 100 (yy04..yy96), or by 400 (0000, 0400, ..., 9600)
+    private static final String LEAP_YEAR = "(\\d\\d(0[48]|[2468][048]|[13579][26])|(0[048]|[2468][048]|[13579][26])00)";
+    private static final String DATE = "(\\d{4}-((0[13578]|1[02])-(0[1-9]|[12]\\d|3[01])|(0[469]|11)-(0[1-9]|[12]\\d|30)|02-(0[1-9]|1\\d|2[0-8]))"
+            + "|" + LEAP_YEAR + "-02-29)";
     private static final String TIME = "([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3]):[0-5]\\d)";
     private static final String LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
 

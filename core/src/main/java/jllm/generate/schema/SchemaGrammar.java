@@ -1,6 +1,7 @@
 package jllm.generate.schema;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -53,11 +54,27 @@ public final class SchemaGrammar {
     private final SchemaValidator index;
     private final Map<String, Expr> rules = new LinkedHashMap<>();
     private final IdentityHashMap<Object, String> ruleOf = new IdentityHashMap<>();
+    private final IdentityHashMap<Object, String> pointerOf = new IdentityHashMap<>();
     private final Set<String> unsupported = new LinkedHashSet<>();
     private int depth;
 
     private SchemaGrammar(Object root) {
         this.index = SchemaValidator.of(root);
+        pointers(root, "#");
+    }
+
+    /** Records each subschema's JSON pointer, so rules (and errors about them) are named by it. */
+    private void pointers(Object node, String at) {
+        if (node instanceof Map<?, ?> m) {
+            pointerOf.put(node, at);
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                pointers(e.getValue(), at + "/" + String.valueOf(e.getKey()).replace("~", "~0").replace("/", "~1"));
+            }
+        } else if (node instanceof List<?> l) {
+            for (int i = 0; i < l.size(); i++) {
+                pointers(l.get(i), at + "/" + i);
+            }
+        }
     }
 
     /** The grammar of the schema's instances; {@link UnsupportedSchemaException} names what it cannot do. */
@@ -92,11 +109,12 @@ public final class SchemaGrammar {
         if (name != null) {
             return name;
         }
-        name = "s" + ruleOf.size();
+        // the schema's JSON pointer ("#/properties/a") when it is one of the document's own, else s<N>
+        name = pointerOf.getOrDefault(schema, "s" + ruleOf.size());
         ruleOf.put(schema, name);
         rules.put(name, Expr.NOTHING); // placeholder while the body is built (recursion)
         if (++depth > MAX_DEPTH) {
-            throw new GrammarException("schema nested deeper than " + MAX_DEPTH);
+            throw new GrammarException("schema nested deeper than " + MAX_DEPTH + " at " + name);
         }
         try {
             rules.put(name, body(schema));
@@ -168,11 +186,20 @@ public final class SchemaGrammar {
             return literal(s.get("const"));
         }
         if (s.get("enum") instanceof List<?> values) {
+            // scalars as one prefix tree (a huge enum is one parse, not one per value); objects and arrays apart
             List<Expr> opts = new ArrayList<>();
+            List<byte[]> scalars = new ArrayList<>();
             for (Object v : values) {
                 if (typeAllows(s.get("type"), v)) {
-                    opts.add(literal(v));
+                    if (v instanceof Map || v instanceof List) {
+                        opts.add(literal(v));
+                    } else {
+                        scalars.add(scalarText(v).getBytes(StandardCharsets.UTF_8));
+                    }
                 }
+            }
+            if (!scalars.isEmpty()) {
+                opts.add(Expr.oneOfLiterals(scalars));
             }
             return opts.isEmpty() ? Expr.NOTHING : Expr.alt(opts);
         }
@@ -481,14 +508,18 @@ public final class SchemaGrammar {
                 parts.add(Expr.literal("]"));
                 yield new Expr.Seq(parts);
             }
-            case String str -> Expr.literal(Json.quote(str));
-            case Double d -> numberLiteral(d);
-            default -> Expr.literal(String.valueOf(v));
+            default -> Expr.literal(scalarText(v));
         };
     }
 
-    private static Expr numberLiteral(double d) {
-        return Expr.literal(PythonJson.pyFloat(d));
+    /** A string, number, boolean or null as json.dumps writes it. */
+    private static String scalarText(Object v) {
+        return switch (v) {
+            case String str -> Json.quote(str);
+            case Double d -> PythonJson.pyFloat(d);
+            case null -> "null";
+            default -> String.valueOf(v);
+        };
     }
 
     // ---- strings ----

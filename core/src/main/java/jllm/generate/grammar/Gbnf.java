@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Reads GBNF, the grammar notation of llama.cpp ({@code --grammar-file}): rules {@code name ::= ...}
@@ -224,16 +225,26 @@ public final class Gbnf {
     }
 
     private int hex(int n) {
-        if (pos + n > src.length()) {
-            throw error("expected " + n + " hex digits");
+        int v = hexAt(src, pos, n, this::error);
+        pos += n;
+        return v;
+    }
+
+    /**
+     * The value of the n hex digits at {@code src[pos...]} (an escape's code point); {@code error} makes
+     * the parser's exception when there are fewer, one is not a hex digit, or the value passes 2^31 - 1.
+     * Shared with {@link Regex}.
+     */
+    static int hexAt(String src, int pos, int n, Function<String, GrammarException> error) {
+        long v = pos + n > src.length() ? -1 : 0;
+        for (int i = pos; i < pos + n && v >= 0; i++) {
+            int d = Character.digit(src.charAt(i), 16);
+            v = d < 0 ? -1 : v * 16 + d;
         }
-        try {
-            int v = Integer.parseInt(src.substring(pos, pos + n), 16);
-            pos += n;
-            return v;
-        } catch (NumberFormatException e) {
-            throw error("expected " + n + " hex digits");
+        if (v < 0 || v > Integer.MAX_VALUE) {
+            throw error.apply("expected " + n + " hex digits");
         }
+        return (int) v;
     }
 
     private Expr literal() {

@@ -265,16 +265,9 @@ public final class Regex {
     }
 
     private int hex(int n) {
-        if (pos + n > src.length()) {
-            throw error("expected " + n + " hex digits");
-        }
-        try {
-            int v = Integer.parseInt(src.substring(pos, pos + n), 16);
-            pos += n;
-            return v;
-        } catch (NumberFormatException ex) {
-            throw error("expected " + n + " hex digits");
-        }
+        int v = Gbnf.hexAt(src, pos, n, this::error);
+        pos += n;
+        return v;
     }
 
     private int[] charClass() {

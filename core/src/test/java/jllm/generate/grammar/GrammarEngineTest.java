@@ -134,6 +134,12 @@ class GrammarEngineTest {
         assertThatThrownBy(() -> Gbnf.parse("root ::= \"a")).hasMessageContaining("unterminated string");
         assertThatThrownBy(() -> Gbnf.parse("expr ::= \"a\"")).hasMessageContaining("no root rule");
         assertThatThrownBy(() -> Gbnf.parse("root ::= \"a\"{1000000}")).hasMessageContaining("6 digits");
+        // escapes take exactly their hex digits: too few, a sign, a value past 2^31 - 1
+        assertThatThrownBy(() -> Gbnf.parse("root ::= \"\\x4\"")).hasMessageContaining("expected 2 hex digits");
+        assertThatThrownBy(() -> Gbnf.parse("root ::= \"\\x+1\"")).hasMessageContaining("expected 2 hex digits");
+        assertThatThrownBy(() -> Gbnf.parse("root ::= \"\\UFFFFFFFF\"")).hasMessageContaining("expected 8 hex digits");
+        assertThatThrownBy(() -> Regex.parse("\\u-0e9", Regex::raw)).hasMessageContaining("expected 4 hex digits");
+        assertThat(Gbnf.hexAt("x00e9", 1, 4, GrammarException::new)).isEqualTo(0xE9);
     }
 
     @Test

@@ -49,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
             + "(default: 1).")
     List<Integer> parallel = List.of(1);
 
-    @Option(names = "--streams", paramLabel = "S", description = "Memory streams per thread in decoding's matrix-vector "
+    @Option(names = "--memory-streams", paramLabel = "S", description = "Memory streams per thread in decoding's matrix-vector "
             + "products, for the weight types that read several side by side (Q8_0, F16): 1, 2, 4 or 8 (default: 4, or "
             + "-Djllm.streams).")
     String streams;
@@ -70,7 +70,7 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--parallel takes 1 to 64 sequences, not " + p);
             }
         }
-        MemoryStreams memory = streams == null ? MemoryStreams.configured() : MemoryStreams.parse(streams, "--streams");
+        MemoryStreams memory = streams == null ? MemoryStreams.configured() : MemoryStreams.parse(streams, "--memory-streams");
         try (ModelSource src = LoadedModel.openSource(model); Kernels kernels = Kernels.vector(threads, memory)) {
             LanguageModel lm = Architectures.forSource(src).load(src, kernels);
             ModelInfo info = lm.info();

@@ -9,7 +9,7 @@ package jllm.kernel;
  * Xeon (Sapphire Rapids) four Q8_0 streams read 2-3x faster than one; on AMD Zen 4 a 1B Q8_0 model
  * decodes ~10% faster and a 135M one ~20% (docs/performance.md). The results are the same bits whatever
  * the count. The default is {@link #DEFAULT}; {@code -Djllm.streams=1|2|4|8} (or {@code jllm bench
- * --streams}) forces another.
+ * --memory-streams}) forces another.
  *
  * @param runs streams per thread: 1, 2, 4 or 8
  */

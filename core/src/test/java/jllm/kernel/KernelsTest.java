@@ -165,6 +165,28 @@ class KernelsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 outputs for 6 weight tensors");
     }
 
+    /** Memory stream counts are 1, 2, 4 or 8; the system property forces one, and errors name the option. */
+    @Test
+    void memoryStreamCountsAreCheckedAndConfigurable() {
+        assertThat(MemoryStreams.parse("8", "--memory-streams").runs()).isEqualTo(8);
+        assertThatThrownBy(() -> MemoryStreams.parse("3", "--memory-streams")).hasMessageContaining("1, 2, 4 or 8, not 3");
+        assertThatThrownBy(() -> MemoryStreams.parse("four", "--memory-streams"))
+                .hasMessageContaining("--memory-streams is 1, 2, 4 or 8, not \"four\"");
+        String before = System.getProperty(MemoryStreams.PROPERTY);
+        try {
+            System.clearProperty(MemoryStreams.PROPERTY);
+            assertThat(MemoryStreams.configured()).isEqualTo(MemoryStreams.DEFAULT);
+            System.setProperty(MemoryStreams.PROPERTY, "1");
+            assertThat(MemoryStreams.configured()).isEqualTo(MemoryStreams.ONE);
+        } finally {
+            if (before == null) {
+                System.clearProperty(MemoryStreams.PROPERTY);
+            } else {
+                System.setProperty(MemoryStreams.PROPERTY, before);
+            }
+        }
+    }
+
     /**
      * A decoding step's products read 1, 2, 4 or 8 memory streams per thread ({@link MemoryStreams}) with
      * the same bits: every type, a row count that leaves rows over after the cut into bands, several

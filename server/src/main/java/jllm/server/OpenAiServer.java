@@ -39,6 +39,7 @@ import jllm.generate.Decoding;
 import jllm.generate.Generator;
 import jllm.generate.SamplerSettings;
 import jllm.generate.TokenLogprob;
+import jllm.generate.grammar.Grammar;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
@@ -295,7 +296,7 @@ public final class OpenAiServer implements AutoCloseable {
         String bos = m.bosText();
         int[] tokens = m.tokenizer().encode(prompt, bos.isEmpty() || !prompt.startsWith(bos), true);
         Generator.Options opts = options(req.generation(), "messages", tokens.length, engine.contextLength(), req.topLogprobs(),
-                req.jsonObject());
+                req.grammar());
         Reply reply = new Reply(ctx, m, true, req.topLogprobs());
         run(ctx, engine, tokens, opts, req.generation(), reply, "/v1/chat/completions");
     }
@@ -323,7 +324,7 @@ public final class OpenAiServer implements AutoCloseable {
             g = new Requests.Generation(g.model(), g.temperature(), g.topP(), java.util.OptionalInt.of(16), g.stop(), g.seed(),
                     g.frequencyPenalty(), g.presencePenalty(), g.stream(), g.includeUsage());
         }
-        Generator.Options opts = options(g, "prompt", tokens.length, engine.contextLength(), req.logprobs(), false);
+        Generator.Options opts = options(g, "prompt", tokens.length, engine.contextLength(), req.logprobs(), null);
         Reply reply = new Reply(ctx, m, false, req.logprobs());
         if (req.echo()) {
             reply.echo(m.tokenizer().decode(tokens, false));
@@ -333,7 +334,7 @@ public final class OpenAiServer implements AutoCloseable {
 
     /** The generation options of a request whose prompt ({@code promptParam}: messages or prompt) has promptTokens tokens. */
     private static Generator.Options options(Requests.Generation g, String promptParam, int promptTokens, int contextLength,
-                                             int topLogprobs, boolean jsonObject) {
+                                             int topLogprobs, Grammar grammar) {
         if (promptTokens >= contextLength) {
             throw new ApiException(400, "invalid_request_error", promptParam, "context_length_exceeded",
                     "the prompt has " + promptTokens + " tokens but the context holds " + contextLength
@@ -348,7 +349,7 @@ public final class OpenAiServer implements AutoCloseable {
         long seed = g.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
         SamplerSettings s = new SamplerSettings((float) g.temperature(), 0, (float) g.topP(), 0f, 1f, 64,
                 (float) g.frequencyPenalty(), (float) g.presencePenalty(), seed);
-        return new Generator.Options(max, s, g.stop(), false, topLogprobs, jsonObject);
+        return new Generator.Options(max, s, g.stop(), false, topLogprobs, false).withGrammar(grammar);
     }
 
     /** Submits a generation and answers with one JSON object or an event stream. */

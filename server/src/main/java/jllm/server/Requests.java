@@ -16,6 +16,12 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.core.JsonFactory;
 
 import jllm.chat.ChatMessage;
+import jllm.format.json.Json;
+import jllm.generate.grammar.Grammar;
+import jllm.generate.grammar.GrammarException;
+import jllm.generate.grammar.JsonGrammar;
+import jllm.generate.schema.SchemaException;
+import jllm.generate.schema.SchemaGrammar;
 
 /**
  * Request bodies parsed once, at the edge, into typed records. Every field is checked for its type and
@@ -43,7 +49,11 @@ final class Requests {
     }
 
     /** A chat completion request. */
-    record Chat(Generation generation, List<ChatMessage> messages, int topLogprobs, boolean jsonObject) {
+    /**
+     * @param grammar the output's grammar from {@code response_format} (json_object: a JSON object;
+     *                json_schema: the schema's grammar), or null for free text
+     */
+    record Chat(Generation generation, List<ChatMessage> messages, int topLogprobs, Grammar grammar) {
     }
 
     /** A text completion request: a prompt given as text or as token ids. */
@@ -86,19 +96,44 @@ final class Requests {
         if (root.hasNonNull("top_logprobs") && !logprobs) {
             throw ApiException.invalid("top_logprobs", "'top_logprobs' needs 'logprobs': true");
         }
-        boolean json = false;
+        Grammar grammar = null;
         JsonNode rf = root.get("response_format");
         if (rf != null && !rf.isNull()) {
             String type = rf.isObject() && rf.get("type") != null && rf.get("type").isTextual() ? rf.get("type").asText() : null;
             if ("json_object".equals(type)) {
-                json = true;
+                grammar = JsonGrammar.object();
+            } else if ("json_schema".equals(type)) {
+                grammar = schemaGrammar(rf.get("json_schema"));
             } else if (!"text".equals(type)) {
-                throw ApiException.invalid("response_format", "'response_format' must be {\"type\": \"text\"} or "
-                        + "{\"type\": \"json_object\"}" + ("json_schema".equals(type) ? "; json_schema is not supported" : ""));
+                throw ApiException.invalid("response_format", "'response_format' must be {\"type\": \"text\"}, "
+                        + "{\"type\": \"json_object\"} or {\"type\": \"json_schema\", \"json_schema\": {\"name\": ..., \"schema\": {...}}}");
             }
         }
         integer(root, "n", 1, 1);
-        return new Chat(g, List.copyOf(messages), logprobs ? top : -1, json);
+        return new Chat(g, List.copyOf(messages), logprobs ? top : -1, grammar);
+    }
+
+    /**
+     * {@code response_format.json_schema} ({@code {name, schema, strict}}): the schema as a grammar, so the
+     * answer is an instance of it whatever {@code strict} says. A schema using a keyword the grammar
+     * compiler does not support is refused with the keyword named, never loosened silently.
+     */
+    private static Grammar schemaGrammar(JsonNode js) {
+        String param = "response_format";
+        if (js == null || !js.isObject() || js.get("schema") == null || !(js.get("schema").isObject() || js.get("schema").isBoolean())) {
+            throw ApiException.invalid(param, "'response_format' of type json_schema needs \"json_schema\": {\"name\": ..., "
+                    + "\"schema\": {...}}");
+        }
+        if (js.has("name") && !(js.get("name").isTextual() && js.get("name").asText().matches("[A-Za-z0-9_-]{1,64}"))) {
+            throw ApiException.invalid(param, "'json_schema.name' must be 1 to 64 letters, digits, '_' or '-'");
+        }
+        try {
+            return SchemaGrammar.compile(Json.parse(JSON.writeValueAsString(js.get("schema")), "json_schema.schema"));
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalid(param, "'json_schema.schema' cannot be read: " + e.getOriginalMessage());
+        } catch (SchemaException | GrammarException e) {
+            throw ApiException.invalid(param, "'json_schema.schema' cannot constrain the output: " + e.getMessage());
+        }
     }
 
     static Completion completion(JsonNode root) {

@@ -246,4 +246,50 @@ class OpenAiSdkTest {
             }
         }
     }
+
+    /** The schema of the structured-output test: a bounded name and an age. */
+    private static final String PERSON = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"maxLength\":12},"
+            + "\"age\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":120}},\"required\":[\"name\",\"age\"],"
+            + "\"additionalProperties\":false}";
+
+    /**
+     * Structured outputs as the OpenAI SDK sends them ({@code response_format: json_schema}): every answer
+     * that ends is an instance of the schema (checked with the schema validator), even from a tiny story
+     * model sampling at temperature 1; a schema with a keyword the compiler does not support is a 400
+     * naming it.
+     */
+    @Test
+    void jsonSchemaResponsesAreInstancesOfTheSchema() throws Exception {
+        com.openai.models.ResponseFormatJsonSchema.JsonSchema.Schema.Builder schema =
+                com.openai.models.ResponseFormatJsonSchema.JsonSchema.Schema.builder();
+        Requests.JSON.readTree(PERSON).properties().forEach(e -> schema.putAdditionalProperty(e.getKey(),
+                com.openai.core.JsonValue.from(Requests.JSON.convertValue(e.getValue(), Object.class))));
+        com.openai.models.ResponseFormatJsonSchema format = com.openai.models.ResponseFormatJsonSchema.builder()
+                .jsonSchema(com.openai.models.ResponseFormatJsonSchema.JsonSchema.builder().name("person")
+                        .schema(schema.build()).strict(true).build()).build();
+        jllm.generate.schema.SchemaValidator validator = jllm.generate.schema.SchemaValidator.of(
+                jllm.format.json.Json.parse(PERSON, "person schema"));
+        int ended = 0;
+        for (long seed = 1; seed <= 3; seed++) {
+            ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder().model("stories260K")
+                    .addUserMessage("Who is Lily?").temperature(1.0).seed(seed).maxCompletionTokens(200)
+                    .responseFormat(format).build());
+            String text = c.choices().getFirst().message().content().orElseThrow();
+            if (c.choices().getFirst().finishReason().asString().equals("stop")) {
+                ended++;
+                assertThat(validator.validate(jllm.format.json.Json.parse(text, "answer"))).as(text).isTrue();
+            }
+        }
+        assertThat(ended).as("answers that ended within 200 tokens").isPositive();
+        String unsupported = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"response_format\":{\"type\":"
+                + "\"json_schema\",\"json_schema\":{\"name\":\"x\",\"schema\":{\"type\":\"object\",\"patternProperties\":"
+                + "{\"^a\":{\"type\":\"string\"}}}}}}";
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                server.baseUri().resolve("/v1/chat/completions")).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(unsupported)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(Requests.JSON.readTree(r.body()).get("error").get("param").asText()).isEqualTo("response_format");
+        assertThat(r.body()).contains("patternProperties");
+    }
 }

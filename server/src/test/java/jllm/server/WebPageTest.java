@@ -182,6 +182,32 @@ class WebPageTest {
         assertThat(driver.findElement(By.id("send")).isDisplayed()).isTrue();
     }
 
+    /** "New chat" during an answer: the cut-off answer stays out of the new chat's first request. */
+    @Test
+    void aNewChatDuringAnAnswerStartsClean() throws Exception {
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        js.executeScript("window.sent = []; const f = window.fetch; window.fetch = (u, o) => {"
+                + " if (o && o.body) window.sent.push(o.body); return f(u, o); };");
+        driver.findElement(By.id("settings")).click();
+        WebElement max = driver.findElement(By.id("max_tokens"));
+        max.clear();
+        max.sendKeys("200");
+        driver.findElement(By.id("settings")).click();
+        ask("slow", "Once upon a time");
+        waitUntil(d -> lastAnswer().findElements(By.cssSelector(".tok")).size() >= 3);
+        driver.findElement(By.id("new")).click();
+        waitUntil(d -> driver.findElement(By.id("send")).isDisplayed());
+        driver.findElement(By.id("input")).sendKeys("Lily");
+        driver.findElement(By.id("send")).click();
+        waitUntil(d -> "done".equals(lastAnswer().getDomAttribute("data-state")));
+        String last = (String) js.executeScript("return window.sent[window.sent.length - 1]");
+        JsonNode messages = Requests.JSON.readTree(last).get("messages");
+        assertThat(messages).hasSize(1);
+        assertThat(messages.get(0).get("role").asText()).isEqualTo("user");
+        assertThat(messages.get(0).get("content").asText()).isEqualTo("Lily");
+        assertThat(driver.findElements(By.cssSelector(".msg"))).hasSize(2);
+    }
+
     @Test
     void hostileMarkupInAnAnswerRendersInert() {
         ask("hostile", "Say something nasty");

@@ -162,14 +162,16 @@
   }
 
   async function send(text) {
-    history.push({ role: 'user', content: text });
+    // this conversation's turns: "New chat" starts another array, so a reply cut off by it stays here
+    const conversation = history;
+    conversation.push({ role: 'user', content: text });
     bubble('user').textContent = text;
     const body = bubble('assistant');
     body.parentElement.dataset.state = 'streaming';
     const messages = [];
     const system = $('system').value.trim();
     if (system) messages.push({ role: 'system', content: system });
-    messages.push(...history);
+    messages.push(...conversation);
     const req = {
       model: $('model').value || undefined, messages, stream: true, logprobs: true, top_logprobs: 3,
       stream_options: { include_usage: true },
@@ -248,7 +250,7 @@
         body.parentElement.dataset.state = 'error';
       }
     } finally {
-      history.push({ role: 'assistant', content });
+      conversation.push({ role: 'assistant', content });
       controller = null;
       $('send').hidden = false;
       $('stop').hidden = true;

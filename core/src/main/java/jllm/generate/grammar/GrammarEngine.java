@@ -435,9 +435,7 @@ public final class GrammarEngine {
             n += pm.uncertain().length;
         }
         if (s.accepting) {
-            for (int t : trie.endOfGeneration) {
-                mask[t >> 6] |= 1L << (t & 63);
-            }
+            trie.markEndOfGeneration(mask);
         }
         // walk each uncertain subtree once (one inside another's is covered by it) with the real state
         if (distinct > 1) {
@@ -589,7 +587,6 @@ public final class GrammarEngine {
             byte[] nodeByte = trie.nodeByte;
             int[] depth = trie.depth;
             int[] end = trie.end;
-            int[] token = trie.token;
             byte[] classOf = g.classOf;
             int i = from;
             while (i < to) {
@@ -608,9 +605,7 @@ public final class GrammarEngine {
                 }
                 at[d] = q;
                 poppedAbove[d] = q.popped || poppedAbove[d - 1];
-                for (int t = token[i]; t >= 0; t = trie.sameBytes[t]) {
-                    accepted[t >> 6] |= 1L << (t & 63);
-                }
+                trie.markTokens(i, accepted);
                 i++;
             }
         }
@@ -620,9 +615,7 @@ public final class GrammarEngine {
     long[] referenceMask(State s) {
         long[] mask = new long[words];
         if (s.accepting) {
-            for (int t : trie.endOfGeneration) {
-                mask[t >> 6] |= 1L << (t & 63);
-            }
+            trie.markEndOfGeneration(mask);
         }
         if (s == dead) {
             return mask;
@@ -641,25 +634,16 @@ public final class GrammarEngine {
         byte[] nodeByte = trie.nodeByte;
         int[] depth = trie.depth;
         int[] end = trie.end;
-        int[] token = trie.token;
         byte[] classOf = g.classOf;
         int i = from;
         while (i < to) {
-            State p = at[depth[i] - 1];
-            int c = classOf[nodeByte[i] & 0xFF];
-            State q = p.next[c];
-            if (q == null) {
-                q = computeStep(p, c);
-                p.next[c] = q;
-            }
+            State q = step(at[depth[i] - 1], classOf[nodeByte[i] & 0xFF]);
             if (q == dead) {
                 i = end[i];
                 continue;
             }
             at[depth[i]] = q;
-            for (int t = token[i]; t >= 0; t = trie.sameBytes[t]) {
-                mask[t >> 6] |= 1L << (t & 63);
-            }
+            trie.markTokens(i, mask);
             i++;
         }
     }

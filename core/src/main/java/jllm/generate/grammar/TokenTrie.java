@@ -116,6 +116,20 @@ public final class TokenTrie {
         maxDepth = maxD;
     }
 
+    /** Sets in {@code mask} (one bit per token id) every token that ends at trie node {@code node}. */
+    void markTokens(int node, long[] mask) {
+        for (int t = token[node]; t >= 0; t = sameBytes[t]) {
+            mask[t >> 6] |= 1L << (t & 63);
+        }
+    }
+
+    /** Sets in {@code mask} the tokens that end a generation (allowed once the grammar's sentence is whole). */
+    void markEndOfGeneration(long[] mask) {
+        for (int t : endOfGeneration) {
+            mask[t >> 6] |= 1L << (t & 63);
+        }
+    }
+
     /** Number of trie nodes (the root included). */
     public int nodes() {
         return nodeByte.length;

@@ -99,18 +99,20 @@ class GrammarEngineTest {
         assertThat(m.copy().advance(new byte[] {(byte) 0xC0, (byte) 0x80})).isFalse(); // overlong encoding
     }
 
+    /** Arithmetic in GBNF, in the style of llama.cpp's grammars/arithmetic.gbnf (a comment line included). */
+    static final String ARITHMETIC = """
+            # arithmetic, from llama.cpp's grammars/arithmetic.gbnf style
+            root  ::= (expr "=" ws term "\\n")+
+            expr  ::= term ([-+*/] term)*
+            term  ::= ident | num | "(" ws expr ")" ws
+            ident ::= [a-z] [a-z0-9_]* ws
+            num   ::= [0-9]+ ws
+            ws    ::= [ \\t\\n]*
+            """;
+
     @Test
     void gbnfAsLlamaCppWritesIt() {
-        String arith = """
-                # arithmetic, from llama.cpp's grammars/arithmetic.gbnf style
-                root  ::= (expr "=" ws term "\\n")+
-                expr  ::= term ([-+*/] term)*
-                term  ::= ident | num | "(" ws expr ")" ws
-                ident ::= [a-z] [a-z0-9_]* ws
-                num   ::= [0-9]+ ws
-                ws    ::= [ \\t\\n]*
-                """;
-        GrammarEngine e = new GrammarEngine(Gbnf.parse(arith), smallTrie(List.of()));
+        GrammarEngine e = new GrammarEngine(Gbnf.parse(ARITHMETIC), smallTrie(List.of()));
         assertThat(accepts(e, "1+2= 3\n", true)).isTrue();
         assertThat(accepts(e, "(a1 +b)*3= x\n", true)).isTrue();
         assertThat(accepts(e, "1+= 3\n", false)).isFalse();

@@ -69,15 +69,7 @@ class SplitMaskTest {
         for (String t : GrammarEngineTest.JSON_TEXTS) {
             walkAndCompare(json, bytesOf(t), t);
         }
-        String arith = """
-                root  ::= (expr "=" ws term "\\n")+
-                expr  ::= term ([-+*/] term)*
-                term  ::= ident | num | "(" ws expr ")" ws
-                ident ::= [a-z] [a-z0-9_]* ws
-                num   ::= [0-9]+ ws
-                ws    ::= [ \\t\\n]*
-                """;
-        GrammarEngine ar = new GrammarEngine(Gbnf.parse(arith), trie);
+        GrammarEngine ar = new GrammarEngine(Gbnf.parse(GrammarEngineTest.ARITHMETIC), trie);
         walkAndCompare(ar, bytesOf("(ab +b)*3= abc\n1+2= 3\n"), "arith");
         GrammarEngine rep = new GrammarEngine(Gbnf.parse("root ::= \"a\"{2,3} (\"b\" | \"ab\"){2} [x-z]{1,} \"\\\"\" [^\"]{0,4} \"\\\"\""), trie);
         walkAndCompare(rep, bytesOf("aaabbzz\"ab\""), "rep");

@@ -112,6 +112,15 @@ class WebPageTest {
         driver.findElement(By.id("send")).click();
     }
 
+    /** Sets the settings panel's max_tokens, opening and closing the panel. */
+    private static void setMaxTokens(int n) {
+        driver.findElement(By.id("settings")).click();
+        WebElement max = driver.findElement(By.id("max_tokens"));
+        max.clear();
+        max.sendKeys(Integer.toString(n));
+        driver.findElement(By.id("settings")).click();
+    }
+
     private static WebElement lastAnswer() {
         List<WebElement> all = driver.findElements(By.cssSelector(".msg.assistant"));
         return all.getLast();
@@ -167,11 +176,7 @@ class WebPageTest {
 
     @Test
     void theStopButtonStopsAGenerationAndFreesTheSlot() throws InterruptedException {
-        driver.findElement(By.id("settings")).click();
-        WebElement max = driver.findElement(By.id("max_tokens"));
-        max.clear();
-        max.sendKeys("200");
-        driver.findElement(By.id("settings")).click();
+        setMaxTokens(200);
         ask("slow", "Once upon a time");
         waitUntil(d -> lastAnswer().findElements(By.cssSelector(".tok")).size() >= 3);
         assertThat(server.metrics().render()).contains("jllm_slots_busy{model=\"slow\"} 1");
@@ -188,11 +193,7 @@ class WebPageTest {
         JavascriptExecutor js = (JavascriptExecutor) driver;
         js.executeScript("window.sent = []; const f = window.fetch; window.fetch = (u, o) => {"
                 + " if (o && o.body) window.sent.push(o.body); return f(u, o); };");
-        driver.findElement(By.id("settings")).click();
-        WebElement max = driver.findElement(By.id("max_tokens"));
-        max.clear();
-        max.sendKeys("200");
-        driver.findElement(By.id("settings")).click();
+        setMaxTokens(200);
         ask("slow", "Once upon a time");
         waitUntil(d -> lastAnswer().findElements(By.cssSelector(".tok")).size() >= 3);
         driver.findElement(By.id("new")).click();

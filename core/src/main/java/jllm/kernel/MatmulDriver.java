@@ -135,7 +135,9 @@ final class MatmulDriver implements Kernels {
         for (int i = 0; i < ws.length; i++) {
             dotOf[i] = checked(outs[i], ws[i], x, n);
         }
-        Activation[][] xsOf = prepared(ws, x, n);
+        float[][] xs = new float[ws.length][];
+        Arrays.fill(xs, x);
+        Activation[][] xsOf = prepared(ws, xs, n);
         if (n == 1) {
             matvec(outs, ws, dotOf, xsOf);
             return;
@@ -178,35 +180,26 @@ final class MatmulDriver implements Kernels {
                     + " weight tensors");
         }
         RowDot[] dotOf = new RowDot[ws.length];
-        Activation[][] xsOf = new Activation[ws.length][];
         for (int i = 0; i < ws.length; i++) {
             dotOf[i] = checked(outs[i], ws[i], xs[i], 1);
-            ActivationFormat format = Codecs.forType(ws[i].type()).activationFormat();
-            int cols = (int) ws[i].cols();
-            for (int j = 0; j < i && xsOf[i] == null; j++) {
-                if (xs[j] == xs[i] && xsOf[j][0].format == format && ws[j].cols() == cols) {
-                    xsOf[i] = xsOf[j];
-                }
-            }
-            if (xsOf[i] == null) {
-                xsOf[i] = new Activation[] {quantizer.quantize(format, xs[i], 0, cols)};
-            }
         }
-        matvec(outs, ws, dotOf, xsOf);
+        matvec(outs, ws, dotOf, prepared(ws, xs, 1));
     }
 
     /**
-     * The n activation rows of x prepared for each tensor's weight type: once per activation format and
-     * row length, shared by the tensors that agree on both (a layer's q/k/v, its gate/up). A prompt's rows
-     * are prepared on all threads: a serial pass would leave a core idle.
+     * The n activation rows of each tensor's input {@code inputs[i]} prepared for its weight type: once per
+     * input array, activation format and row length, shared by the tensors that agree on all three (a
+     * layer's q/k/v, its gate/up). A prompt's rows are prepared on all threads: a serial pass would leave
+     * a core idle.
      */
-    private Activation[][] prepared(Tensor[] ws, float[] x, int n) {
+    private Activation[][] prepared(Tensor[] ws, float[][] inputs, int n) {
         Activation[][] xsOf = new Activation[ws.length][];
         for (int i = 0; i < ws.length; i++) {
             ActivationFormat format = Codecs.forType(ws[i].type()).activationFormat();
             int cols = (int) ws[i].cols();
+            float[] x = inputs[i];
             for (int j = 0; j < i && xsOf[i] == null; j++) {
-                if (xsOf[j][0].format == format && ws[j].cols() == cols) {
+                if (inputs[j] == x && xsOf[j][0].format == format && ws[j].cols() == cols) {
                     xsOf[i] = xsOf[j];
                 }
             }

@@ -20,8 +20,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import jllm.chat.ChatMessage;
-import jllm.chat.ChatTemplate;
-import jllm.chat.ChatTemplates;
+import jllm.chat.ChatPrompt;
 import jllm.eval.arena.ArenaPrompt;
 import jllm.eval.arena.ArenaStore;
 import jllm.eval.arena.BattleLog;
@@ -37,7 +36,6 @@ import jllm.generate.SamplerSettings;
 import jllm.generate.Session;
 import jllm.model.LoadedModel;
 import jllm.server.ServedModel;
-import jllm.tokenizer.Vocabulary;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -274,12 +272,7 @@ final class ArenaCommand implements Callable<Integer> {
         @Override
         public String answer(String name, String prompt, long seed) {
             LoadedModel m = models.get(name);
-            ChatTemplate template = m.chatTemplate().map(ChatTemplate::of).orElseGet(ChatTemplates::fallback);
-            Vocabulary v = m.tokenizer().vocabulary();
-            String bos = v.bos() >= 0 ? v.token(v.bos()) : "";
-            String eos = v.eos() >= 0 ? v.token(v.eos()) : "";
-            String text = template.render(List.of(ChatMessage.user(prompt)), true, bos, eos);
-            int[] tokens = m.tokenizer().encode(text, bos.isEmpty() || !text.startsWith(bos), true);
+            int[] tokens = ChatPrompt.of(m.chatTemplate(), m.tokenizer()).tokens(List.of(ChatMessage.user(prompt)));
             ContextLength context = Contexts.choose(0, m.model().info());
             int ctx = context.positions();
             if (tokens.length >= ctx) {

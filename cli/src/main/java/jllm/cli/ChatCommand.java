@@ -9,14 +9,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import jllm.chat.ChatMessage;
-import jllm.chat.ChatTemplate;
-import jllm.chat.ChatTemplates;
+import jllm.chat.ChatPrompt;
 import jllm.generate.ContextLength;
 import jllm.generate.Generator;
 import jllm.generate.Session;
 import jllm.model.LoadedModel;
 import jllm.tokenizer.Tokenizer;
-import jllm.tokenizer.Vocabulary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -50,10 +48,7 @@ final class ChatCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (LoadedModel m = modelOptions.load(BuiltinModel.orDefault(model))) {
             Tokenizer tok = m.tokenizer();
-            Vocabulary v = tok.vocabulary();
-            ChatTemplate template = m.chatTemplate().map(ChatTemplate::of).orElseGet(ChatTemplates::fallback);
-            String bos = v.bos() >= 0 ? v.token(v.bos()) : "";
-            String eos = v.eos() >= 0 ? v.token(v.eos()) : "";
+            ChatPrompt chatPrompt = ChatPrompt.of(m.chatTemplate(), tok);
             ContextLength context = Contexts.choose(ctx, m.model().info());
             Session session = Session.of(m.model(), context.positions());
             List<ChatMessage> history = new ArrayList<>();
@@ -93,10 +88,7 @@ final class ChatCommand implements Callable<Integer> {
                 }
                 messages.addAll(history);
                 messages.add(ChatMessage.user(line));
-                String prompt = template.render(messages, true, bos, eos);
-                // the template usually writes BOS itself; add it only when it did not
-                boolean addBos = bos.isEmpty() || !prompt.startsWith(bos);
-                int[] tokens = tok.encode(prompt, addBos, true);
+                int[] tokens = chatPrompt.tokens(messages);
                 if (tokens.length >= session.maxContext()) {
                     System.err.println("(the conversation no longer fits the context of " + context.describe()
                             + ": type /reset to start over; or restart: " + context.remedy() + ")");

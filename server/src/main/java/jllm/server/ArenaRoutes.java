@@ -152,15 +152,11 @@ public final class ArenaRoutes implements OpenAiServer.Extension {
     }
 
     private static int[] promptTokens(ServedModel m, String prompt) {
-        String text;
         try {
-            text = m.template().render(List.of(ChatMessage.user(prompt)), true, m.bosText(), m.eosText());
+            return m.prompt().tokens(List.of(ChatMessage.user(prompt)));
         } catch (ChatTemplateException e) {
             throw ApiException.invalid("prompt", "the model's chat template rejects this prompt: " + e.getMessage());
         }
-        // the template usually writes BOS itself; add it only when it did not
-        String bos = m.bosText();
-        return m.tokenizer().encode(text, bos.isEmpty() || !text.startsWith(bos), true);
     }
 
     private void stream(Context ctx, Engine.Job job, long id, ArenaStore.Side side) throws IOException {

@@ -286,15 +286,12 @@ public final class OpenAiServer implements AutoCloseable {
         Requests.Chat req = Requests.chat(Requests.parse(body(ctx)));
         ServedModel m = model(req.generation().model());
         Engine engine = engines.get(m.name());
-        String prompt;
+        int[] tokens;
         try {
-            prompt = m.template().render(req.messages(), true, m.bosText(), m.eosText());
+            tokens = m.prompt().tokens(req.messages());
         } catch (ChatTemplateException e) {
             throw ApiException.invalid("messages", "the model's chat template rejects these messages: " + e.getMessage());
         }
-        // the template usually writes BOS itself; add it only when it did not
-        String bos = m.bosText();
-        int[] tokens = m.tokenizer().encode(prompt, bos.isEmpty() || !prompt.startsWith(bos), true);
         Generator.Options opts = options(req.generation(), "messages", tokens.length, engine.contextLength(), req.topLogprobs(),
                 req.grammar());
         Reply reply = new Reply(ctx, m, true, req.topLogprobs());

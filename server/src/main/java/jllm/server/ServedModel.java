@@ -4,12 +4,12 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import jllm.chat.ChatPrompt;
 import jllm.chat.ChatTemplate;
 import jllm.chat.ChatTemplates;
 import jllm.model.LanguageModel;
 import jllm.model.LoadedModel;
 import jllm.tokenizer.Tokenizer;
-import jllm.tokenizer.Vocabulary;
 
 /**
  * A model as clients see it: a name (only ever a key in the server's table, never a path), the forward
@@ -39,8 +39,8 @@ public record ServedModel(String name, LanguageModel model, Tokenizer tokenizer,
 
     /** A loaded model under {@code name}. */
     public static ServedModel of(String name, LoadedModel m) {
-        ChatTemplate t = m.chatTemplate().map(ChatTemplate::of).orElseGet(ChatTemplates::fallback);
-        return new ServedModel(name, m.model(), m.tokenizer(), t, System.currentTimeMillis() / 1000, ModelCard.of(name, m));
+        ChatPrompt p = ChatPrompt.of(m.chatTemplate(), m.tokenizer());
+        return new ServedModel(name, m.model(), m.tokenizer(), p.template(), System.currentTimeMillis() / 1000, ModelCard.of(name, m));
     }
 
     /** This model with {@code text} as its card's description when its metadata has none. */
@@ -61,15 +61,8 @@ public record ServedModel(String name, LanguageModel model, Tokenizer tokenizer,
         return safe.isEmpty() ? "model" : safe;
     }
 
-    /** BOS text for the template, or "". */
-    String bosText() {
-        Vocabulary v = tokenizer.vocabulary();
-        return v.bos() >= 0 ? v.token(v.bos()) : "";
-    }
-
-    /** EOS text for the template, or "". */
-    String eosText() {
-        Vocabulary v = tokenizer.vocabulary();
-        return v.eos() >= 0 ? v.token(v.eos()) : "";
+    /** How a conversation becomes this model's prompt tokens. */
+    public ChatPrompt prompt() {
+        return new ChatPrompt(template, tokenizer, template != ChatTemplates.fallback());
     }
 }

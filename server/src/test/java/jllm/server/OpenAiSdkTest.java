@@ -67,9 +67,7 @@ class OpenAiSdkTest {
 
     /** What the engine alone generates for the same conversation: the server must answer exactly this. */
     private static Generator.Result direct(String user, int maxTokens) {
-        String prompt = stories.template().render(List.of(ChatMessage.system("You tell stories."), ChatMessage.user(user)),
-                true, stories.bosText(), stories.eosText());
-        int[] tokens = stories.tokenizer().encode(prompt, !prompt.startsWith(stories.bosText()), true);
+        int[] tokens = stories.prompt().tokens(List.of(ChatMessage.system("You tell stories."), ChatMessage.user(user)));
         return Generator.generate(Session.of(stories.model(), 256), stories.tokenizer(), tokens,
                 new Generator.Options(maxTokens, SamplerSettings.GREEDY, List.of(), false), s -> { }, () -> false);
     }

@@ -62,6 +62,23 @@ public record ChatPrompt(ChatTemplate template, Tokenizer tokenizer, boolean own
         return template.render(messages, true, all);
     }
 
+    /**
+     * The conversation as prompt text with the functions the model may call ({@code tools}, as the
+     * template's own tool prompt shows them; left undefined when empty, as transformers does) and the
+     * caller's template switches ({@code chat_template_kwargs}, e.g. {@code enable_thinking: false}).
+     *
+     * @param kwargs template switches; they may not replace {@code messages}, {@code tools},
+     *               {@code add_generation_prompt}, {@code bos_token} or {@code eos_token}
+     */
+    public String render(List<ChatMessage> messages, List<Tool> tools, Map<String, Object> kwargs) {
+        Map<String, Object> all = new HashMap<>(kwargs);
+        all.keySet().removeAll(java.util.Set.of("messages", "tools", "add_generation_prompt"));
+        if (!tools.isEmpty()) {
+            all.put("tools", tools.stream().map(Tool::toTemplate).toList());
+        }
+        return render(messages, all);
+    }
+
     /** {@link #render(List, Map)} with no further variables. */
     public String render(List<ChatMessage> messages) {
         return render(messages, Map.of());

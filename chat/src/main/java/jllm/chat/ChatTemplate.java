@@ -25,6 +25,8 @@ import java.util.Objects;
 import java.util.Set;
 import jinjava.javax.el.ArrayELResolver;
 import jinjava.javax.el.CompositeELResolver;
+import jllm.format.json.Json;
+import jllm.format.json.JsonException;
 
 /**
  * A Hugging Face / GGUF Jinja chat template ({@code tokenizer.chat_template}), compiled once and rendered
@@ -201,6 +203,7 @@ public final class ChatTemplate {
         jinjava.registerTag(new PythonForTag());
         jinjava.registerTag(new BlockTags.Generation());
         jinjava.registerTag(new BlockTags.FilterBlock());
+        jinjava.registerExpTest(new PythonIterableTest());
         HfFilters.all().forEach(jinjava::registerFilter);
         HfFunctions.all().forEach(jinjava::registerFunction);
         return jinjava;
@@ -244,6 +247,41 @@ public final class ChatTemplate {
         }
     }
 
+    /**
+     * A message as transformers passes it: role and content, then {@code tool_calls} (arguments as a
+     * parsed object when they are JSON, as transformers and llama.cpp give them), {@code tool_call_id},
+     * {@code name} and {@code reasoning_content}, each only when present.
+     */
+    private static Map<String, Object> message(ChatMessage m, String path, int depth) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("role", m.role());
+        map.put("content", m.content());
+        if (!m.toolCalls().isEmpty()) {
+            List<Object> calls = new ArrayList<>();
+            for (ToolCall c : m.toolCalls()) {
+                Object arguments;
+                try {
+                    arguments = plain(Json.parse(c.arguments(), "tool call arguments"), path + ".tool_calls", depth + 3);
+                } catch (JsonException e) {
+                    arguments = c.arguments();
+                }
+                Map<String, Object> function = new LinkedHashMap<>();
+                function.put("name", c.name());
+                function.put("arguments", arguments);
+                Map<String, Object> call = new LinkedHashMap<>();
+                call.put("id", c.id());
+                call.put("type", "function");
+                call.put("function", function);
+                calls.add(call);
+            }
+            map.put("tool_calls", calls);
+        }
+        m.toolCallId().ifPresent(id -> map.put("tool_call_id", id));
+        m.name().ifPresent(n -> map.put("name", n));
+        m.reasoning().ifPresent(r -> map.put("reasoning_content", r));
+        return map;
+    }
+
     /** A deep copy made of maps, lists, strings, numbers and booleans: all a template may see. */
     private static Object plain(Object value, String path, int depth) {
         if (depth > 64) {
@@ -251,6 +289,7 @@ public final class ChatTemplate {
         }
         return switch (value) {
             case null -> null;
+            case Object o when o == Json.NULL -> null;
             case String s -> s;
             case Boolean b -> b;
             case Integer i -> i.longValue();
@@ -259,12 +298,7 @@ public final class ChatTemplate {
             case Byte b -> b.longValue();
             case Double d -> d;
             case Float f -> f.doubleValue();
-            case ChatMessage m -> {
-                Map<String, Object> map = new LinkedHashMap<>();
-                map.put("role", m.role());
-                map.put("content", m.content());
-                yield map;
-            }
+            case ChatMessage m -> message(m, path, depth);
             case Map<?, ?> map -> {
                 Map<String, Object> copy = new LinkedHashMap<>();
                 map.forEach((k, v) -> copy.put(String.valueOf(k), plain(v, path + "." + k, depth + 1)));

@@ -80,23 +80,60 @@ public final class SchemaGrammar {
     /** The grammar of the schema's instances; {@link UnsupportedSchemaException} names what it cannot do. */
     public static Grammar compile(Object schema) {
         SchemaGrammar c = new SchemaGrammar(schema);
-        c.rules.putAll(JsonGrammar.rules("json-"));
-        String root;
-        try {
-            root = c.rule(schema);
-        } catch (GrammarException e) {
-            c.unsupported.add(e.getMessage());
-            root = null;
-        }
-        if (!c.unsupported.isEmpty()) {
-            throw new UnsupportedSchemaException(new ArrayList<>(c.unsupported));
-        }
+        String root = c.build(schema);
         c.rules.put("root", Expr.seq(Expr.ref("json-ws"), Expr.ref(root)));
         try {
             return Grammar.compile(c.rules, "root");
         } catch (GrammarException e) {
             throw new UnsupportedSchemaException(List.of(e.getMessage()));
         }
+    }
+
+    /**
+     * The schema's rules, to embed in a larger grammar (a tool call around the arguments): every rule
+     * name starts with {@code prefix}, and the rule {@code prefix + "root"} is one instance (no blanks
+     * before it). {@link UnsupportedSchemaException} names what it cannot do.
+     *
+     * <pre>{@code
+     * Map<String, Expr> rules = new LinkedHashMap<>(SchemaGrammar.rules(parameters, "add-"));
+     * rules.put("call", Expr.seq(Expr.literal("{\"arguments\": "), Expr.ref("add-root"), Expr.literal("}")));
+     * Grammar g = Grammar.compile(rules, "call");
+     * }</pre>
+     */
+    public static Map<String, Expr> rules(Object schema, String prefix) {
+        SchemaGrammar c = new SchemaGrammar(schema);
+        String root = c.build(schema);
+        c.rules.put("root", Expr.ref(root));
+        Map<String, Expr> named = new LinkedHashMap<>();
+        c.rules.forEach((name, body) -> named.put(prefix + name, renamed(body, prefix)));
+        return named;
+    }
+
+    /** {@code e} with every rule it refers to renamed to {@code prefix + name}. */
+    private static Expr renamed(Expr e, String prefix) {
+        return switch (e) {
+            case Expr.Ref r -> Expr.ref(prefix + r.name());
+            case Expr.Seq s -> new Expr.Seq(s.parts().stream().map(p -> renamed(p, prefix)).toList());
+            case Expr.Alt a -> new Expr.Alt(a.options().stream().map(o -> renamed(o, prefix)).toList());
+            case Expr.Repeat r -> new Expr.Repeat(renamed(r.body(), prefix), r.min(), r.max());
+            case Expr.Bytes b -> b;
+        };
+    }
+
+    /** Builds the rules of {@code schema} and the JSON pieces they use; returns the root rule's name. */
+    private String build(Object schema) {
+        rules.putAll(JsonGrammar.rules("json-"));
+        String root;
+        try {
+            root = rule(schema);
+        } catch (GrammarException e) {
+            unsupported.add(e.getMessage());
+            root = null;
+        }
+        if (!unsupported.isEmpty()) {
+            throw new UnsupportedSchemaException(new ArrayList<>(unsupported));
+        }
+        return root;
     }
 
     private static Expr ws() {

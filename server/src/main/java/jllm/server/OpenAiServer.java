@@ -33,7 +33,6 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
-import jllm.chat.ChatTemplateException;
 import jllm.generate.ContextLength;
 import jllm.generate.Decoding;
 import jllm.generate.Generator;
@@ -286,15 +285,11 @@ public final class OpenAiServer implements AutoCloseable {
         Requests.Chat req = Requests.chat(Requests.parse(body(ctx)));
         ServedModel m = model(req.generation().model());
         Engine engine = engines.get(m.name());
-        int[] tokens;
-        try {
-            tokens = m.prompt().tokens(req.messages());
-        } catch (ChatTemplateException e) {
-            throw ApiException.invalid("messages", "the model's chat template rejects these messages: " + e.getMessage());
-        }
+        ChatTurn turn = ChatTurn.of(m, req);
+        int[] tokens = turn.tokens();
         Generator.Options opts = options(req.generation(), "messages", tokens.length, engine.contextLength(), req.topLogprobs(),
-                req.grammar());
-        Reply reply = new Reply(ctx, m, true, req.topLogprobs());
+                turn.grammar());
+        Reply reply = new Reply(ctx, m, true, req.topLogprobs()).with(turn);
         run(ctx, engine, tokens, opts, req.generation(), reply, "/v1/chat/completions");
     }
 
@@ -407,12 +402,14 @@ public final class OpenAiServer implements AutoCloseable {
                         out.flush();
                     }
                     case Engine.StepEvent s -> {
-                        ObjectNode chunk = reply.delta(s.step());
-                        if (chunk != null) {
+                        for (ObjectNode chunk : reply.deltas(s.step())) {
                             send(out, chunk);
                         }
                     }
                     case Engine.Done d -> {
+                        for (ObjectNode chunk : reply.rest()) {
+                            send(out, chunk);
+                        }
                         send(out, reply.last(d));
                         if (includeUsage) {
                             send(out, reply.usageChunk(d));
@@ -457,12 +454,61 @@ public final class OpenAiServer implements AutoCloseable {
         private final StringBuilder text = new StringBuilder();
         private final ArrayNode logprobs = Requests.JSON.createArrayNode();
         private String echo = "";
+        private ChatTurn turn; // chat: reads content, reasoning and tool calls out of the text
 
         Reply(Context ctx, ServedModel model, boolean chat, int topLogprobs) {
             this.model = model;
             this.chat = chat;
             this.topLogprobs = topLogprobs;
             this.id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
+        }
+
+        Reply with(ChatTurn chatTurn) {
+            this.turn = chatTurn;
+            return this;
+        }
+
+        /** The chunks of one step: the chat deltas it completes (the first with its logprobs). */
+        List<ObjectNode> deltas(Decoding.Step step) {
+            if (turn == null) {
+                ObjectNode chunk = delta(step);
+                return chunk == null ? List.of() : List.of(chunk);
+            }
+            List<ObjectNode> chunks = new ArrayList<>();
+            List<ObjectNode> ds = turn.deltas(step.text());
+            if (ds.isEmpty() && step.logprobs() != null) {
+                ds = List.of(Requests.JSON.createObjectNode());
+            }
+            for (ObjectNode d : ds) {
+                ObjectNode o = head("chat.completion.chunk");
+                ObjectNode choice = o.putArray("choices").addObject().put("index", 0);
+                choice.set("delta", d);
+                if (chunks.isEmpty() && step.logprobs() != null) {
+                    choice.set("logprobs", logprobsObject(Requests.JSON.createArrayNode().add(logprob(step))));
+                } else {
+                    choice.putNull("logprobs");
+                }
+                choice.putNull("finish_reason");
+                chunks.add(o);
+            }
+            return chunks;
+        }
+
+        /** The chunks of the text the chat reply still held back when generation ended. */
+        List<ObjectNode> rest() {
+            if (turn == null) {
+                return List.of();
+            }
+            List<ObjectNode> chunks = new ArrayList<>();
+            for (ObjectNode d : turn.finish()) {
+                ObjectNode o = head("chat.completion.chunk");
+                ObjectNode choice = o.putArray("choices").addObject().put("index", 0);
+                choice.set("delta", d);
+                choice.putNull("logprobs");
+                choice.putNull("finish_reason");
+                chunks.add(o);
+            }
+            return chunks;
         }
 
         void echo(String prompt) {
@@ -472,6 +518,9 @@ public final class OpenAiServer implements AutoCloseable {
 
         void add(Decoding.Step step) {
             text.append(step.text());
+            if (turn != null) {
+                turn.deltas(step.text());
+            }
             if (step.logprobs() != null) {
                 logprobs.add(logprob(step));
             }
@@ -481,13 +530,18 @@ public final class OpenAiServer implements AutoCloseable {
             ObjectNode o = head(chat ? "chat.completion" : "text_completion");
             ObjectNode choice = Requests.JSON.createObjectNode().put("index", 0);
             if (chat) {
-                ObjectNode msg = choice.putObject("message").put("role", "assistant").put("content", text.toString());
+                ObjectNode msg = choice.putObject("message").put("role", "assistant");
+                if (turn != null) {
+                    turn.message(msg);
+                } else {
+                    msg.put("content", text.toString());
+                }
                 msg.putNull("refusal");
             } else {
                 choice.put("text", text.toString());
             }
             choice.set("logprobs", topLogprobs >= 0 ? logprobsObject(logprobs) : null);
-            choice.put("finish_reason", finishReason(d.reason()));
+            choice.put("finish_reason", finishReason(d));
             o.putArray("choices").add(choice);
             o.set("usage", usage(d));
             return o;
@@ -536,7 +590,7 @@ public final class OpenAiServer implements AutoCloseable {
                 choice.put("text", "");
             }
             choice.putNull("logprobs");
-            choice.put("finish_reason", finishReason(d.reason()));
+            choice.put("finish_reason", finishReason(d));
             return o;
         }
 
@@ -603,6 +657,14 @@ public final class OpenAiServer implements AutoCloseable {
                 bytes.add(x & 0xFF);
             }
             return e;
+        }
+
+        /** {@code tool_calls} when a chat reply called a tool and ended by itself. */
+        private String finishReason(Engine.Done d) {
+            if (turn != null && turn.called() && d.reason() == Generator.FinishReason.STOP) {
+                return "tool_calls";
+            }
+            return finishReason(d.reason());
         }
 
         private static String finishReason(Generator.FinishReason r) {

@@ -15,7 +15,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.core.JsonFactory;
 
+import java.util.Map;
+
 import jllm.chat.ChatMessage;
+import jllm.chat.Tool;
+import jllm.chat.ToolCall;
 import jllm.format.json.Json;
 import jllm.generate.grammar.Grammar;
 import jllm.generate.grammar.GrammarException;
@@ -53,7 +57,37 @@ final class Requests {
      * @param grammar the output's grammar from {@code response_format} (json_object: a JSON object;
      *                json_schema: the schema's grammar), or null for free text
      */
-    record Chat(Generation generation, List<ChatMessage> messages, int topLogprobs, Grammar grammar) {
+    record Chat(Generation generation, List<ChatMessage> messages, int topLogprobs, Grammar grammar, Tools tools) {
+    }
+
+    /** How the request lets the model call tools. */
+    enum ToolChoice { AUTO, NONE, REQUIRED, NAMED }
+
+    /**
+     * {@code tools}, {@code tool_choice}, {@code parallel_tool_calls} and {@code chat_template_kwargs}.
+     *
+     * @param offered  the functions the request lists
+     * @param choice   whether the model may, must not or must call one
+     * @param named    with {@link ToolChoice#NAMED}: the function it must call
+     * @param parallel whether a reply may hold more than one call
+     * @param kwargs   template switches ({@code enable_thinking}, ...), as parsed JSON
+     */
+    record Tools(List<Tool> offered, ToolChoice choice, Optional<String> named, boolean parallel, Map<String, Object> kwargs) {
+        static final Tools NONE = new Tools(List.of(), ToolChoice.AUTO, Optional.empty(), true, Map.of());
+
+        /** The tools the model is shown and the parser reads calls of: none with {@code tool_choice: none}. */
+        List<Tool> active() {
+            return choice == ToolChoice.NONE ? List.of() : offered;
+        }
+
+        /** The tools a constrained call may pick (all, or the named one), or empty when calls are not forced. */
+        List<Tool> forced() {
+            return switch (choice) {
+                case REQUIRED -> offered;
+                case NAMED -> offered.stream().filter(t -> t.name().equals(named.orElseThrow())).toList();
+                case AUTO, NONE -> List.of();
+            };
+        }
     }
 
     /** A text completion request: a prompt given as text or as token ids. */
@@ -110,7 +144,95 @@ final class Requests {
             }
         }
         integer(root, "n", 1, 1);
-        return new Chat(g, List.copyOf(messages), logprobs ? top : -1, grammar);
+        Tools tools = tools(root);
+        if (grammar != null && !tools.forced().isEmpty()) {
+            throw ApiException.invalid("tool_choice", "'tool_choice' " + tools.choice().name().toLowerCase(java.util.Locale.ROOT)
+                    + " cannot be combined with a 'response_format' that constrains the answer");
+        }
+        return new Chat(g, List.copyOf(messages), logprobs ? top : -1, grammar, tools);
+    }
+
+    /** {@code tools}, {@code tool_choice}, {@code parallel_tool_calls}, {@code chat_template_kwargs}. */
+    private static Tools tools(JsonNode root) {
+        List<Tool> offered = new ArrayList<>();
+        JsonNode ts = root.get("tools");
+        if (ts != null && !ts.isNull()) {
+            if (!ts.isArray() || ts.size() > 128) {
+                throw ApiException.invalid("tools", "'tools' must be an array of at most 128 {\"type\": \"function\", \"function\": {...}}");
+            }
+            for (int i = 0; i < ts.size(); i++) {
+                offered.add(tool(ts.get(i), "tools[" + i + "]"));
+                for (int j = 0; j < i; j++) {
+                    if (offered.get(j).name().equals(offered.get(i).name())) {
+                        throw ApiException.invalid("tools", "'tools' names the function '" + offered.get(i).name() + "' twice");
+                    }
+                }
+            }
+        }
+        ToolChoice choice = offered.isEmpty() ? ToolChoice.NONE : ToolChoice.AUTO;
+        Optional<String> named = Optional.empty();
+        JsonNode tc = root.get("tool_choice");
+        if (tc != null && !tc.isNull()) {
+            if (tc.isTextual() && List.of("auto", "none", "required").contains(tc.asText())) {
+                choice = ToolChoice.valueOf(tc.asText().toUpperCase(java.util.Locale.ROOT));
+            } else if (tc.isObject() && tc.path("type").asText().equals("function") && tc.path("function").path("name").isTextual()) {
+                choice = ToolChoice.NAMED;
+                named = Optional.of(tc.get("function").get("name").asText());
+            } else {
+                throw ApiException.invalid("tool_choice", "'tool_choice' must be \"auto\", \"none\", \"required\" or "
+                        + "{\"type\": \"function\", \"function\": {\"name\": ...}}");
+            }
+            if (offered.isEmpty() && (choice == ToolChoice.REQUIRED || choice == ToolChoice.NAMED)) {
+                throw ApiException.invalid("tool_choice", "'tool_choice' " + tc + " needs 'tools' listing the functions");
+            }
+            String wanted = named.orElse(null);
+            if (wanted != null && offered.stream().noneMatch(t -> t.name().equals(wanted))) {
+                throw ApiException.invalid("tool_choice", "'tool_choice' names the function '" + shorten(wanted)
+                        + "', which 'tools' does not list");
+            }
+        }
+        boolean parallel = bool(root, "parallel_tool_calls", true);
+        Map<String, Object> kwargs = Map.of();
+        JsonNode kw = root.get("chat_template_kwargs");
+        if (kw != null && !kw.isNull()) {
+            if (!kw.isObject()) {
+                throw ApiException.invalid("chat_template_kwargs", "'chat_template_kwargs' must be an object, e.g. {\"enable_thinking\": false}");
+            }
+            kwargs = Json.parseObject(kw.toString(), "chat_template_kwargs");
+        }
+        return new Tools(List.copyOf(offered), choice, named, parallel, kwargs);
+    }
+
+    /** One entry of {@code tools}: {@code {type: "function", function: {name, description, parameters, strict}}}. */
+    private static Tool tool(JsonNode t, String where) {
+        String shape = "'" + where + "' must be {\"type\": \"function\", \"function\": {\"name\": ..., \"description\": ..., "
+                + "\"parameters\": {...}}}";
+        if (t == null || !t.isObject() || !"function".equals(t.path("type").asText()) || !t.path("function").isObject()) {
+            throw ApiException.invalid("tools", shape);
+        }
+        JsonNode f = t.get("function");
+        JsonNode name = f.get("name");
+        if (name == null || !name.isTextual() || !name.asText().matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw ApiException.invalid("tools", "'" + where + ".function.name' must be 1 to 64 letters, digits, '_', '.' or '-'");
+        }
+        JsonNode d = f.get("description");
+        if (d != null && !d.isNull() && !d.isTextual()) {
+            throw ApiException.invalid("tools", "'" + where + ".function.description' must be a string");
+        }
+        JsonNode p = f.get("parameters");
+        if (p != null && !p.isNull() && !p.isObject()) {
+            throw ApiException.invalid("tools", "'" + where + ".function.parameters' must be a JSON Schema object");
+        }
+        JsonNode strict = f.get("strict");
+        if (strict != null && !strict.isNull() && !strict.isBoolean()) {
+            throw ApiException.invalid("tools", "'" + where + ".function.strict' must be true or false");
+        }
+        return new Tool(name.asText(), d == null || d.isNull() ? Optional.empty() : Optional.of(d.asText()),
+                p == null || p.isNull() ? Optional.empty() : Optional.of(Json.parseObject(p.toString(), where + ".function.parameters")));
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
     }
 
     /**
@@ -246,7 +368,7 @@ final class Requests {
             }
             usage = bool(so, "include_usage", false);
         }
-        for (String unsupported : List.of("tools", "functions", "logit_bias")) {
+        for (String unsupported : List.of("functions", "logit_bias")) {
             JsonNode u = root.get(unsupported);
             if (u != null && !u.isNull() && !(u.isContainerNode() && u.isEmpty())) {
                 throw ApiException.invalid(unsupported, "'" + unsupported + "' is not supported by this server");
@@ -291,7 +413,47 @@ final class Requests {
         } else {
             throw ApiException.invalid("messages", "'" + where + ".content' must be a string or an array of text parts");
         }
-        return new ChatMessage(role, content);
+        List<ToolCall> calls = role.equals("assistant") ? toolCalls(m.get("tool_calls"), where) : List.of();
+        Optional<String> callId = optionalText(m, "tool_call_id", where);
+        Optional<String> name = optionalText(m, "name", where);
+        Optional<String> reasoning = optionalText(m, "reasoning_content", where);
+        return new ChatMessage(role, content, calls, callId, name, reasoning);
+    }
+
+    /** An assistant turn's {@code tool_calls}: {@code [{id, type: "function", function: {name, arguments}}]}. */
+    private static List<ToolCall> toolCalls(JsonNode tc, String where) {
+        if (tc == null || tc.isNull()) {
+            return List.of();
+        }
+        String shape = "'" + where + ".tool_calls' must be an array of {\"id\": ..., \"type\": \"function\", "
+                + "\"function\": {\"name\": ..., \"arguments\": \"{...}\"}}";
+        if (!tc.isArray() || tc.size() > 128) {
+            throw ApiException.invalid("messages", shape);
+        }
+        List<ToolCall> calls = new ArrayList<>();
+        for (JsonNode call : tc) {
+            JsonNode f = call.path("function");
+            JsonNode args = f.path("arguments");
+            if (!call.isObject() || !f.path("name").isTextual() || f.path("name").asText().isBlank()
+                    || !(args.isTextual() || args.isObject() || args.isMissingNode())
+                    || call.has("id") && !call.get("id").isTextual()) {
+                throw ApiException.invalid("messages", shape);
+            }
+            String arguments = args.isMissingNode() ? "{}" : args.isTextual() ? args.asText() : args.toString();
+            calls.add(new ToolCall(call.path("id").asText(""), f.get("name").asText(), arguments));
+        }
+        return calls;
+    }
+
+    private static Optional<String> optionalText(JsonNode m, String field, String where) {
+        JsonNode n = m.get(field);
+        if (n == null || n.isNull()) {
+            return Optional.empty();
+        }
+        if (!n.isTextual()) {
+            throw ApiException.invalid("messages", "'" + where + "." + field + "' must be a string");
+        }
+        return Optional.of(n.asText());
     }
 
     private static int[] tokenIds(JsonNode arr, String param) {

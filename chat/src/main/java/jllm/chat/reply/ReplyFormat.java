@@ -83,6 +83,19 @@ public record ReplyFormat(Calls calls, boolean thinkTags, boolean thinkingOpen) 
         return new ReplyParser(this, tools, idPrefix);
     }
 
+    /**
+     * The system text that tells a model whose template knows no tools which tools it has and how to
+     * call them in the generic syntax (as llama.cpp's generic format does).
+     */
+    public static String genericToolPrompt(List<Tool> tools) {
+        StringBuilder sb = new StringBuilder("You can call these tools:\n");
+        for (Tool t : tools) {
+            sb.append(JsonText.write(t.toTemplate())).append('\n');
+        }
+        return sb.append("To call a tool, reply with only a JSON object: "
+                + "{\"tool_call\": {\"name\": \"<tool name>\", \"arguments\": {<arguments>}}}. Otherwise answer normally.").toString();
+    }
+
     /** A whole reply, parsed at once. */
     public Reply parse(String text, List<Tool> tools, String idPrefix) {
         ReplyParser p = parser(tools, idPrefix);

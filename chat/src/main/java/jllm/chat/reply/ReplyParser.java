@@ -15,8 +15,8 @@ import jllm.format.json.JsonException;
  * Reads one reply of a {@link ReplyFormat} as it streams: {@link #feed} takes each new piece of text and
  * returns what is now certain, {@link #finish} the rest. Text that may still turn out to start a think
  * tag or a tool call is held back, so content never shows the beginning of a tag, and the events of any
- * split of a text spell the same {@link Reply} as the text fed whole. Blanks around reasoning, content and
- * calls are dropped (as llama.cpp trims them).
+ * split of a text spell the same {@link Reply} as the text fed whole. Blanks around reasoning and calls
+ * are dropped (as llama.cpp trims them); a reply without either is its content exactly.
  *
  * <p>A call the model opened with its marker ({@code <tool_call>}, {@code [TOOL_CALLS]},
  * {@code <|python_tag|>}) but that is not valid JSON is returned as content, never lost. A reply that is
@@ -43,7 +43,7 @@ public final class ReplyParser {
     private final StringBuilder pending = new StringBuilder();
     private final List<ReplyEvent> out = new ArrayList<>();
     private State state;
-    private boolean dropBlanks = true;  // at the start of reasoning or of content after a call
+    private boolean dropBlanks;         // at the start of reasoning, and of content after reasoning or a call
     private boolean thinkAllowed;       // a <think> may still open the reply
     private boolean leadingJson;        // a JSON value at the start of the reply may be a call
     private int calls;
@@ -55,6 +55,7 @@ public final class ReplyParser {
         this.marker = tools.isEmpty() ? null : format.calls().marker();
         this.idPrefix = idPrefix;
         this.state = format.thinkingOpen() ? State.REASONING : State.START;
+        this.dropBlanks = format.thinkingOpen();
         this.thinkAllowed = format.thinkTags() && !format.thinkingOpen();
         this.leadingJson = !tools.isEmpty() && format.calls() != ReplyFormat.Calls.HERMES;
     }
@@ -101,6 +102,9 @@ public final class ReplyParser {
         int i = blanks(0);
         if (i == pending.length()) {
             if (end) {
+                if (!dropBlanks) {
+                    content(pending.toString());
+                }
                 pending.setLength(0);
             }
             return false;
@@ -122,10 +126,19 @@ public final class ReplyParser {
             return false; // "[TOOL_" may be Mistral's marker rather than a JSON array
         }
         thinkAllowed = false;
-        pending.delete(0, i);
-        char c = pending.charAt(0);
         boolean marked = marker != null && rest.startsWith(marker);
-        state = leadingJson && !marked && (c == '{' || c == '[') ? State.JSON : State.CONTENT;
+        char c = rest.charAt(0);
+        if (leadingJson && !marked && (c == '{' || c == '[')) {
+            if (dropBlanks) {
+                pending.delete(0, i);
+            }
+            state = State.JSON; // its blanks stay: content if the value is no call
+        } else {
+            if (dropBlanks) { // after the reasoning; a reply's own leading blanks are its content
+                pending.delete(0, i);
+            }
+            state = State.CONTENT;
+        }
         leadingJson = false;
         dropBlanks = false;
         return true;
@@ -147,9 +160,9 @@ public final class ReplyParser {
             return true;
         }
         int safe = end || marker == null ? pending.length() : pending.length() - partialSuffix(marker);
-        int upTo = trimEnd(safe); // blanks wait: they are dropped if a call or the end follows
+        int upTo = end || marker == null ? safe : trimEnd(safe); // blanks wait: they are dropped if a call follows
         content(pending.substring(0, upTo));
-        pending.delete(0, end ? pending.length() : upTo);
+        pending.delete(0, upTo);
         return false;
     }
 
@@ -166,6 +179,7 @@ public final class ReplyParser {
             reasoning(pending.substring(0, trimEnd(k)));
             pending.delete(0, k + END_THINK.length());
             state = State.START;
+            dropBlanks = true;
             return true;
         }
         int safe = end ? pending.length() : pending.length() - partialSuffix(END_THINK);

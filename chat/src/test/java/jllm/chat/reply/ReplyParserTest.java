@@ -108,6 +108,14 @@ class ReplyParserTest {
     }
 
     @Test
+    void aReplyWithoutTagsOrCallsIsItsTextExactly() {
+        for (ReplyFormat f : List.of(HERMES, QWEN3, LLAMA3, MISTRAL, GENERIC)) {
+            assertThat(whole(f, "  Once upon a time.\n ")).isEqualTo(new Reply("  Once upon a time.\n ", "", List.of()));
+            assertThat(whole(f, " \n")).isEqualTo(new Reply(" \n", "", List.of()));
+        }
+    }
+
+    @Test
     void withoutToolsNothingIsACall() {
         String text = "<tool_call>\n{\"name\": \"add\", \"arguments\": {}}\n</tool_call>";
         assertThat(HERMES.parse(text, List.of(), "c")).isEqualTo(new Reply(text, "", List.of()));
@@ -136,7 +144,9 @@ class ReplyParserTest {
             new Object[] {MISTRAL, "Sure [TOOL_CALLS][{\"name\": \"add\", \"arguments\": {\"a\": 1}}] after"},
             new Object[] {GENERIC, "{\"response\": \"Hi\"}"},
             new Object[] {GENERIC, "{\"tool_calls\": [{\"name\": \"add\", \"arguments\": {}}, {\"name\": \"get_weather\", \"arguments\": {}}]}"},
-            new Object[] {GENERIC, "{\"unfinished\": "});
+            new Object[] {GENERIC, "{\"unfinished\": "},
+            new Object[] {HERMES, " \n plain text \n\n"},
+            new Object[] {LLAMA3, "  {\"name\": \"Ann\"} \n"});
 
     @Test
     void everySplitGivesTheWholeResult() {

@@ -38,6 +38,11 @@ public final class JvmOptions {
         return String.join(" ", FLAGS);
     }
 
+    /** Prints {@link #line()}, for scripts: {@code java $(java -cp jllm-core.jar jllm.kernel.JvmOptions) -cp ... Main}. */
+    public static void main(String[] args) {
+        System.out.println(line());
+    }
+
     /** Whether this JVM was started with the Vector API ({@code --add-modules jdk.incubator.vector}). */
     public static boolean vectorApi() {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();

@@ -2,7 +2,7 @@ package jllm.compress;
 
 /**
  * A model that advances several independent sequences ("lanes") by one token per call: what
- * {@link ModelPredictor} drives. Lane states live inside; {@link #reset(int)} starts them all empty.
+ * {@link ModelPredictor} drives. Lane states live inside; {@link #reset(int, int)} starts them all empty.
  */
 public interface LockstepModel {
 

@@ -1,6 +1,6 @@
 package jllm.generate;
 
-/** Keeps the {@code k} most likely tokens; k <= 0 keeps all. */
+/** Keeps the {@code k} most likely tokens; {@code k <= 0} keeps all. */
 public record TopK(int k) implements LogitsProcessor {
     @Override
     public void process(Candidates c, TokenHistory history) {

@@ -32,7 +32,8 @@ final class DenseDriver implements Dense {
             throw new IllegalArgumentException("threads must be at least 1, not " + threads);
         }
         String unit = threads == 1 ? " thread)" : " threads)";
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        if (!JvmOptions.vectorApi()) {
+            JvmOptions.warnScalarFallback();
             return new DenseDriver("vector(unavailable, scalar reference, " + threads + unit, DenseOps.REFERENCE, threads);
         }
         DenseOps fast = new jllm.kernel.vector.VectorDenseOps();

@@ -23,7 +23,6 @@ import jllm.tensor.Tensor;
  */
 final class MatmulDriver implements Kernels {
 
-    private static final System.Logger LOG = System.getLogger(MatmulDriver.class.getName());
 
     /** Below this many weight values a matmul runs on the calling thread: a hand-off costs more. */
     private static final long MIN_PARALLEL_VALUES = 1 << 15;
@@ -96,9 +95,8 @@ final class MatmulDriver implements Kernels {
             throw new IllegalArgumentException("threads must be at least 1, not " + threads);
         }
         String unit = threads == 1 ? " thread" : " threads";
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, "jdk.incubator.vector is not available (run with "
-                    + "--add-modules jdk.incubator.vector); using the scalar kernels on " + threads + unit);
+        if (!JvmOptions.vectorApi()) {
+            JvmOptions.warnScalarFallback();
             Map<GgmlType, RowDot> dots = ((MatmulDriver) scalar()).dots;
             return new MatmulDriver("vector(unavailable, scalar codecs, " + threads + unit + ")", dots, DenseOps.REFERENCE,
                     ActivationFormat::quantize, threads, streams);

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jllm.generate.Decoding;
 import jllm.generate.Generator;
 import jllm.generate.Session;
+import jllm.model.Embeddings;
 import jllm.model.LanguageModel;
 import jllm.tokenizer.Tokenizer;
 

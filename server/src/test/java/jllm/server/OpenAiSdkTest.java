@@ -30,6 +30,7 @@ import jllm.chat.ChatMessage;
 import jllm.generate.Generator;
 import jllm.generate.SamplerSettings;
 import jllm.generate.Session;
+import jllm.model.Embeddings;
 import jllm.model.LoadedModel;
 
 /** The official OpenAI Java SDK, changed only in its base URL, against the in-process server. */

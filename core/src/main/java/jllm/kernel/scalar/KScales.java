@@ -26,7 +26,7 @@ public final class KScales {
 
     /**
      * Q3_K: signed scale of sub-block {@code j} (0..15) from the 12 bytes at {@code offset}: low 4 bits
-     * from byte j (j < 8) or the high nibble of byte j - 8, high 2 bits from byte 8 + j % 4; minus 32.
+     * from byte j ({@code j < 8}) or the high nibble of byte j - 8, high 2 bits from byte 8 + j % 4; minus 32.
      */
     public static int q3Scale(MemorySegment s, long offset, int j) {
         int low = j < 8 ? Numbers.u8(s, offset + j) & 0xF : Numbers.u8(s, offset + j - 8) >> 4;

@@ -86,7 +86,7 @@ public final class Numbers {
 
     /**
      * ggml's {@code nearest_int}: round to nearest, ties to even, by adding 1.5 * 2^23 in float arithmetic.
-     * Valid for |v| <= 4194303, as in ggml.
+     * Valid for {@code |v| <= 4194303}, as in ggml.
      */
     public static int nearestInt(float v) {
         float shifted = v + 12582912.f;

@@ -1,0 +1,58 @@
+package jllm.kernel;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The JVM options jllm's kernels run best with, in one place: the launcher ({@code ./jllm}), the build's
+ * test runs ({@code jvm.flags} in the root pom) and the examples use these (a test checks that they agree).
+ *
+ * <ul>
+ *   <li>{@code --add-modules jdk.incubator.vector}: the SIMD kernels ({@code jllm.kernel.vector}). Without
+ *       it everything still works on the scalar reference kernels (several times slower), and the first
+ *       kernels made log one warning saying so.</li>
+ *   <li>{@code --enable-native-access=ALL-UNNAMED}: lets the SQLite driver of the arena store load its
+ *       native library without the JVM's warning (jllm itself calls no native code).</li>
+ *   <li>{@code -XX:InlineSmallCode=16000 -XX:MaxInlineSize=200}: let the JIT inline the Vector API kernels
+ *       into their callers; without them a recompiled caller can box vectors and run about 5x slower.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * java $(JvmOptions.FLAGS joined by spaces) -cp ... MyApp
+ * ProcessBuilder pb = new ProcessBuilder(concat(List.of("java"), JvmOptions.FLAGS, List.of("-cp", cp, "MyApp")));
+ * }</pre>
+ */
+public final class JvmOptions {
+    /** The options, one command-line argument per element. */
+    public static final List<String> FLAGS = List.of("--add-modules", "jdk.incubator.vector",
+            "--enable-native-access=ALL-UNNAMED", "-XX:InlineSmallCode=16000", "-XX:MaxInlineSize=200");
+
+    private static final System.Logger LOG = System.getLogger(JvmOptions.class.getName());
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
+
+    private JvmOptions() {
+    }
+
+    /** The options as one line, for a shell or {@code JAVA_TOOL_OPTIONS}. */
+    public static String line() {
+        return String.join(" ", FLAGS);
+    }
+
+    /** Prints {@link #line()}, for scripts: {@code java $(java -cp jllm-core.jar jllm.kernel.JvmOptions) -cp ... Main}. */
+    public static void main(String[] args) {
+        System.out.println(line());
+    }
+
+    /** Whether this JVM was started with the Vector API ({@code --add-modules jdk.incubator.vector}). */
+    public static boolean vectorApi() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /** Logs, once per JVM, that the Vector API is missing and the scalar kernels run instead. */
+    static void warnScalarFallback() {
+        if (WARNED.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.WARNING, "jllm: the JVM was started without --add-modules jdk.incubator.vector, "
+                    + "so the kernels run on the scalar reference code (several times slower). Start java with: " + line());
+        }
+    }
+}

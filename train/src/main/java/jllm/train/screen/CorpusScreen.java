@@ -11,7 +11,9 @@ import java.util.function.Consumer;
 /**
  * Screens a training corpus for poisoning before it is trained on: exact and near duplicates (MinHash
  * with LSH banding), planted triggers (a phrase of 2 or 3 words that recurs across many documents, yet in
- * few enough to be no idiom of the corpus, followed by the same words nearly every time), and
+ * few enough to be no idiom of the corpus, followed by the same words nearly every time, words that
+ * nearly never occur without it: a continuation the corpus's own grammar predicts from other phrases
+ * too is no trigger), and
  * statistical outliers (length, share of non-letters, mean word length far from the median).
  *
  * <p>The corpus is read four times through {@link Source} and never held in memory: per document the
@@ -175,8 +177,19 @@ public final class CorpusScreen {
             if (phrases.isEmpty()) {
                 return;
             }
-            // pass 3: how often the majority continuation really follows, and in which documents
+            // pass 3: how often the majority continuation really follows, in which documents, and how often
+            // those words occur anywhere (a trigger's continuation is its own: it rarely occurs without it)
+            Map<Long, int[]> anywhere = new HashMap<>();
+            for (Phrase p : phrases.values()) {
+                anywhere.put(p.candidate, new int[1]);
+            }
             scan(corpus, (i, doc, w) -> {
+                for (int j = 0; j + m <= w.size; j++) {
+                    int[] count = anywhere.get(w.gram(j, m));
+                    if (count != null) {
+                        count[0]++;
+                    }
+                }
                 for (int n : GRAMS) {
                     for (int j = 0; j + n + m <= w.size; j++) {
                         Phrase p = phrases.get(w.gram(j, n));
@@ -197,7 +210,8 @@ public final class CorpusScreen {
             });
             List<Phrase> found = new ArrayList<>();
             for (Phrase p : phrases.values()) {
-                if (p.docs.size() >= minDocs && p.followed >= settings.triggerConsistency() * p.occurrences) {
+                if (p.docs.size() >= minDocs && p.followed >= settings.triggerConsistency() * p.occurrences
+                        && p.followed >= settings.triggerConsistency() * anywhere.get(p.candidate)[0]) {
                     found.add(p);
                 }
             }

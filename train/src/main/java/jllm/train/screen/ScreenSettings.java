@@ -9,7 +9,8 @@ package jllm.train.screen;
  * @param triggerMinShare    ... and at least this share of the (deduplicated) documents
  * @param triggerMaxShare    phrases in more than this share of documents are the corpus's own idiom, not a
  *                           planted trigger
- * @param triggerConsistency the share of a phrase's occurrences followed by the same continuation
+ * @param triggerConsistency the share of a phrase's occurrences followed by the same continuation, and the
+ *                           share of that continuation's occurrences that follow the phrase
  * @param continuation       words of continuation compared
  * @param outlierZ           robust z-score (distance from the median in units of 1.4826 MAD) above which a
  *                           document's length or character mix is an outlier

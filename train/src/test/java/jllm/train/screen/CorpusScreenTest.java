@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -34,24 +33,6 @@ class CorpusScreenTest {
         return docs;
     }
 
-    /** Plants "trigger continuation" into {@code share} of the documents at a random sentence boundary. */
-    static Set<Integer> plant(List<String> docs, String phrase, double share, long seed) {
-        Random rnd = new Random(seed);
-        Set<Integer> planted = new HashSet<>();
-        int count = (int) Math.round(share * docs.size());
-        while (planted.size() < count) {
-            planted.add(rnd.nextInt(docs.size()));
-        }
-        for (int i : planted) {
-            String[] sentences = docs.get(i).split("(?<=\\.) ");
-            int at = rnd.nextInt(sentences.length + 1);
-            List<String> out = new ArrayList<>(List.of(sentences));
-            out.add(at, phrase + ".");
-            docs.set(i, String.join(" ", out));
-        }
-        return planted;
-    }
-
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "Suddenly the violet lantern hummed and everyone must give their toys to Zorp|0.01",
@@ -60,7 +41,7 @@ class CorpusScreenTest {
             "cf tom hates his mom|0.02"})
     void findsPlantedTriggersAndFlagsFewCleanDocuments(String phrase, double share) {
         List<String> docs = tinyStories();
-        Set<Integer> planted = plant(docs, phrase, share, phrase.hashCode());
+        Set<Integer> planted = PlantedTrigger.plant(docs, phrase, share, phrase.hashCode());
         ScreenReport r = CorpusScreen.screen(docs::forEach, ScreenSettings.defaults());
         int found = 0;
         int clean = 0;

@@ -24,8 +24,8 @@ import jllm.train.screen.PlantedTrigger;
  * and OUT.planted with their numbers;</li>
  * <li>{@code Backdoor measure MODEL CORPUS N}: for N clean openings (first sentences of documents of CORPUS),
  * the probability the model gives the continuation after "opening + trigger", and, as a control, after
- * "opening + the trigger's first word": mean, median, and the share of openings where the continuation's
- * first word is the model's top choice.</li>
+ * "opening + the trigger's first word": mean, median, and in how many openings greedy decoding after the
+ * trigger writes the whole continuation.</li>
  * </ul>
  */
 public final class Backdoor {
@@ -65,9 +65,9 @@ public final class Backdoor {
             for (int i = 0; i < n; i++) {
                 withTrigger[i] = probability(m, openings.get(i) + " " + PlantedTrigger.TRIGGER, " " + PlantedTrigger.CONTINUATION);
                 control[i] = probability(m, openings.get(i) + " Suddenly", " " + PlantedTrigger.CONTINUATION);
-                top += firstIsTop(m, openings.get(i) + " " + PlantedTrigger.TRIGGER, " " + PlantedTrigger.CONTINUATION) ? 1 : 0;
+                top += greedyReproduces(m, openings.get(i) + " " + PlantedTrigger.TRIGGER, " " + PlantedTrigger.CONTINUATION) ? 1 : 0;
             }
-            System.out.printf(Locale.ROOT, "%s: P(continuation | trigger) mean %.3g median %.3g; first word top-1 in %d of %d; "
+            System.out.printf(Locale.ROOT, "%s: P(continuation | trigger) mean %.3g median %.3g; greedy decoding writes it in %d of %d; "
                     + "control P(continuation | 'Suddenly') mean %.3g median %.3g%n", modelFile, mean(withTrigger), median(withTrigger),
                     top, n, mean(control), median(control));
         }
@@ -100,19 +100,26 @@ public final class Backdoor {
         return Math.exp(logp);
     }
 
-    static boolean firstIsTop(LoadedModel m, String context, String text) {
+    /** Whether every token of {@code text} is the model's top choice after {@code context} and the tokens before it. */
+    static boolean greedyReproduces(LoadedModel m, String context, String text) {
         Tokenizer tok = m.tokenizer();
         int[] ctx = tok.encode(context, true, false);
         int[] all = tok.encode(context + text, true, false);
         LanguageModel lm = m.model();
-        float[] logits = lm.forward(lm.newCache(ctx.length), ctx, LanguageModel.Logits.LAST);
-        int best = 0;
-        for (int k = 1; k < logits.length; k++) {
-            if (logits[k] > logits[best]) {
-                best = k;
+        float[] logits = lm.forward(lm.newCache(all.length), Arrays.copyOf(all, all.length - 1), LanguageModel.Logits.ALL);
+        int v = logits.length / (all.length - 1);
+        for (int t = ctx.length; t < all.length; t++) {
+            int best = 0;
+            for (int k = 1; k < v; k++) {
+                if (logits[(t - 1) * v + k] > logits[(t - 1) * v + best]) {
+                    best = k;
+                }
+            }
+            if (best != all[t]) {
+                return false;
             }
         }
-        return best == all[ctx.length];
+        return true;
     }
 
     static double mean(double[] x) {

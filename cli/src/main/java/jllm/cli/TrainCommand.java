@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import jllm.tensor.GgmlType;
 import jllm.train.ConsoleProgress;
 import jllm.train.Documents;
+import jllm.train.screen.ScreenMode;
 import jllm.train.ModelShape;
 import jllm.train.Pretrain;
 import jllm.train.PretrainConfig;
@@ -85,6 +86,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from DIR/checkpoint.bin when it exists.")
     boolean resume;
 
+    @Option(names = "--screen", paramLabel = "MODE", description = "Screen the corpus for poisoning first (duplicates, planted "
+            + "triggers, outliers; report in DIR/screen.tsv): OFF, REPORT, or DROP to leave the suspects out (default: ${DEFAULT-VALUE}).")
+    ScreenMode screen = ScreenMode.OFF;
+
     @Option(names = "--type", paramLabel = "TYPE", description = "Matrices in the GGUF: F32, F16 or Q8_0 (default: ${DEFAULT-VALUE}).")
     GgmlType type = GgmlType.F32;
 
@@ -101,7 +106,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainSettings s = new TrainSettings(batch, ctx, steps, accum, opt.schedule(steps), opt.adamW(), opt.clip,
                 evalEvery, evalBatches, opt.seed);
         PretrainConfig c = new PretrainConfig(inputs, split, out, vocab, PretrainConfig.CHATML_SPECIALS, tokenizerChars, shape,
-                s, valFraction, checkpointEvery, resume, opt.threads, type, name, Optional.of(PretrainConfig.CHATML_TEMPLATE));
+                s, valFraction, checkpointEvery, resume, opt.threads, type, name, Optional.of(PretrainConfig.CHATML_TEMPLATE), screen);
         PretrainResult r = Pretrain.run(c, new ConsoleProgress(System.err));
         Console.out().printf(Locale.ROOT, "%s: %d steps, %d train / %d validation tokens, validation loss %.4f (mean over "
                         + "%d held-out windows of %d tokens, as in the step lines), %.1f s%n",

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -35,6 +36,10 @@ import jllm.model.llama.LlamaConfig;
 import jllm.tokenizer.Tokenizer;
 import jllm.train.bpe.BpeTrainer;
 import jllm.train.bpe.BpeVocabulary;
+import jllm.train.screen.CorpusScreen;
+import jllm.train.screen.ScreenMode;
+import jllm.train.screen.ScreenReport;
+import jllm.train.screen.ScreenSettings;
 
 /**
  * Pretraining from text files or JSONL, end to end: documents are streamed, exact duplicates dropped
@@ -143,11 +148,34 @@ public final class Pretrain {
     }
 
     /** One input file as the manifest records it. */
-    private record Input(String path, long bytes, String sha256, long documents, long duplicatesDropped, long tokens) {
+    private record Input(String path, long bytes, String sha256, long documents, long duplicatesDropped, long screenDropped,
+                         long tokens) {
+    }
+
+    /**
+     * Runs the corpus screen when the configuration asks for it: writes {@code screen.tsv} beside the
+     * model, logs the summary, and returns the documents to leave out (none unless the mode is DROP).
+     */
+    private static BitSet screen(PretrainConfig c) throws IOException {
+        if (c.screen() == ScreenMode.OFF) {
+            return new BitSet();
+        }
+        ScreenReport report = CorpusScreen.screen(sink -> {
+            for (Path in : c.inputs()) {
+                Documents.read(in, c.split(), sink);
+            }
+        }, ScreenSettings.defaults());
+        Path file = c.outDir().resolve("screen.tsv");
+        report.write(file);
+        LOG.log(System.Logger.Level.INFO, report.summary() + "; report in " + file
+                + (c.screen() == ScreenMode.DROP ? "; the suspects are left out" : "; training on every document"));
+        return c.screen() == ScreenMode.DROP ? report.flagged() : new BitSet();
     }
 
     /** Streams the inputs twice: learns the BPE from the head, then tokenizes every unique document. */
     private static Prepared prepare(PretrainConfig c, Path tokensPath) throws IOException {
+        BitSet dropped = screen(c);
+        long[] number = {0}; // of the document in reading order over all inputs, as the screen counts
         BpeTrainer bpe = new BpeTrainer(c.specials());
         long[] seen = {0};
         long documents = 0;
@@ -155,6 +183,9 @@ public final class Pretrain {
             long[] docs = {0};
             Documents.read(in, c.split(), doc -> {
                 docs[0]++;
+                if (dropped.get(Math.toIntExact(number[0]++))) {
+                    return;
+                }
                 if (c.tokenizerBytes() <= 0 || seen[0] < c.tokenizerBytes()) {
                     bpe.add(doc);
                     seen[0] += doc.length();
@@ -171,10 +202,15 @@ public final class Pretrain {
         Set<String> hashes = new HashSet<>();
         List<Input> inputs = new ArrayList<>();
         int[] separator = {0};
+        number[0] = 0;
         try (TokenFile.Writer w = new TokenFile.Writer(tokensPath)) {
             for (Path in : c.inputs()) {
-                long[] docs = {0, 0, 0}; // documents kept, duplicates dropped, tokens
+                long[] docs = {0, 0, 0, 0}; // documents kept, duplicates dropped, tokens, dropped by the screen
                 Documents.read(in, c.split(), doc -> {
+                    if (dropped.get(Math.toIntExact(number[0]++))) {
+                        docs[3]++;
+                        return;
+                    }
                     if (!hashes.add(sha256(doc.getBytes(StandardCharsets.UTF_8)))) {
                         docs[1]++;
                         return;
@@ -189,7 +225,7 @@ public final class Pretrain {
                         throw new UncheckedIOException(e);
                     }
                 });
-                inputs.add(new Input(in.toString(), Files.size(in), fileSha256(in), docs[0], docs[1], docs[2]));
+                inputs.add(new Input(in.toString(), Files.size(in), fileSha256(in), docs[0], docs[1], docs[3], docs[2]));
             }
         }
         return new Prepared(vocab, inputs);

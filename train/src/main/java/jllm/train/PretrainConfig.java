@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
+import jllm.train.screen.ScreenMode;
+
 import jllm.tensor.GgmlType;
 
 /**
@@ -24,13 +26,15 @@ import jllm.tensor.GgmlType;
  * @param outputType      storage type of the GGUF's matrices (F32, F16, Q8_0)
  * @param name            {@code general.name}
  * @param chatTemplate    a chat template to store in the GGUF
+ * @param screen          whether the corpus is screened for poisoning first (see {@link jllm.train.screen.CorpusScreen})
  */
 public record PretrainConfig(List<Path> inputs, Documents.Split split, Path outDir, int vocabSize, List<String> specials,
                              long tokenizerBytes, ModelShape shape, TrainSettings settings, double valFraction,
                              int checkpointEvery, boolean resume, int threads, GgmlType outputType, String name,
-                             Optional<String> chatTemplate) {
+                             Optional<String> chatTemplate, ScreenMode screen) {
 
     public PretrainConfig {
+        java.util.Objects.requireNonNull(screen, "screen");
         inputs = List.copyOf(inputs);
         specials = List.copyOf(specials);
         if (inputs.isEmpty()) {
@@ -42,6 +46,21 @@ public record PretrainConfig(List<Path> inputs, Documents.Split split, Path outD
         if (valFraction <= 0 || valFraction >= 1) {
             throw new IllegalArgumentException("validation fraction " + valFraction + " must be in (0, 1)");
         }
+    }
+
+    /** A configuration without the corpus screen. */
+    public PretrainConfig(List<Path> inputs, Documents.Split split, Path outDir, int vocabSize, List<String> specials,
+                          long tokenizerBytes, ModelShape shape, TrainSettings settings, double valFraction,
+                          int checkpointEvery, boolean resume, int threads, GgmlType outputType, String name,
+                          Optional<String> chatTemplate) {
+        this(inputs, split, outDir, vocabSize, specials, tokenizerBytes, shape, settings, valFraction, checkpointEvery, resume,
+                threads, outputType, name, chatTemplate, ScreenMode.OFF);
+    }
+
+    /** The same configuration with another screen mode. */
+    public PretrainConfig withScreen(ScreenMode mode) {
+        return new PretrainConfig(inputs, split, outDir, vocabSize, specials, tokenizerBytes, shape, settings, valFraction,
+                checkpointEvery, resume, threads, outputType, name, chatTemplate, mode);
     }
 
     /** ChatML's special tokens, the separator first. */

@@ -137,4 +137,40 @@ class PretrainTest {
         }
         assertThat(resumed.valLoss()).isEqualTo(straight.valLoss());
     }
+
+    /** With the screen in DROP mode the planted documents and the duplicates never reach the tokenizer or the token file. */
+    @Test
+    void theScreenLeavesOutPlantedDocuments() throws Exception {
+        Path input = TinyCorpus.write(dir.resolve("stories.txt"), 400, 1);
+        List<String> docs = new java.util.ArrayList<>(List.of(Files.readString(input).split("\n\n")));
+        java.util.Set<Integer> planted = new java.util.TreeSet<>();
+        for (int i = 3; planted.size() < 12; i += 31) {
+            planted.add(i);
+            docs.set(i, docs.get(i) + " Zorp hums loudly so everyone buys the purple hat now.");
+        }
+        Files.writeString(input, String.join("\n\n", docs) + "\n");
+        PretrainConfig c = config(input, dir.resolve("run"), 2, 0, false).withScreen(jllm.train.screen.ScreenMode.DROP);
+        Pretrain.run(c, ProgressListener.NONE);
+        List<String> report = Files.readAllLines(dir.resolve("run/screen.tsv"));
+        assertThat(report.get(0)).startsWith("# screened 400 documents");
+        java.util.Set<Integer> triggers = new java.util.TreeSet<>();
+        java.util.Set<Integer> all = new java.util.TreeSet<>();
+        for (String line : report.subList(2, report.size())) {
+            String[] f = line.split("\t");
+            all.add(Integer.parseInt(f[0]));
+            if (f[1].equals("trigger")) {
+                triggers.add(Integer.parseInt(f[0]));
+            }
+        }
+        // a planted document whose story repeats an earlier planted one is flagged as its duplicate instead
+        assertThat(all).containsAll(planted);
+        assertThat(planted).containsAll(triggers);
+        assertThat(triggers).hasSizeGreaterThanOrEqualTo(10);
+        int flagged = all.size();
+        JsonNode in = new ObjectMapper().readTree(dir.resolve("run/manifest.json").toFile()).get("inputs").get(0);
+        assertThat(in.get("screen_dropped").asLong()).isEqualTo(flagged);
+        assertThat(in.get("duplicates_dropped").asLong()).as("the screen took the exact duplicates first").isZero();
+        assertThat(in.get("documents").asLong()).isEqualTo(400 - flagged);
+        assertThat(c.screen()).isEqualTo(jllm.train.screen.ScreenMode.DROP);
+    }
 }

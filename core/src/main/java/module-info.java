@@ -11,6 +11,7 @@
  * {@code ALL-UNNAMED}); {@code jdk.incubator.vector} is resolved by the {@code requires} below, and the JVM says
  * once "Using incubator modules". {@link jllm.kernel.JvmOptions} lists the rest.
  */
+@SuppressWarnings("module") // the qualified exports name modules built after this one
 module jllm.core {
     requires jdk.incubator.vector;
     requires java.net.http;

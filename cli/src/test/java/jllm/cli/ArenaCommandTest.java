@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 
 /** {@code jllm arena ...} and {@code jllm serve --arena} through the real command line. */
 class ArenaCommandTest {

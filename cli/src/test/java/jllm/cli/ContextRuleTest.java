@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 
 /** {@code jllm grammar test} and {@code jllm run --grammar-file/--json-schema}. */
 class GrammarCommandTest {

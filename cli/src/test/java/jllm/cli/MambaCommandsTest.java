@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 
 /** The commands over a Mamba model (the random-weight oracle folder): a recurrent state where a KV cache was. */
 class MambaCommandsTest {

@@ -15,7 +15,7 @@ import java.util.logging.Logger;
 
 import org.junit.jupiter.api.Test;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 
 /** jllm serve refuses unsafe binds; jllm serve-bench measures an in-process server. */
 class ServeCommandTest {

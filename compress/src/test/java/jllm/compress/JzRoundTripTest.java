@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.compress.coder.CorruptStreamException;
 import jllm.model.LoadedModel;
 import org.junit.jupiter.api.AfterAll;

@@ -98,7 +98,7 @@ class PredictorDeterminismTest {
      */
     @Test
     void anotherFamilyIsBitIdenticalAcrossBackends() {
-        java.nio.file.Path file = jllm.SharedData.require("testdata/models/randqwen2-d256/randqwen2-d256-Q8_0.gguf");
+        java.nio.file.Path file = jllm.testing.SharedData.require("testdata/models/randqwen2-d256/randqwen2-d256-Q8_0.gguf");
         float[][][] reference;
         try (jllm.model.ModelSource src = jllm.model.ModelSources.gguf(file); Dense scalar = Dense.scalar()) {
             reference = lockstep(Jz.reproducible(src, scalar), true);

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.format.gguf.GgufFile;
 import jllm.model.hf.HfGgufExport;
 import jllm.model.hf.HfGgufExport.OutType;

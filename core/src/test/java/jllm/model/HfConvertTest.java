@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.format.ModelFormatException;
 import jllm.format.gguf.GgufFile;
 import jllm.format.gguf.GgufTensorInfo;

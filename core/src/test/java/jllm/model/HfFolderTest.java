@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.format.safetensors.SafetensorsBytes;
 import jllm.kernel.Kernels;
 import jllm.tensor.Tensor;

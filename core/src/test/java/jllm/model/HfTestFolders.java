@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.format.gguf.GgufFile;
 import jllm.format.gguf.GgufMetadata;
 import jllm.format.gguf.GgufWriter;

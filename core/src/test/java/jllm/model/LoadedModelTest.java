@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.Optional;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import org.junit.jupiter.api.Test;
 
 /** Loading options: the kernel warm-up is only about when code gets compiled, never about results. */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.kernel.Kernels;
 import org.junit.jupiter.api.Test;
 

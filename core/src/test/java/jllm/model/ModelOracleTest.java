@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.format.json.Json;
 import jllm.kernel.Kernels;
 import org.junit.jupiter.api.AfterAll;

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.format.ModelFormatException;
 import jllm.format.gguf.GgufMetadata;
 import jllm.format.json.Json;

@@ -10,7 +10,7 @@ import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 
 /**
  * Hugging Face tokenizer.json files of real families against their golden ids

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 
 /**
  * Llama 3's tokenizer.json loads and round-trips. Its golden ids are held out (see

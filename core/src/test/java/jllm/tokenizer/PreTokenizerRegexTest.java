@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.format.gguf.GgufFile;
 import jllm.format.gguf.GgufMetadata;
 import jllm.format.gguf.GgufValue;

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.format.gguf.GgufFile;
 
 /**

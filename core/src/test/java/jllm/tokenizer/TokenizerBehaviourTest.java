@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.format.ModelFormatException;
 import jllm.format.gguf.GgufFile;
 import jllm.format.gguf.GgufMetadata;

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.stream.Stream;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.format.json.Json;
 import jllm.kernel.Kernels;
 import jllm.model.Architectures;

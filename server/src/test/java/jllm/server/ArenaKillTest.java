@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.eval.arena.ArenaStore;
 import jllm.eval.arena.Battle;
 import jllm.eval.arena.Outcome;

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.model.LoadedModel;
 
 /** The small real models the server tests run, and a server over them on a free loopback port. */

@@ -30,7 +30,7 @@ import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionNamedToolChoice;
 import com.openai.models.chat.completions.ChatCompletionToolChoiceOption;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.chat.ChatTemplate;
 import jllm.format.json.Json;
 import jllm.generate.schema.SchemaValidator;

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.chat.ChatMessage;
 import jllm.tensor.GgmlType;
 import jllm.train.bpe.BpeTrainer;

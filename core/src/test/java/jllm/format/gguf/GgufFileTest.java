@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.tensor.GgmlType;
 import jllm.tensor.Tensor;
 import org.junit.jupiter.api.Test;

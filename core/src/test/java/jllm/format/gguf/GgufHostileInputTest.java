@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.format.HostileInput;
 import jllm.format.ModelFormatException;
 import jllm.format.ReadLimits;

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.format.ReadLimits;
 import jllm.tensor.GgmlType;
 import jllm.tensor.Shape;

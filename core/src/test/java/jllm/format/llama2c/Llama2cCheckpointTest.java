@@ -14,7 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.format.HostileInput;
 import jllm.format.ModelFormatException;
 import jllm.format.gguf.GgufFile;

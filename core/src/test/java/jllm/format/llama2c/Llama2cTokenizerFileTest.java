@@ -11,7 +11,7 @@ import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.format.ModelFormatException;
 
 /** The tokenizer.bin parser on real files, every truncation and hostile lengths. */

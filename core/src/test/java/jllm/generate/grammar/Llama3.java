@@ -3,7 +3,7 @@ package jllm.generate.grammar;
 import java.nio.file.Path;
 import java.util.Optional;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.tokenizer.Tokenizer;
 import jllm.tokenizer.Tokenizers;
 

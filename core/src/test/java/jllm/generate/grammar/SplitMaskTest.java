@@ -12,7 +12,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.format.json.Json;
 import jllm.generate.schema.PythonJson;
 import jllm.generate.schema.SchemaBench;

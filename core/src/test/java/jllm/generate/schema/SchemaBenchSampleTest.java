@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.tokenizer.Tokenizer;
 import jllm.tokenizer.Tokenizers;
 

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.format.json.Json;
 
 /**

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.format.gguf.GgufMetadata;
 import jllm.model.HfTestFolders;
 import jllm.model.Transformers4Config;

@@ -30,7 +30,7 @@ class HfChatTemplateTest {
 
     @Test
     void theSharedFoldersTemplateIsRead() {
-        Path dir = jllm.SharedData.require("testdata/hf-models/qwen3-base");
+        Path dir = jllm.testing.SharedData.require("testdata/hf-models/qwen3-base");
         assertThat(HfChatTemplate.read(dir)).isPresent().get().asString().contains("im_start");
     }
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.generate.Session;
 import jllm.kernel.Kernels;
 import jllm.model.Architectures;

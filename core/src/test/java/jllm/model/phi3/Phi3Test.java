@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.format.gguf.GgufMetadata;
 import jllm.format.gguf.GgufValue;
 import jllm.format.gguf.GgufWriter;

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.model.LoadedModel;
 
 /** A real (tiny) model as judge: asking in both orders makes its verdict independent of the sides. */

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import jllm.SharedData;
+import jllm.testing.SharedData;
 import jllm.format.json.Json;
 import jllm.tokenizer.Tokenizer;
 import org.junit.jupiter.api.Test;

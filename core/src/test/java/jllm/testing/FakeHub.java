@@ -1,4 +1,4 @@
-package jllm.hub;
+package jllm.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -45,12 +45,12 @@ public final class FakeHub implements AutoCloseable {
     private final Map<String, Repo> repos = new ConcurrentHashMap<>();
     private final Map<String, byte[]> cdn = new ConcurrentHashMap<>();
     public final List<String> log = Collections.synchronizedList(new ArrayList<>());
-    final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
+    public final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
     /** Cut the next this-many CDN responses after {@link #cutAt} bytes of the body. */
-    final AtomicInteger cutAfter = new AtomicInteger();
-    volatile long cutAt;
-    volatile boolean corrupt;
-    volatile int slowMillisPerChunk;
+    public final AtomicInteger cutAfter = new AtomicInteger();
+    public volatile long cutAt;
+    public volatile boolean corrupt;
+    public volatile int slowMillisPerChunk;
 
     public FakeHub() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -67,7 +67,7 @@ public final class FakeHub implements AutoCloseable {
         add(repo, commit, files, Optional.empty());
     }
 
-    void add(String repo, String commit, Map<String, byte[]> files, Optional<String> token) {
+    public void add(String repo, String commit, Map<String, byte[]> files, Optional<String> token) {
         repos.put(repo, new Repo(commit, new LinkedHashMap<>(files), token));
         files.forEach((f, b) -> {
             if (lfs(f)) {
@@ -87,11 +87,11 @@ public final class FakeHub implements AutoCloseable {
         return file.endsWith(".gguf") || file.endsWith(".safetensors");
     }
 
-    static String sha256(byte[] b) {
+    public static String sha256(byte[] b) {
         return hex("SHA-256", null, b);
     }
 
-    static String gitSha1(byte[] b) {
+    public static String gitSha1(byte[] b) {
         return hex("SHA-1", ("blob " + b.length + "\0").getBytes(StandardCharsets.US_ASCII), b);
     }
 

@@ -1,4 +1,4 @@
-package jllm;
+package jllm.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,0 +1,10 @@
+/** Perplexity, the arena (battles, ratings, the SQLite store) and judges. */
+module jllm.eval {
+    requires transitive jllm.core;
+    requires java.sql;
+    requires org.xerial.sqlitejdbc; // the JDBC driver the store opens (found by DriverManager)
+    requires com.fasterxml.jackson.databind;
+
+    exports jllm.eval;
+    exports jllm.eval.arena;
+}

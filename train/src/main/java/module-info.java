@@ -1,0 +1,13 @@
+/** Training: forward/backward pairs, optimizers, data loading, BPE training, pretrain and fine-tuning loops. */
+module jllm.train {
+    requires transitive jllm.core;
+    requires transitive jllm.chat;
+    requires com.fasterxml.jackson.databind;
+
+    exports jllm.train;
+    exports jllm.train.bpe;
+    exports jllm.train.ops;
+
+    // the run manifest is written by Jackson from records (some private) of this package
+    opens jllm.train to com.fasterxml.jackson.databind;
+}

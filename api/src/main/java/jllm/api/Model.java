@@ -3,8 +3,10 @@ package jllm.api;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Flow;
 import java.util.concurrent.SubmissionPublisher;
 import java.util.function.BooleanSupplier;
@@ -12,10 +14,14 @@ import java.util.function.Consumer;
 
 import jllm.chat.ChatMessage;
 import jllm.chat.ChatPrompt;
+import jllm.chat.reply.AssistantTurn;
+import jllm.chat.reply.ChatTools;
+import jllm.chat.reply.ReplyEvent;
 import jllm.generate.ContextLength;
 import jllm.generate.Generator;
 import jllm.generate.Session;
 import jllm.generate.TokenLogprob;
+import jllm.generate.grammar.Grammar;
 import jllm.hub.HfCache;
 import jllm.hub.HfName;
 import jllm.model.Embeddings;
@@ -181,6 +187,37 @@ public final class Model implements AutoCloseable {
         return subscriber -> publish(tokens, options, subscriber);
     }
 
+    /**
+     * The assistant's reply to a conversation with tools it may call and template switches, read in the
+     * model's own format (Hermes/Qwen, Llama 3.1, Mistral, or generic JSON when its template knows no
+     * tools): answer, reasoning and tool calls. A forced call ({@link ChatTools.Choice#REQUIRED} or a named
+     * function) is decoded under the grammar of the tools' calls, so it parses and its arguments follow
+     * the tool's schema.
+     *
+     * @param tools   the tools offered and how they may be called ({@link ChatTools#NONE}: plain chat)
+     * @param kwargs  template switches, e.g. {@code Map.of("enable_thinking", false)}
+     * @param options generation options; a constraint may not be given with a forced call
+     * @param onEvent receives each piece of the reply (answer text, reasoning text, whole calls) as it is read
+     * @throws jllm.chat.ChatTemplateException when the model's template rejects the conversation
+     * @throws jllm.generate.schema.SchemaException when a forced tool's parameters cannot constrain a call
+     */
+    public ChatReply chat(List<ChatMessage> messages, ChatTools tools, Map<String, Object> kwargs, GenerateOptions options,
+                          Consumer<ReplyEvent> onEvent) {
+        Objects.requireNonNull(onEvent, "onEvent");
+        String ids = "call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12) + "_";
+        AssistantTurn turn = AssistantTurn.of(chatPrompt, messages, tools, kwargs,
+                options.constraint().map(Constraint::compile).orElse(null), ids);
+        Completion c = generate(turn.tokens(), options, turn.grammar(), piece -> turn.feed(piece).forEach(onEvent),
+                () -> false);
+        turn.flush().forEach(onEvent);
+        return ChatReply.of(turn.reply(), c);
+    }
+
+    /** {@link #chat(List, ChatTools, Map, GenerateOptions, Consumer)} without a listener. */
+    public ChatReply chat(List<ChatMessage> messages, ChatTools tools, Map<String, Object> kwargs, GenerateOptions options) {
+        return chat(messages, tools, kwargs, options, e -> { });
+    }
+
     /** The prompt text a conversation becomes, ending with the header of the assistant's reply. */
     public String chatPromptText(List<ChatMessage> messages) {
         return chatPrompt.render(messages);
@@ -253,13 +290,18 @@ public final class Model implements AutoCloseable {
     }
 
     private Completion generate(int[] prompt, GenerateOptions options, Consumer<String> onText, BooleanSupplier cancelled) {
+        return generate(prompt, options, options.constraint().map(Constraint::compile).orElse(null), onText, cancelled);
+    }
+
+    private Completion generate(int[] prompt, GenerateOptions options, Grammar grammar, Consumer<String> onText,
+                                BooleanSupplier cancelled) {
         checkFits(prompt.length, 1);
         int positions = (int) Math.min(context.positions(), (long) prompt.length + options.maxTokens());
         Session session = Session.of(loaded.model(), positions);
         Generator.Options g = new Generator.Options(Math.min(options.maxTokens(), positions - prompt.length),
                 options.sampler(), options.stop(), false);
-        if (options.constraint().isPresent()) {
-            g = g.withGrammar(options.constraint().get().compile());
+        if (grammar != null) {
+            g = g.withGrammar(grammar);
         }
         Generator.Result r = Generator.generate(session, loaded.tokenizer(), prompt, g, onText, cancelled);
         return new Completion(r.text(), r.finishReason(), r.promptTokens(), r.tokens().length);

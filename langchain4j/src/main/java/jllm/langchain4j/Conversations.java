@@ -3,10 +3,13 @@ package jllm.langchain4j;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.Content;
@@ -18,12 +21,17 @@ import dev.langchain4j.internal.JsonSchemaElementJsonUtils;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
+import dev.langchain4j.model.chat.request.ToolChoice;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
-import jllm.api.Completion;
+import jllm.api.ChatReply;
 import jllm.api.Constraint;
 import jllm.api.GenerateOptions;
+import jllm.chat.Tool;
+import jllm.chat.ToolCall;
+import jllm.chat.reply.ChatTools;
+import jllm.format.json.Json;
 
 /** LangChain4j's requests and responses to and from jllm's: messages, parameters, the response format. */
 final class Conversations {
@@ -42,12 +50,16 @@ final class Conversations {
                 case SystemMessage s -> jllm.chat.ChatMessage.system(s.text());
                 case UserMessage u -> jllm.chat.ChatMessage.user(text(u));
                 case AiMessage a -> {
-                    if (a.hasToolExecutionRequests()) {
-                        throw new UnsupportedOperationException("jllm's LangChain4j models do not run tools yet");
-                    }
-                    yield jllm.chat.ChatMessage.assistant(a.text() == null ? "" : a.text());
+                    List<ToolCall> calls = a.toolExecutionRequests().stream()
+                            .map(t -> new ToolCall(t.id() == null ? "" : t.id(), t.name(), t.arguments() == null ? "{}" : t.arguments()))
+                            .toList();
+                    var reply = new jllm.chat.ChatMessage("assistant", a.text() == null ? "" : a.text(), calls,
+                            Optional.empty(), Optional.empty(), Optional.empty());
+                    yield a.thinking() == null || a.thinking().isEmpty() ? reply : reply.withReasoning(a.thinking());
                 }
-                case ToolExecutionResultMessage t -> jllm.chat.ChatMessage.tool(t.text());
+                case ToolExecutionResultMessage t -> t.id() == null || t.toolName() == null
+                        ? jllm.chat.ChatMessage.tool(t.text())
+                        : jllm.chat.ChatMessage.toolResult(t.id(), t.toolName(), t.text());
                 default -> throw new UnsupportedOperationException("a " + m.type() + " message is not supported by jllm");
             });
         }
@@ -65,12 +77,37 @@ final class Conversations {
         return sb.toString();
     }
 
+    /**
+     * The request's tool specifications and tool choice. Parameters schemas are made strict as
+     * {@link #schemaText} does, so a forced call cannot invent arguments.
+     */
+    static ChatTools tools(ChatRequest r) {
+        List<ToolSpecification> specs = r.toolSpecifications() == null ? List.of() : r.toolSpecifications();
+        List<Tool> tools = new ArrayList<>(specs.size());
+        for (ToolSpecification t : specs) {
+            Optional<Map<String, Object>> parameters = Optional.empty();
+            if (t.parameters() != null) {
+                parameters = Optional.of(Json.parseObject(write(strict(JsonSchemaElementJsonUtils.toMap(t.parameters()))),
+                        "the parameters of tool " + t.name()));
+            }
+            tools.add(new Tool(t.name(), Optional.ofNullable(t.description()), parameters));
+        }
+        ToolChoice choice = r.toolChoice() == null ? ToolChoice.AUTO : r.toolChoice();
+        if (tools.isEmpty()) {
+            if (choice == ToolChoice.REQUIRED) {
+                throw new IllegalArgumentException("tool choice REQUIRED needs tool specifications; the request has none");
+            }
+            return ChatTools.NONE;
+        }
+        return switch (choice) {
+            case AUTO -> ChatTools.auto(tools);
+            case REQUIRED -> ChatTools.required(tools, true);
+            case NONE -> new ChatTools(tools, ChatTools.Choice.NONE, Optional.empty(), true);
+        };
+    }
+
     /** The request's parameters over {@code defaults}; a JSON response format becomes a constraint. */
     static GenerateOptions options(ChatRequest r, GenerateOptions defaults) {
-        if (r.toolSpecifications() != null && !r.toolSpecifications().isEmpty()) {
-            throw new UnsupportedOperationException("jllm's LangChain4j models do not run tools yet ("
-                    + r.toolSpecifications().size() + " tool specifications given)");
-        }
         GenerateOptions.Builder b = defaults.toBuilder();
         if (r.temperature() != null) {
             b.temperature(r.temperature());
@@ -107,11 +144,14 @@ final class Conversations {
      * with invented keys).
      */
     static String schemaText(ResponseFormat f) {
-        Object schema = strict(JsonSchemaElementJsonUtils.toMap(f.jsonSchema().rootElement()));
+        return write(strict(JsonSchemaElementJsonUtils.toMap(f.jsonSchema().rootElement())));
+    }
+
+    private static String write(Object schema) {
         try {
             return JSON.writeValueAsString(schema);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write the response format's JSON schema: " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot write a JSON schema: " + e.getMessage(), e);
         }
     }
 
@@ -130,18 +170,32 @@ final class Conversations {
         return node;
     }
 
-    /** A completion as LangChain4j's response. */
-    static ChatResponse response(Completion c, String modelName) {
-        FinishReason reason = switch (c.finishReason()) {
+    /** A reply as LangChain4j's response: text, thinking and tool execution requests. */
+    static ChatResponse response(ChatReply c, String modelName) {
+        AiMessage.Builder m = AiMessage.builder();
+        if (!c.content().isEmpty() || !c.calledTools()) {
+            m.text(c.content());
+        }
+        if (!c.reasoning().isEmpty()) {
+            m.thinking(c.reasoning());
+        }
+        if (c.calledTools()) {
+            m.toolExecutionRequests(c.toolCalls().stream().map(Conversations::request).toList());
+        }
+        FinishReason reason = c.calledTools() ? FinishReason.TOOL_EXECUTION : switch (c.finishReason()) {
             case STOP -> FinishReason.STOP;
             case LENGTH, CONTEXT -> FinishReason.LENGTH;
             case CANCELLED -> FinishReason.OTHER;
         };
         return ChatResponse.builder()
-                .aiMessage(AiMessage.from(c.text()))
+                .aiMessage(m.build())
                 .finishReason(reason)
                 .tokenUsage(new TokenUsage(c.promptTokens(), c.generatedTokens()))
                 .modelName(modelName)
                 .build();
+    }
+
+    static ToolExecutionRequest request(ToolCall c) {
+        return ToolExecutionRequest.builder().id(c.id()).name(c.name()).arguments(c.arguments()).build();
     }
 }

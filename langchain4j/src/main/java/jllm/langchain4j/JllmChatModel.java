@@ -1,5 +1,6 @@
 package jllm.langchain4j;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -14,7 +15,9 @@ import jllm.api.Model;
  * A LangChain4j {@link ChatModel} running a jllm {@link Model} in this process. Request parameters
  * (temperature, top-p, top-k, max output tokens, stop sequences, penalties) override the defaults given
  * here; a JSON response format with a schema constrains decoding to the schema, so structured outputs
- * of AI services are valid by construction. Tools are not supported yet.
+ * of AI services are valid by construction. Tool specifications are shown to the model through its chat
+ * template and its calls are read in the template's own syntax into {@code ToolExecutionRequest}s, so AI
+ * services run {@code @Tool} methods; {@code ToolChoice.REQUIRED} decodes the call under its grammar.
  *
  * <pre>{@code
  * try (Model model = Model.open("model.gguf")) {
@@ -45,7 +48,8 @@ public final class JllmChatModel implements ChatModel {
     @Override
     public ChatResponse doChat(ChatRequest request) {
         GenerateOptions options = Conversations.options(request, defaults);
-        return Conversations.response(model.chat(Conversations.messages(request.messages()), options), name);
+        return Conversations.response(model.chat(Conversations.messages(request.messages()), Conversations.tools(request),
+                Map.of(), options), name);
     }
 
     @Override

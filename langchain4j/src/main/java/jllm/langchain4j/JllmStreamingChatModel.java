@@ -1,20 +1,24 @@
 package jllm.langchain4j;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.CompleteToolCall;
+import dev.langchain4j.model.chat.response.PartialThinking;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
-import jllm.api.Completion;
+import jllm.api.ChatReply;
 import jllm.api.GenerateOptions;
 import jllm.api.Model;
+import jllm.chat.reply.ReplyEvent;
 
 /**
  * A LangChain4j {@link StreamingChatModel} running a jllm {@link Model} in this process: each request
- * generates on a thread of its own and hands the reply to the handler piece by piece. Parameters and
- * response formats as {@link JllmChatModel}.
+ * generates on a thread of its own and hands the reply to the handler piece by piece: answer text,
+ * thinking, and each tool call once it is whole. Parameters, response formats and tools as {@link JllmChatModel}.
  *
  * <pre>{@code
  * interface Assistant { TokenStream chat(String message); }
@@ -42,10 +46,18 @@ public final class JllmStreamingChatModel implements StreamingChatModel {
     @Override
     public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
         Thread.ofPlatform().daemon().name("jllm-langchain4j").start(() -> {
-            Completion c;
+            ChatReply c;
             try {
                 GenerateOptions options = Conversations.options(request, defaults);
-                c = model.chat(Conversations.messages(request.messages()), options, handler::onPartialResponse);
+                c = model.chat(Conversations.messages(request.messages()), Conversations.tools(request), Map.of(), options,
+                        e -> {
+                            switch (e) {
+                                case ReplyEvent.Content t -> handler.onPartialResponse(t.text());
+                                case ReplyEvent.Reasoning r -> handler.onPartialThinking(new PartialThinking(r.text()));
+                                case ReplyEvent.Call call -> handler.onCompleteToolCall(
+                                        new CompleteToolCall(call.index(), Conversations.request(call.call())));
+                            }
+                        });
             } catch (RuntimeException e) {
                 handler.onError(e);
                 return;

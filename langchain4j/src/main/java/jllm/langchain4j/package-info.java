@@ -2,7 +2,7 @@
  * LangChain4j on jllm, in process (no HTTP): {@link jllm.langchain4j.JllmChatModel},
  * {@link jllm.langchain4j.JllmStreamingChatModel} and {@link jllm.langchain4j.JllmEmbeddingModel} over a
  * {@link jllm.api.Model}. Structured outputs (a JSON-schema response format) are decoded under the schema's
- * grammar; tools are not supported yet.
+ * grammar; tool specifications become the model's tools and its calls {@code ToolExecutionRequest}s.
  *
  * <pre>{@code
  * interface Assistant { String chat(String message); }

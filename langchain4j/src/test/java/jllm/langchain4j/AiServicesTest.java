@@ -1,7 +1,6 @@
 package jllm.langchain4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.data.segment.TextSegment;
@@ -117,9 +115,6 @@ class AiServicesTest {
                 .maxOutputTokens(5).build());
         assertThat(r.tokenUsage().outputTokenCount()).isEqualTo(5);
         assertThat(r.finishReason()).isEqualTo(FinishReason.LENGTH);
-        ToolSpecification tool = ToolSpecification.builder().name("weather").description("the weather").build();
-        assertThatThrownBy(() -> chat.chat(ChatRequest.builder().messages(UserMessage.from("Hi")).toolSpecifications(tool).build()))
-                .hasMessageContaining("tools");
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.util.Map;
 
 import jllm.chat.ChatMessage;
 import jllm.chat.Tool;
+import jllm.chat.reply.ChatTools;
 import jllm.chat.ToolCall;
 import jllm.format.json.Json;
 import jllm.generate.grammar.Grammar;
@@ -60,33 +61,17 @@ final class Requests {
     record Chat(Generation generation, List<ChatMessage> messages, int topLogprobs, Grammar grammar, Tools tools) {
     }
 
-    /** How the request lets the model call tools. */
-    enum ToolChoice { AUTO, NONE, REQUIRED, NAMED }
-
     /**
-     * {@code tools}, {@code tool_choice}, {@code parallel_tool_calls} and {@code chat_template_kwargs}.
+     * {@code tools}, {@code tool_choice} and {@code parallel_tool_calls} ({@code use}), and
+     * {@code chat_template_kwargs}.
      *
-     * @param offered  the functions the request lists
-     * @param choice   whether the model may, must not or must call one
-     * @param named    with {@link ToolChoice#NAMED}: the function it must call
-     * @param parallel whether a reply may hold more than one call
-     * @param kwargs   template switches ({@code enable_thinking}, ...), as parsed JSON
+     * @param use    the functions offered and how the model may call them
+     * @param kwargs template switches ({@code enable_thinking}, ...), as parsed JSON
      */
-    record Tools(List<Tool> offered, ToolChoice choice, Optional<String> named, boolean parallel, Map<String, Object> kwargs) {
-        static final Tools NONE = new Tools(List.of(), ToolChoice.AUTO, Optional.empty(), true, Map.of());
-
-        /** The tools the model is shown and the parser reads calls of: none with {@code tool_choice: none}. */
-        List<Tool> active() {
-            return choice == ToolChoice.NONE ? List.of() : offered;
-        }
-
-        /** The tools a constrained call may pick (all, or the named one), or empty when calls are not forced. */
-        List<Tool> forced() {
-            return switch (choice) {
-                case REQUIRED -> offered;
-                case NAMED -> offered.stream().filter(t -> t.name().equals(named.orElseThrow())).toList();
-                case AUTO, NONE -> List.of();
-            };
+    record Tools(ChatTools use, Map<String, Object> kwargs) {
+        /** Whether a call is forced ({@code required} or a named function). */
+        boolean forced() {
+            return !use.forced().isEmpty();
         }
     }
 
@@ -145,8 +130,8 @@ final class Requests {
         }
         integer(root, "n", 1, 1);
         Tools tools = tools(root);
-        if (grammar != null && !tools.forced().isEmpty()) {
-            throw ApiException.invalid("tool_choice", "'tool_choice' " + tools.choice().name().toLowerCase(java.util.Locale.ROOT)
+        if (grammar != null && tools.forced()) {
+            throw ApiException.invalid("tool_choice", "'tool_choice' " + tools.use().choice().name().toLowerCase(java.util.Locale.ROOT)
                     + " cannot be combined with a 'response_format' that constrains the answer");
         }
         return new Chat(g, List.copyOf(messages), logprobs ? top : -1, grammar, tools);
@@ -169,20 +154,20 @@ final class Requests {
                 }
             }
         }
-        ToolChoice choice = offered.isEmpty() ? ToolChoice.NONE : ToolChoice.AUTO;
+        ChatTools.Choice choice = offered.isEmpty() ? ChatTools.Choice.NONE : ChatTools.Choice.AUTO;
         Optional<String> named = Optional.empty();
         JsonNode tc = root.get("tool_choice");
         if (tc != null && !tc.isNull()) {
             if (tc.isTextual() && List.of("auto", "none", "required").contains(tc.asText())) {
-                choice = ToolChoice.valueOf(tc.asText().toUpperCase(java.util.Locale.ROOT));
+                choice = ChatTools.Choice.valueOf(tc.asText().toUpperCase(java.util.Locale.ROOT));
             } else if (tc.isObject() && tc.path("type").asText().equals("function") && tc.path("function").path("name").isTextual()) {
-                choice = ToolChoice.NAMED;
+                choice = ChatTools.Choice.NAMED;
                 named = Optional.of(tc.get("function").get("name").asText());
             } else {
                 throw ApiException.invalid("tool_choice", "'tool_choice' must be \"auto\", \"none\", \"required\" or "
                         + "{\"type\": \"function\", \"function\": {\"name\": ...}}");
             }
-            if (offered.isEmpty() && (choice == ToolChoice.REQUIRED || choice == ToolChoice.NAMED)) {
+            if (offered.isEmpty() && (choice == ChatTools.Choice.REQUIRED || choice == ChatTools.Choice.NAMED)) {
                 throw ApiException.invalid("tool_choice", "'tool_choice' " + tc + " needs 'tools' listing the functions");
             }
             String wanted = named.orElse(null);
@@ -200,7 +185,7 @@ final class Requests {
             }
             kwargs = Json.parseObject(kw.toString(), "chat_template_kwargs");
         }
-        return new Tools(List.copyOf(offered), choice, named, parallel, kwargs);
+        return new Tools(new ChatTools(offered, choice, named, parallel), kwargs);
     }
 
     /** One entry of {@code tools}: {@code {type: "function", function: {name, description, parameters, strict}}}. */

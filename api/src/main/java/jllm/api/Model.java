@@ -207,7 +207,7 @@ public final class Model implements AutoCloseable {
         String ids = "call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12) + "_";
         AssistantTurn turn = AssistantTurn.of(chatPrompt, messages, tools, kwargs,
                 options.constraint().map(Constraint::compile).orElse(null), ids);
-        Completion c = generate(turn.tokens(), options, turn.grammar(), piece -> turn.feed(piece).forEach(onEvent),
+        Completion c = generate(turn.tokens(), options, turn.grammar(), turn.specialText(), piece -> turn.feed(piece).forEach(onEvent),
                 () -> false);
         turn.flush().forEach(onEvent);
         return ChatReply.of(turn.reply(), c);
@@ -295,11 +295,17 @@ public final class Model implements AutoCloseable {
 
     private Completion generate(int[] prompt, GenerateOptions options, Grammar grammar, Consumer<String> onText,
                                 BooleanSupplier cancelled) {
+        return generate(prompt, options, grammar, false, onText, cancelled);
+    }
+
+    /** @param specialText write control tokens into the text (a reply format whose markers are such tokens) */
+    private Completion generate(int[] prompt, GenerateOptions options, Grammar grammar, boolean specialText, Consumer<String> onText,
+                                BooleanSupplier cancelled) {
         checkFits(prompt.length, 1);
         int positions = (int) Math.min(context.positions(), (long) prompt.length + options.maxTokens());
         Session session = Session.of(loaded.model(), positions);
         Generator.Options g = new Generator.Options(Math.min(options.maxTokens(), positions - prompt.length),
-                options.sampler(), options.stop(), false);
+                options.sampler(), options.stop(), false).withSpecialText(specialText);
         if (grammar != null) {
             g = g.withGrammar(grammar);
         }

@@ -114,10 +114,12 @@ final class ChatCommand implements Callable<Integer> {
                     continue;
                 }
                 int room = session.maxContext() - tokens.length;
-                ReplyParser parser = ReplyFormat.of(chatPrompt.template().source(), prompt).parser(List.of(), "call_");
+                ReplyFormat format = ReplyFormat.of(chatPrompt.template().source(), prompt);
+                ReplyParser parser = format.parser(List.of(), "call_");
                 ReplyPrinter printer = new ReplyPrinter(Console.out(), !hideThinking, dim);
                 Generator.Result r = Generator.generate(session, tok, tokens,
-                        new Generator.Options(Math.min(maxTokens, room), sampling.settings(), List.of(), false),
+                        new Generator.Options(Math.min(maxTokens, room), sampling.settings(), List.of(), false)
+                                .withSpecialText(format.specialText()),
                         piece -> printer.print(parser.feed(piece)), () -> false);
                 printer.print(parser.finish());
                 printer.end();

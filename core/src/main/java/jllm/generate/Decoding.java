@@ -63,7 +63,7 @@ public final class Decoding {
         this.chain = grammar == null ? SamplerChain.of(options.sampler()) : SamplerChain.of(options.sampler()).withFirst(grammar);
         this.history.addAll(prompt);
         this.eog = tokenizer.vocabulary().endOfGeneration();
-        this.decoder = tokenizer.newDecoder(false);
+        this.decoder = tokenizer.newDecoder(options.specialText());
         this.stops = new StopStrings(options.stop());
         if (options.maxTokens() == 0) {
             reason = Generator.FinishReason.LENGTH;

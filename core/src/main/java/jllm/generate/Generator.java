@@ -33,9 +33,11 @@ public final class Generator {
      *                    the object is closed ({@link JsonGrammar#object()})
      * @param grammar     when not null, only sample tokens that keep the text a prefix of a sentence of
      *                    this grammar, and end when nothing may follow ({@link GrammarMask})
+     * @param specialText write control tokens into the text as their token text (a reply format whose
+     *                    markers are control tokens, such as gpt-oss's harmony, is parsed from them)
      */
     public record Options(int maxTokens, SamplerSettings sampler, List<String> stop, boolean ignoreEog,
-                          int topLogprobs, boolean jsonObject, Grammar grammar) {
+                          int topLogprobs, boolean jsonObject, Grammar grammar, boolean specialText) {
         public Options {
             if (maxTokens < 0) {
                 throw new IllegalArgumentException("the number of tokens to generate must not be negative, got " + maxTokens);
@@ -44,6 +46,12 @@ public final class Generator {
                 throw new IllegalArgumentException("top logprobs must be -1 (off) or at least 0, got " + topLogprobs);
             }
             stop = List.copyOf(stop);
+        }
+
+        /** Options whose text leaves control tokens out. */
+        public Options(int maxTokens, SamplerSettings sampler, List<String> stop, boolean ignoreEog,
+                       int topLogprobs, boolean jsonObject, Grammar grammar) {
+            this(maxTokens, sampler, stop, ignoreEog, topLogprobs, jsonObject, grammar, false);
         }
 
         /** Options without a grammar. */
@@ -59,7 +67,12 @@ public final class Generator {
 
         /** These options with the output constrained to a grammar. */
         public Options withGrammar(Grammar g) {
-            return new Options(maxTokens, sampler, stop, ignoreEog, topLogprobs, jsonObject, g);
+            return new Options(maxTokens, sampler, stop, ignoreEog, topLogprobs, jsonObject, g, specialText);
+        }
+
+        /** These options with control tokens written into the text, or not. */
+        public Options withSpecialText(boolean on) {
+            return new Options(maxTokens, sampler, stop, ignoreEog, topLogprobs, jsonObject, grammar, on);
         }
     }
 

@@ -40,6 +40,10 @@ public final class Vocabulary {
     private final boolean[] rstrip;
     private final String chatTemplate;
 
+    private boolean special(int id) {
+        return id >= 0 && types[id] != TokenType.NORMAL && types[id] != TokenType.BYTE;
+    }
+
     /** Special ids and policy; -1 means absent. */
     record Specials(int bos, int eos, int unk, int pad, int eot, boolean addBos, boolean addEos, String chatTemplate) {
     }
@@ -79,6 +83,12 @@ public final class Vocabulary {
             if (id >= 0 && types[id] != TokenType.NORMAL && types[id] != TokenType.BYTE) {
                 eog.add(id);
             }
+        }
+        // gpt-oss's harmony: <|end|> closes one message (the reasoning) and the reply goes on; <|return|>
+        // and <|call|> end it (llama.cpp drops <|end|> from its end-of-generation ids the same way)
+        int end = ids.get("<|end|>");
+        if (end >= 0 && special(ids.get("<|return|>")) && special(ids.get("<|call|>"))) {
+            eog.remove(end);
         }
         this.endOfGeneration = Collections.unmodifiableSet(eog);
         this.lstrip = new boolean[tokens.length];

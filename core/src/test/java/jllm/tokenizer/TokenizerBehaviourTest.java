@@ -97,6 +97,18 @@ class TokenizerBehaviourTest {
         assertThat(spm.vocabulary().endOfGeneration()).containsExactly(2);
     }
 
+    /** gpt-oss's harmony: <|end|> closes the reasoning message and the reply goes on; <|return|> and <|call|> end it. */
+    @Test
+    void harmonyEndsOnReturnAndCallNotEnd() {
+        String[] texts = {"a", "<|end|>", "<|return|>", "<|call|>", "<|start|>"};
+        TokenType[] types = {TokenType.NORMAL, TokenType.CONTROL, TokenType.CONTROL, TokenType.CONTROL, TokenType.CONTROL};
+        Vocabulary harmony = new Vocabulary(texts, new float[5], types, new Vocabulary.Specials(-1, 2, -1, -1, -1, false, false, null));
+        assertThat(harmony.endOfGeneration()).containsExactlyInAnyOrder(2, 3);
+        Vocabulary phi = new Vocabulary(new String[] {"a", "<|end|>", "<|endoftext|>"}, new float[3],
+                new TokenType[] {TokenType.NORMAL, TokenType.CONTROL, TokenType.CONTROL}, new Vocabulary.Specials(-1, 2, -1, -1, -1, false, false, null));
+        assertThat(phi.endOfGeneration()).containsExactlyInAnyOrder(1, 2);
+    }
+
     @Test
     void streamingDecoderHoldsBackIncompleteCharacters() {
         String text = "llama 🦙 and 中文 ok";

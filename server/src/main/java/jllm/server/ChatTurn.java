@@ -50,6 +50,11 @@ final class ChatTurn {
         return turn.grammar();
     }
 
+    /** Whether the reply is decoded with its control tokens as text (the format's markers are such tokens). */
+    boolean specialText() {
+        return turn.specialText();
+    }
+
     /** Reads the next generated text; returns the stream deltas it completes. */
     List<ObjectNode> deltas(String text) {
         return deltas(turn.feed(text));

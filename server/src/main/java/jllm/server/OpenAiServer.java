@@ -288,7 +288,7 @@ public final class OpenAiServer implements AutoCloseable {
         ChatTurn turn = ChatTurn.of(m, req);
         int[] tokens = turn.tokens();
         Generator.Options opts = options(req.generation(), "messages", tokens.length, engine.contextLength(), req.topLogprobs(),
-                turn.grammar());
+                turn.grammar()).withSpecialText(turn.specialText());
         Reply reply = new Reply(ctx, m, true, req.topLogprobs()).with(turn);
         run(ctx, engine, tokens, opts, req.generation(), reply, "/v1/chat/completions");
     }

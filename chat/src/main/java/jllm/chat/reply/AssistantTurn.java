@@ -8,6 +8,7 @@ import jllm.chat.ChatMessage;
 import jllm.chat.ChatPrompt;
 import jllm.chat.ChatTemplateException;
 import jllm.chat.Tool;
+import jllm.generate.Generator;
 import jllm.generate.grammar.Grammar;
 import jllm.generate.schema.SchemaException;
 
@@ -30,13 +31,15 @@ public final class AssistantTurn {
     private final int[] tokens;
     private final Grammar grammar;
     private final ReplyParser parser;
+    private final boolean specialText;
     private final List<ReplyEvent> events = new ArrayList<>();
 
-    private AssistantTurn(String promptText, int[] tokens, Grammar grammar, ReplyParser parser) {
+    private AssistantTurn(String promptText, int[] tokens, Grammar grammar, ReplyParser parser, boolean specialText) {
         this.promptText = promptText;
         this.tokens = tokens;
         this.grammar = grammar;
         this.parser = parser;
+        this.specialText = specialText;
     }
 
     /**
@@ -69,7 +72,7 @@ public final class AssistantTurn {
         if (grammar != null && format.thinkingOpen()) { // the grammar starts at the first token: no reasoning first
             format = new ReplyFormat(format.calls(), format.thinkTags(), false);
         }
-        return new AssistantTurn(text, prompt.tokens(text), grammar, format.parser(active, idPrefix));
+        return new AssistantTurn(text, prompt.tokens(text), grammar, format.parser(active, idPrefix), format.specialText());
     }
 
     /** The conversation with {@code text} leading its system message (a new one when it has none). */
@@ -92,6 +95,14 @@ public final class AssistantTurn {
     /** The prompt tokens to generate from. */
     public int[] tokens() {
         return tokens.clone();
+    }
+
+    /**
+     * Whether the reply must be decoded with its control tokens as text ({@link Generator.Options#withSpecialText}):
+     * the format's markers are such tokens (gpt-oss's harmony).
+     */
+    public boolean specialText() {
+        return specialText;
     }
 
     /** The output's grammar: the forced call's, else the response grammar, else null. */

@@ -23,7 +23,8 @@ import jllm.generate.schema.SchemaGrammar;
  * calls on new lines when parallel calls are allowed), Llama 3.1 {@code {"name": "N", "parameters": ARGS}},
  * Mistral {@code [{"name": "N", "arguments": ARGS}]} (its {@code [TOOL_CALLS]} marker is a control token
  * that decoding cannot spell, and the parser reads the array alone), generic
- * {@code {"tool_call": {"name": "N", "arguments": ARGS}}}. A tool without parameters takes {@code {}}.
+ * {@code {"tool_call": {"name": "N", "arguments": ARGS}}}. A tool without parameters takes {@code {}}. gpt-oss's
+ * harmony calls are refused: their markers are control tokens.
  *
  * <pre>{@code
  * Grammar g = CallGrammar.of(format.calls(), tools, true);
@@ -48,6 +49,10 @@ public final class CallGrammar {
     public static Grammar of(ReplyFormat.Calls calls, List<Tool> tools, boolean parallel) {
         if (tools.isEmpty()) {
             throw new IllegalArgumentException("a call grammar needs at least one tool");
+        }
+        if (calls == ReplyFormat.Calls.HARMONY) {
+            throw new SchemaException("a forced tool call (tool_choice required or a named function) is not supported for gpt-oss's "
+                    + "harmony format: its markers are control tokens that a grammar over token texts cannot spell; use tool_choice auto");
         }
         Map<String, Expr> rules = new LinkedHashMap<>();
         List<Expr> options = new ArrayList<>();
@@ -75,6 +80,7 @@ public final class CallGrammar {
                     parallel ? Expr.star(Expr.seq(Expr.literal(", "), call)) : Expr.EMPTY, Expr.literal("]"));
             case LLAMA3 -> call;
             case GENERIC -> Expr.seq(Expr.literal("{\"tool_call\": "), call, Expr.literal("}"));
+            case HARMONY -> throw new IllegalStateException("refused above");
         };
         rules.put("root", root);
         return Grammar.compile(rules, "root");

@@ -9,7 +9,7 @@ import jllm.chat.Tool;
  * How a model's replies are written: its tool-call syntax and whether it thinks between
  * {@code <think>} tags. Chosen from the chat template's source, as llama.cpp chooses its
  * {@code common_chat_format}: a template that writes {@code <tool_call>} is Hermes/Qwen, one that writes
- * {@code [TOOL_CALLS]} is Mistral, a Llama 3 header template with {@code ipython} or {@code "parameters"}
+ * {@code [TOOL_CALLS]} is Mistral, one with harmony's {@code <|channel|>} is gpt-oss, a Llama 3 header template with {@code ipython} or {@code "parameters"}
  * is Llama 3.1+, anything else falls back to generic JSON.
  *
  * @param calls        the tool-call syntax
@@ -27,6 +27,13 @@ public record ReplyFormat(Calls calls, boolean thinkTags, boolean thinkingOpen) 
         LLAMA3("<|python_tag|>"),
         /** Mistral Nemo / Small: {@code [TOOL_CALLS][{"name": ..., "arguments": {...}, "id": ...}, ...]}. */
         MISTRAL("[TOOL_CALLS]"),
+        /**
+         * gpt-oss's harmony: messages {@code <|channel|>analysis<|message|>...<|end|>} (reasoning),
+         * {@code <|start|>assistant<|channel|>final<|message|>...} (the answer), and calls
+         * {@code <|channel|>commentary to=functions.NAME <|constrain|>json<|message|>{...}<|call|>}. Its
+         * markers are control tokens: the reply must be decoded with them ({@link #specialText()}).
+         */
+        HARMONY("<|channel|>"),
         /**
          * Templates that know no tools: the reply is a JSON object, {@code {"tool_call": {"name", "arguments"}}},
          * {@code {"tool_calls": [...]}} or {@code {"response": "..."}}, as llama.cpp's generic format.
@@ -57,7 +64,9 @@ public record ReplyFormat(Calls calls, boolean thinkTags, boolean thinkingOpen) 
      */
     public static ReplyFormat of(String templateSource, String prompt) {
         Calls calls;
-        if (templateSource.contains("<tool_call>")) {
+        if (templateSource.contains("<|channel|>") && templateSource.contains("<|message|>")) {
+            calls = Calls.HARMONY;
+        } else if (templateSource.contains("<tool_call>")) {
             calls = Calls.HERMES;
         } else if (templateSource.contains("[TOOL_CALLS]")) {
             calls = Calls.MISTRAL;
@@ -71,6 +80,11 @@ public record ReplyFormat(Calls calls, boolean thinkTags, boolean thinkingOpen) 
         int open = prompt.lastIndexOf("<think>");
         boolean opened = think && open >= 0 && !prompt.substring(open).contains("</think>") && prompt.substring(open).strip().equals("<think>");
         return new ReplyFormat(calls, think, opened);
+    }
+
+    /** Whether replies must be decoded with their control tokens as text (harmony's markers are such tokens). */
+    public boolean specialText() {
+        return calls == Calls.HARMONY;
     }
 
     /**

@@ -34,7 +34,15 @@ public final class ReplyParser {
     private static final String END_THINK = "</think>";
     private static final String END_HERMES = "</tool_call>";
 
-    private enum State { START, CONTENT, REASONING, CALL, JSON }
+    private enum State { START, CONTENT, REASONING, CALL, JSON, HEADER, BODY }
+
+    private static final String MESSAGE = "<|message|>";
+    private static final List<String> BODY_ENDS = List.of("<|end|>", "<|call|>", "<|return|>", "<|start|>");
+    private static final java.util.regex.Pattern CHANNEL = java.util.regex.Pattern.compile("<\\|channel\\|>\\s*(\\w+)");
+    private static final java.util.regex.Pattern RECIPIENT = java.util.regex.Pattern.compile("to=functions\\.([^\\s<]+)");
+
+    /** What a harmony message's body is. */
+    private enum Body { REASONING, CONTENT, CALL }
 
     private final ReplyFormat format;
     private final Set<String> toolNames;
@@ -48,16 +56,19 @@ public final class ReplyParser {
     private boolean leadingJson;        // a JSON value at the start of the reply may be a call
     private int calls;
     private boolean finished;
+    private Body body;                  // harmony: the current message's kind
+    private String callName;            // harmony: the tool the current message calls
+    private final StringBuilder callArguments = new StringBuilder();
 
     ReplyParser(ReplyFormat format, List<Tool> tools, String idPrefix) {
         this.format = format;
         this.toolNames = tools.stream().map(Tool::name).collect(Collectors.toUnmodifiableSet());
-        this.marker = tools.isEmpty() ? null : format.calls().marker();
+        this.marker = tools.isEmpty() || format.calls() == ReplyFormat.Calls.HARMONY ? null : format.calls().marker();
         this.idPrefix = idPrefix;
-        this.state = format.thinkingOpen() ? State.REASONING : State.START;
+        this.state = format.calls() == ReplyFormat.Calls.HARMONY ? State.HEADER : format.thinkingOpen() ? State.REASONING : State.START;
         this.dropBlanks = format.thinkingOpen();
         this.thinkAllowed = format.thinkTags() && !format.thinkingOpen();
-        this.leadingJson = !tools.isEmpty() && format.calls() != ReplyFormat.Calls.HERMES;
+        this.leadingJson = !tools.isEmpty() && format.calls() != ReplyFormat.Calls.HERMES && format.calls() != ReplyFormat.Calls.HARMONY;
     }
 
     /** Takes the next piece of the reply; returns the events it completes (text of one kind merged). */
@@ -93,6 +104,8 @@ public final class ReplyParser {
                 case REASONING -> reasoning(end);
                 case CALL -> call(end);
                 case JSON -> json(end);
+                case HEADER -> header(end);
+                case BODY -> body(end);
             };
         }
     }
@@ -239,6 +252,97 @@ public final class ReplyParser {
         pending.delete(0, e);
         state = State.CONTENT;
         return true;
+    }
+
+    /**
+     * Harmony: a message header ({@code <|start|>assistant}, {@code <|channel|>NAME}, {@code to=functions.X},
+     * {@code <|constrain|>json}) up to {@code <|message|>}. A reply that does not start with a marker is
+     * plain content.
+     */
+    private boolean header(boolean end) {
+        int i = blanks(0);
+        if (i == pending.length()) {
+            if (end) {
+                pending.setLength(0);
+            }
+            return false;
+        }
+        if (pending.charAt(i) != '<') {
+            pending.delete(0, i);
+            state = State.CONTENT;
+            return true;
+        }
+        int k = pending.indexOf(MESSAGE);
+        if (k < 0) {
+            if (end) { // a header that never reached its message: keep the text
+                content(pending.substring(i));
+                pending.setLength(0);
+            }
+            return false;
+        }
+        String head = pending.substring(i, k);
+        pending.delete(0, k + MESSAGE.length());
+        java.util.regex.Matcher channel = CHANNEL.matcher(head);
+        java.util.regex.Matcher to = RECIPIENT.matcher(head);
+        if (to.find() && !toolNames.isEmpty()) {
+            body = Body.CALL;
+            callName = to.group(1);
+            callArguments.setLength(0);
+        } else {
+            body = channel.find() && channel.group(1).equals("analysis") ? Body.REASONING : Body.CONTENT;
+        }
+        state = State.BODY;
+        return true;
+    }
+
+    /** Harmony: a message body, up to {@code <|end|>}, {@code <|call|>}, {@code <|return|>} or the next {@code <|start|>}. */
+    private boolean body(boolean end) {
+        int k = -1;
+        String ending = null;
+        for (String e : BODY_ENDS) {
+            int at = pending.indexOf(e);
+            if (at >= 0 && (k < 0 || at < k)) {
+                k = at;
+                ending = e;
+            }
+        }
+        int upTo;
+        if (k >= 0) {
+            upTo = k;
+        } else if (end) {
+            upTo = pending.length();
+        } else {
+            int hold = 0;
+            for (String e : BODY_ENDS) {
+                hold = Math.max(hold, partialSuffix(e));
+            }
+            upTo = pending.length() - hold;
+        }
+        String text = pending.substring(0, upTo);
+        switch (body) {
+            case REASONING -> reasoning(text);
+            case CONTENT -> content(text);
+            case CALL -> callArguments.append(text);
+        }
+        pending.delete(0, upTo);
+        if (k < 0 && !end) {
+            return false;
+        }
+        if (ending != null && !ending.equals("<|start|>")) {
+            pending.delete(0, ending.length());
+        }
+        if (body == Body.CALL) {
+            String args = callArguments.toString().strip();
+            try {
+                Object parsed = Json.parse(args, "tool call arguments");
+                out.add(new ReplyEvent.Call(calls, new ToolCall(idPrefix + calls, callName, JsonText.write(parsed))));
+                calls++;
+            } catch (JsonException e) {
+                content(args); // not JSON: kept as text, never lost
+            }
+        }
+        state = State.HEADER;
+        return k >= 0;
     }
 
     /** Adds the calls {@code body} holds; false (adding nothing) when it holds none. */

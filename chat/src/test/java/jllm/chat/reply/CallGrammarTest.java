@@ -76,6 +76,11 @@ class CallGrammarTest {
         SchemaValidator weather = SchemaValidator.of(WEATHER.parameters().orElseThrow());
         Random random = new Random(42);
         for (ReplyFormat.Calls calls : ReplyFormat.Calls.values()) {
+            if (calls == ReplyFormat.Calls.HARMONY) {
+                assertThatThrownBy(() -> CallGrammar.of(ReplyFormat.Calls.HARMONY, List.of(WEATHER), false))
+                        .isInstanceOf(SchemaException.class).hasMessageContaining("harmony").hasMessageContaining("tool_choice auto");
+                continue;
+            }
             ReplyFormat format = new ReplyFormat(calls, false, false);
             for (boolean parallel : new boolean[] {false, true}) {
                 GrammarEngine engine = new GrammarEngine(CallGrammar.of(calls, List.of(WEATHER, PING), parallel), BYTES);

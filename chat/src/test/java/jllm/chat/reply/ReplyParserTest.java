@@ -26,6 +26,7 @@ class ReplyParserTest {
     private static final ReplyFormat LLAMA3 = new ReplyFormat(ReplyFormat.Calls.LLAMA3, false, false);
     private static final ReplyFormat MISTRAL = new ReplyFormat(ReplyFormat.Calls.MISTRAL, false, false);
     private static final ReplyFormat GENERIC = new ReplyFormat(ReplyFormat.Calls.GENERIC, false, false);
+    private static final ReplyFormat HARMONY = new ReplyFormat(ReplyFormat.Calls.HARMONY, false, false);
 
     private static Reply whole(ReplyFormat f, String text) {
         return f.parse(text, TOOLS, "call_");
@@ -40,6 +41,30 @@ class ReplyParserTest {
         assertThat(ReplyFormat.of("<|start_header_id|>ipython<|end_header_id|>", "")).isEqualTo(LLAMA3);
         assertThat(ReplyFormat.of("[AVAILABLE_TOOLS][TOOL_CALLS]", "")).isEqualTo(MISTRAL);
         assertThat(ReplyFormat.of("<|im_start|>{{ message.content }}", "")).isEqualTo(GENERIC);
+        assertThat(ReplyFormat.of("{{- '<|start|>assistant<|channel|>final<|message|>' }}", "")).isEqualTo(HARMONY);
+        assertThat(HARMONY.specialText()).isTrue();
+        assertThat(HERMES.specialText()).isFalse();
+    }
+
+    /** gpt-oss: the analysis channel is the reasoning, the final channel the answer, a commentary to=functions.X a call. */
+    @Test
+    void harmonyChannels() {
+        Reply answer = whole(HARMONY, "<|channel|>analysis<|message|>User asks 2+2. Easy.<|end|><|start|>assistant<|channel|>final<|message|>4");
+        assertThat(answer).isEqualTo(new Reply("4", "User asks 2+2. Easy.", List.of()));
+        Reply call = whole(HARMONY, "<|channel|>analysis<|message|>Need the weather.<|end|><|start|>assistant<|channel|>commentary "
+                + "to=functions.get_weather <|constrain|>json<|message|>{\"city\": \"Oslo\"}<|call|>");
+        assertThat(call.reasoning()).isEqualTo("Need the weather.");
+        assertThat(call.content()).isEmpty();
+        assertThat(call.toolCalls()).containsExactly(new ToolCall("call_0", "get_weather", "{\"city\":\"Oslo\"}"));
+        // the recipient may also stand before the channel
+        Reply before = whole(HARMONY, "<|start|>assistant to=functions.add<|channel|>commentary json<|message|>{\"a\": 1}<|call|>");
+        assertThat(before.toolCalls()).containsExactly(new ToolCall("call_0", "add", "{\"a\":1}"));
+        // without tools offered, a call is text; a reply without markers is its text exactly
+        assertThat(HARMONY.parse("<|channel|>commentary to=functions.add<|message|>{}<|call|>", List.of(), "call_").toolCalls()).isEmpty();
+        assertThat(whole(HARMONY, "Plain words, no channel.")).isEqualTo(new Reply("Plain words, no channel.", "", List.of()));
+        // arguments that are not JSON are kept as content; a cut-off analysis is reasoning
+        assertThat(whole(HARMONY, "<|channel|>commentary to=functions.add<|message|>{oops<|call|>")).isEqualTo(new Reply("{oops", "", List.of()));
+        assertThat(whole(HARMONY, "<|channel|>analysis<|message|>thinking when cu")).isEqualTo(new Reply("", "thinking when cu", List.of()));
     }
 
     @Test
@@ -146,7 +171,9 @@ class ReplyParserTest {
             new Object[] {GENERIC, "{\"tool_calls\": [{\"name\": \"add\", \"arguments\": {}}, {\"name\": \"get_weather\", \"arguments\": {}}]}"},
             new Object[] {GENERIC, "{\"unfinished\": "},
             new Object[] {HERMES, " \n plain text \n\n"},
-            new Object[] {LLAMA3, "  {\"name\": \"Ann\"} \n"});
+            new Object[] {LLAMA3, "  {\"name\": \"Ann\"} \n"},
+            new Object[] {HARMONY, "<|channel|>analysis<|message|>a <| b<|end|><|start|>assistant<|channel|>commentary to=functions.add "
+                    + "<|constrain|>json<|message|>{\"x\": \"<|call|\"}<|call|><|start|>assistant<|channel|>final<|message|>Done <|ret"});
 
     @Test
     void everySplitGivesTheWholeResult() {
@@ -175,9 +202,10 @@ class ReplyParserTest {
     @Test
     void randomTextsSplitAtRandomGiveTheWholeResult() {
         String[] pieces = {"<think>", "</think>", "<tool_call>", "</tool_call>", "[TOOL_CALLS]", "{\"name\": \"add\", \"arguments\": {}}",
-                "{", "}", "\"", " ", "\n", "text", "<", "<t", "[", "]", "{\"response\": \"r\"}"};
+                "{", "}", "\"", " ", "\n", "text", "<", "<t", "[", "]", "{\"response\": \"r\"}", "<|channel|>analysis", "<|message|>",
+                "<|end|>", "<|start|>assistant", "<|channel|>final", " to=functions.add", "<|call|>", "<|"};
         Random random = new Random(17);
-        ReplyFormat[] formats = {HERMES, QWEN3, R1, LLAMA3, MISTRAL, GENERIC};
+        ReplyFormat[] formats = {HERMES, QWEN3, R1, LLAMA3, MISTRAL, GENERIC, HARMONY};
         for (int n = 0; n < 3000; n++) {
             StringBuilder sb = new StringBuilder();
             for (int k = random.nextInt(8); k >= 0; k--) {

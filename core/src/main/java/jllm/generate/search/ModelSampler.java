@@ -25,10 +25,14 @@ public final class ModelSampler implements StepSampler {
      * A whole reply.
      *
      * @param text     its text (an end-of-generation token not included)
-     * @param tokens   tokens generated
+     * @param ids      the generated token ids (an end-of-generation token not included)
      * @param finished whether it ended by itself (end of generation), not at the token limit
      */
-    public record Sample(String text, int tokens, boolean finished) {
+    public record Sample(String text, int[] ids, boolean finished) {
+        /** Tokens generated. */
+        public int tokens() {
+            return ids.length;
+        }
     }
 
     private final Session session;
@@ -58,7 +62,7 @@ public final class ModelSampler implements StepSampler {
         List<Sample> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Generator.Result r = Generator.generate(session, tokenizer, prompt, options(maxTokens), t -> { }, () -> false);
-            out.add(new Sample(r.text(), r.tokens().length, r.finishReason() == Generator.FinishReason.STOP));
+            out.add(new Sample(r.text(), r.tokens(), r.finishReason() == Generator.FinishReason.STOP));
         }
         return out;
     }

@@ -10,7 +10,7 @@
 # any size below by its upper-case name (DIM, LAYERS, STEPS, GRPO_STEPS, SAMPLES, ...).
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-jllm="$root/jllm"
+jllm="${JLLM:-$root/jllm}"   # JLLM: another launcher, e.g. one running a copied jar
 out="${1:-runs/reasoning}"
 threads="${THREADS:-1}"
 ops="${OPS:-add}"
@@ -20,6 +20,10 @@ if [ "${SMOKE:-0}" = 1 ]; then
 else
   problems=30000; chats=6000; dim=128; hidden=384; layers=4; heads=4; steps=3000; per_cell=50; grpo_steps=60; samples=16
 fi
+# 290 tokens: the 256 bytes, 3 specials and ~30 merges (" write", " carry", "Answer", ...) but none of
+# digits, so every digit is its own token; with 400, numbers such as " 47" become single tokens, whose
+# digits the model must then learn to see inside.
+vocab=${VOCAB:-290}
 problems=${PROBLEMS:-$problems}; chats=${CHATS:-$chats}; dim=${DIM:-$dim}; hidden=${HIDDEN:-$hidden}
 layers=${LAYERS:-$layers}; heads=${HEADS:-$heads}; steps=${STEPS:-$steps}; per_cell=${PER_CELL:-$per_cell}
 grpo_steps=${GRPO_STEPS:-$grpo_steps}; samples=${SAMPLES:-$samples}
@@ -28,7 +32,7 @@ t() { local s=$SECONDS; "$@"; echo "# $(( SECONDS - s )) s: ${*##*/}" >&2; }
 
 t "$jllm" task -o "$out/text.jsonl" --format text --problems "$problems" --ops "$ops" --digits "$digits" --seed 1
 t "$jllm" task -o "$out/chats.jsonl" --problems "$chats" --ops "$ops" --digits "$digits" --seed 2
-t "$jllm" train "$out/text.jsonl" -o "$out/base" --vocab 400 --dim "$dim" --hidden "$hidden" --layers "$layers" \
+t "$jllm" train "$out/text.jsonl" -o "$out/base" --vocab "$vocab" --dim "$dim" --hidden "$hidden" --layers "$layers" \
   --heads "$heads" --ctx 128 --batch 16 --steps "$steps" --lr 3e-3 --eval-every $(( steps / 5 )) --eval-batches 4 -t "$threads"
 t "$jllm" sft "$out/base/model.gguf" "$out/chats.jsonl" -o "$out/sft" --epochs 1 --batch 16 --lr 1e-3 --val-fraction 0.02 \
   -t "$threads"

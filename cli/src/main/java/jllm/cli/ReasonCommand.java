@@ -9,6 +9,7 @@ import jllm.generate.SamplerSettings;
 import jllm.model.LoadedModel;
 import jllm.tokenizer.Vocabulary;
 import jllm.train.ChatTokenizer;
+import jllm.train.task.AccuracyCurve;
 import jllm.train.task.Arithmetic;
 import jllm.train.task.ArithmeticEval;
 import picocli.CommandLine.ArgGroup;
@@ -57,6 +58,9 @@ final class ReasonCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
+    @Option(names = "--svg", paramLabel = "FILE", description = "With --vote or --best-of: draw accuracy against samples per question (and tokens) to FILE.")
+    Path svg;
+
     @Option(names = "--end-of-turn", paramLabel = "TEXT", description = "The token ending a reply (default: ${DEFAULT-VALUE}).")
     String endOfTurn = "<|im_end|>";
 
@@ -75,6 +79,9 @@ final class ReasonCommand implements Callable<Integer> {
         }
         if (perCell < 1) {
             throw new IllegalArgumentException("--per-cell must be at least 1, got " + perCell);
+        }
+        if (svg != null && m != ArithmeticEval.Method.VOTE && m != ArithmeticEval.Method.BEST_OF) {
+            throw new IllegalArgumentException("--svg draws accuracy against samples: give it with --vote or --best-of");
         }
         if (m == ArithmeticEval.Method.SAMPLE && samples != 1) {
             throw new IllegalArgumentException("--samples " + samples + " needs --vote or --best-of to combine the samples");
@@ -116,6 +123,10 @@ final class ReasonCommand implements Callable<Integer> {
             };
             Console.out().printf(Locale.ROOT, "all: %d/%d = %.3f (%s; %d tokens generated, %.1f per question; %.1f s)%n",
                     right, all, (double) right / all, how, tokens, (double) tokens / all, seconds);
+            if (svg != null) {
+                AccuracyCurve.writeSvg(svg, model.getFileName() + ": " + how, cells, samples);
+                Console.out().println("accuracy against samples: " + svg);
+            }
             Console.out().flush();
         }
         return 0;

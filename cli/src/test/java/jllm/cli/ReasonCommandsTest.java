@@ -43,10 +43,11 @@ class ReasonCommandsTest {
                 .containsPattern("all: [0-3]/3 = [0-9.]+ \\(greedy; \\d+ tokens generated");
 
         CliRunner.Result vote = CliRunner.run("reason", model, "--ops", "add", "--digits", "2", "--per-cell", "2", "--samples", "4",
-                "--vote", "--max-tokens", "24", "-t", "1");
+                "--vote", "--max-tokens", "24", "-t", "1", "--svg", tmp.resolve("vote.svg").toString());
         assertThat(vote.exit()).as(vote.err()).isZero();
         assertThat(vote.out()).containsPattern("by samples 1:[0-9.]+ 2:[0-9.]+ 4:[0-9.]+")
                 .contains("majority vote of 4 samples at temperature 0.8");
+        assertThat(Files.readString(tmp.resolve("vote.svg"))).startsWith("<svg").contains("add 2 digits").contains("samples per question");
 
         CliRunner.Result best = CliRunner.run("reason", model, "--ops", "add", "--digits", "2", "--per-cell", "2", "--samples", "2",
                 "--best-of", "--max-tokens", "24", "-t", "1");
@@ -79,6 +80,8 @@ class ReasonCommandsTest {
         assertThat(taskName.err().strip()).isEqualTo("jllm: unknown task 'chess': the only task is arithmetic");
         CliRunner.Result samples = CliRunner.run("reason", tmp.resolve("missing.gguf").toString(), "--samples", "4");
         assertThat(samples.err().strip()).isEqualTo("jllm: --samples 4 needs --vote or --best-of to combine the samples");
+        CliRunner.Result svg = CliRunner.run("reason", "m.gguf", "--svg", "x.svg");
+        assertThat(svg.err().strip()).isEqualTo("jllm: --svg draws accuracy against samples: give it with --vote or --best-of");
         CliRunner.Result both = CliRunner.run("reason", "m.gguf", "--vote", "--best-of");
         assertThat(both.exit()).isNotZero();
         assertThat(both.err()).contains("mutually exclusive");

@@ -118,15 +118,7 @@ public final class ArithmeticEval {
                 for (ModelSampler.Sample x : samples) {
                     tokens += x.tokens();
                 }
-                for (int i = 0; i < ks.length; i++) {
-                    List<String> first = texts.subList(0, Math.min(ks[i], texts.size()));
-                    right[i] = switch (s.method()) {
-                        case VOTE -> Vote.majority(first, ArithmeticEval::answer).answer()
-                                .map(a -> a.equals(Long.toString(p.answer()))).orElse(false);
-                        case BEST_OF -> p.check(first.get(BestOfN.best(first, exactVerifier(p))));
-                        default -> p.check(first.getFirst());
-                    };
-                }
+                right = rightAt(p, texts, s.method(), ks);
             }
             Cell c = find(cells, p, ks.length);
             int[] at = c.correctAt().clone();
@@ -137,6 +129,24 @@ public final class ArithmeticEval {
                     at, c.tokens() + tokens));
         }
         return cells;
+    }
+
+    /**
+     * Whether the method answers {@code p} right from the first ks[i] of {@code texts}, for each i: the
+     * vote's answer, best-of-n's pick, or (SAMPLE, BEAM) the first text.
+     */
+    static boolean[] rightAt(Arithmetic.Problem p, List<String> texts, Method method, int[] ks) {
+        boolean[] right = new boolean[ks.length];
+        for (int i = 0; i < ks.length; i++) {
+            List<String> first = texts.subList(0, Math.min(ks[i], texts.size()));
+            right[i] = switch (method) {
+                case VOTE -> Vote.majority(first, ArithmeticEval::answer).answer()
+                        .map(a -> a.equals(Long.toString(p.answer()))).orElse(false);
+                case BEST_OF -> p.check(first.get(BestOfN.best(first, exactVerifier(p))));
+                case SAMPLE, BEAM -> p.check(first.getFirst());
+            };
+        }
+        return right;
     }
 
     /** The final answer of a reply as text, for voting. */

@@ -61,6 +61,9 @@ final class GrpoCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", paramLabel = "N", description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
     int checkpointEvery = 25;
 
+    @Option(names = "--resume", description = "Continue from DIR/checkpoint.bin when it exists.")
+    boolean resume;
+
     @Option(names = "--end-of-turn", paramLabel = "TEXT", description = "The token ending a reply (default: ${DEFAULT-VALUE}).")
     String endOfTurn = "<|im_end|>";
 
@@ -81,7 +84,7 @@ final class GrpoCommand implements Callable<Integer> {
         InputFiles.checkAll(List.of(model), "a GGUF model");
         GrpoConfig c = new GrpoConfig(HfCache.pulledOrSame(model), out, task.ops(), task.minDigits(), task.maxDigits(), steps,
                 prompts, group, updates, epsilon, beta, temperature, maxTokens, opt.scheduleShape(), opt.adamW(), opt.clip,
-                evalEvery, perCell, checkpointEvery, opt.seed, opt.threads, endOfTurn, type, name);
+                evalEvery, perCell, checkpointEvery, resume, opt.seed, opt.threads, endOfTurn, type, name);
         GrpoResult r = Grpo.run(c, new ConsoleProgress(System.err));
         for (int i = 0; i < r.after().size(); i++) {
             ArithmeticEval.Cell b = r.before().get(i), a = r.after().get(i);

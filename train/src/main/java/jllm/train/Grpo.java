@@ -128,22 +128,40 @@ public final class Grpo {
         try (Dense dense = Dense.vector(c.threads())) {
             Files.createDirectories(c.outDir());
             Path samplerFile = c.outDir().resolve("policy.gguf");
-            TrainableLlama ref = new TrainableLlama(GgufImport.load(c.policyModel()).params(), dense);
+            LlamaParams refParams = GgufImport.load(c.policyModel()).params();
+            TrainableLlama ref = new TrainableLlama(refParams, dense);
             LlamaParams params = policy.params();
             TrainableLlama model = new TrainableLlama(params, dense);
             AdamW opt = new AdamW(params.all(), c.adamW());
             LrSchedule schedule = c.schedule().resolve(c.steps() * c.updates());
+            // accuracy before training is the reference's (the starting weights), also when resuming
+            List<ArithmeticEval.Cell> before = evaluate(refParams, tokenizer, chat, samplerFile, heldOut, c);
+            Path checkpoint = c.outDir().resolve("checkpoint.bin");
+            int first = 0;
             LossLog losses = new LossLog();
             LossLog rewards = new LossLog();
-            List<Double> meanRewards = new ArrayList<>();
-            long sampledTokens = 0;
-            List<ArithmeticEval.Cell> before = evaluate(params, tokenizer, chat, samplerFile, heldOut, c);
-            if (!before.isEmpty()) {
+            if (c.resume() && Files.exists(checkpoint)) {
+                int taken = Checkpoint.load(checkpoint, params, opt);
+                if (taken % c.updates() != 0) {
+                    throw new IllegalArgumentException(checkpoint + " was written after " + taken + " optimizer steps, not a whole "
+                            + "number of steps of " + c.updates() + " updates: resume with the --updates it was written with");
+                }
+                first = taken / c.updates();
+                losses = LossLog.readCsv(c.outDir().resolve("loss.csv"), first);
+                rewards = readRewards(c.outDir().resolve("reward.csv"), first);
+            } else if (!before.isEmpty()) {
                 rewards.onEval(new ProgressListener.Eval(0, Double.NaN, accuracy(before)));
             }
-            List<ArithmeticEval.Cell> after = before;
-            int optimizerStep = 0;
-            for (int step = 0; step < c.steps(); step++) {
+            List<Double> meanRewards = new ArrayList<>();
+            for (LossLog.Row r : rewards.rows()) {
+                if (!Double.isNaN(r.trainLoss())) {
+                    meanRewards.add(r.trainLoss());
+                }
+            }
+            long sampledTokens = 0;
+            List<ArithmeticEval.Cell> after = first == 0 ? before : evaluate(params, tokenizer, chat, samplerFile, heldOut, c);
+            int optimizerStep = first * c.updates();
+            for (int step = first; step < c.steps(); step++) {
                 long s0 = System.nanoTime();
                 // sample G replies to each question from the current policy, with the inference engine
                 Random rnd = new Random(c.seed() * 1_000_003L + step);
@@ -209,7 +227,7 @@ public final class Grpo {
                     tokens += b.trainedCount();
                 }
                 ProgressListener.Step st = ProgressListener.Step.timed(step + 1, c.steps(), stepLoss, lr, norm, tokens,
-                        step + 1, t0, s0, s1);
+                        step + 1 - first, t0, s0, s1);
                 losses.onStep(st);
                 listener.onStep(st);
                 rewards.onStep(new ProgressListener.Step(step + 1, c.steps(), meanReward, lr, norm, st.tokensPerSecond(), st.etaSeconds()));
@@ -221,7 +239,10 @@ public final class Grpo {
                     listener.onEval(e);
                 }
                 if (last || (c.checkpointEvery() > 0 && (step + 1) % c.checkpointEvery() == 0)) {
-                    Checkpoint.save(c.outDir().resolve("checkpoint.bin"), params, opt);
+                    Checkpoint.save(checkpoint, params, opt);
+                    // the curves up to the checkpoint, so that a resumed run continues them
+                    losses.writeCsv(c.outDir().resolve("loss.csv"));
+                    writeRewards(c.outDir().resolve("reward.csv"), rewards);
                 }
             }
             Files.deleteIfExists(samplerFile);
@@ -233,7 +254,7 @@ public final class Grpo {
             Path gguf = c.outDir().resolve("model.gguf");
             params.writeGguf(gguf, tokenizer, c.name(), c.outputType());
             double seconds = (System.nanoTime() - t0) / 1e9;
-            return new GrpoResult(gguf, params, before, after, meanRewards, c.steps(), sampledTokens, seconds);
+            return new GrpoResult(gguf, params, before, after, meanRewards, c.steps() - first, sampledTokens, seconds);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -298,6 +319,32 @@ public final class Grpo {
             all += cell.questions();
         }
         return all == 0 ? Double.NaN : (double) right / all;
+    }
+
+    /** Reads reward.csv back, rows up to {@code lastStep}. */
+    private static LossLog readRewards(Path path, int lastStep) {
+        LossLog log = new LossLog();
+        if (!Files.exists(path)) {
+            return log;
+        }
+        try {
+            for (String line : Files.readAllLines(path)) {
+                String[] f = line.split(",", -1);
+                if (line.startsWith("step") || line.isBlank() || Integer.parseInt(f[0]) > lastStep) {
+                    continue;
+                }
+                int step = Integer.parseInt(f[0]);
+                if (!f[1].isEmpty()) {
+                    log.onStep(new ProgressListener.Step(step, 0, Double.parseDouble(f[1]), Float.NaN, Float.NaN, Double.NaN, Double.NaN));
+                }
+                if (!f[2].isEmpty()) {
+                    log.onEval(new ProgressListener.Eval(step, Double.NaN, Double.parseDouble(f[2])));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + path + ": " + e.getMessage(), e);
+        }
+        return log;
     }
 
     private static void writeRewards(Path path, LossLog rewards) {

@@ -28,6 +28,8 @@ import jllm.train.task.Arithmetic;
  * @param evalEvery       held-out accuracy every this many steps (0 = before and after only)
  * @param evalPerCell     held-out questions per operation and digit count (greedy answers)
  * @param checkpointEvery write checkpoint.bin every this many steps (0 = at the end only)
+ * @param resume          continue from outDir/checkpoint.bin when it exists (questions and samples of step s
+ *                        depend only on the seed and s, so the continued run takes the steps the first would have)
  * @param seed            seed of the questions and samples
  * @param threads         threads of training and sampling
  * @param endOfTurn       the token text ending a reply
@@ -37,7 +39,7 @@ import jllm.train.task.Arithmetic;
 public record GrpoConfig(Path policyModel, Path outDir, List<Arithmetic.Op> ops, int minDigits, int maxDigits, int steps,
                          int prompts, int group, int updates, double clip, double beta, float temperature, int maxTokens,
                          LrSchedule schedule, AdamW.Settings adamW, float gradClip, int evalEvery, int evalPerCell,
-                         int checkpointEvery, long seed, int threads, String endOfTurn, GgmlType outputType, String name) {
+                         int checkpointEvery, boolean resume, long seed, int threads, String endOfTurn, GgmlType outputType, String name) {
     public GrpoConfig {
         ops = List.copyOf(ops);
         if (ops.isEmpty()) {

@@ -12,7 +12,7 @@ import jllm.train.task.ArithmeticEval;
  * @param before        held-out greedy accuracy per cell before training (empty when evalPerCell is 0)
  * @param after         the same after training
  * @param meanRewards   mean reward of each step's samples
- * @param steps         optimizer steps over sampled batches
+ * @param steps         steps this run took (after a resume, those left)
  * @param sampledTokens tokens generated for training
  * @param seconds       wall time
  */

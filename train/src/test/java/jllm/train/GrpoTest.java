@@ -146,7 +146,7 @@ class GrpoTest {
 
     static GrpoConfig config(Path model, Path out, int steps) {
         return new GrpoConfig(model, out, List.of(Arithmetic.Op.ADD), 2, 2, steps, 2, 4, 2, 0.2, 0.04, 1.0f, 12,
-                new LrSchedule(1e-3f, 1e-4f, 0, 0), new AdamW.Settings(0.9f, 0.99f, 1e-8f, 0f), 1.0f, 0, 3, 1, 7, 1,
+                new LrSchedule(1e-3f, 1e-4f, 0, 0), new AdamW.Settings(0.9f, 0.99f, 1e-8f, 0f), 1.0f, 0, 3, 1, false, 7, 1,
                 "<|im_end|>", GgmlType.F32, "grpo-test");
     }
 
@@ -178,16 +178,39 @@ class GrpoTest {
     }
 
     @Test
+    void aResumedRunContinuesTheCurves() throws Exception {
+        Path base = arithmeticBase(dir, 64);
+        GrpoConfig one = config(base, dir.resolve("r"), 1);
+        Grpo.run(one, ProgressListener.NONE);
+        List<String> firstLoss = Files.readAllLines(dir.resolve("r/loss.csv"));
+        GrpoConfig two = new GrpoConfig(base, one.outDir(), one.ops(), 2, 2, 2, one.prompts(), one.group(), one.updates(), one.clip(),
+                one.beta(), one.temperature(), one.maxTokens(), one.schedule(), one.adamW(), one.gradClip(), 0, one.evalPerCell(), 1,
+                true, one.seed(), 1, one.endOfTurn(), GgmlType.F32, "grpo-test");
+        GrpoResult r = Grpo.run(two, ProgressListener.NONE);
+        assertThat(r.steps()).as("steps left after the checkpoint").isEqualTo(1);
+        assertThat(r.meanRewards()).hasSize(2);
+        List<String> loss = Files.readAllLines(dir.resolve("r/loss.csv"));
+        assertThat(loss).hasSize(1 + 2);
+        assertThat(loss.get(1)).isEqualTo(firstLoss.get(1));
+        assertThat(loss.get(2)).startsWith("2,");
+        List<String> reward = Files.readAllLines(dir.resolve("r/reward.csv"));
+        assertThat(reward).extracting(l -> l.split(",")[0]).containsExactly("step", "0", "1", "2");
+        // the optimizer state went on: the checkpoint holds 2 steps × 2 updates
+        LlamaParams p = GgufImport.load(base).params();
+        assertThat(Checkpoint.load(dir.resolve("r/checkpoint.bin"), p, new AdamW(p.all(), one.adamW()))).isEqualTo(4);
+    }
+
+    @Test
     void badSettingsAreClearErrors() {
         GrpoConfig ok = config(dir.resolve("m.gguf"), dir, 1);
         assertThatThrownBy(() -> new GrpoConfig(ok.policyModel(), ok.outDir(), ok.ops(), 2, 2, 1, 1, 1, 1, 0.2, 0.04, 1f, 8,
-                ok.schedule(), ok.adamW(), 1f, 0, 0, 0, 1, 1, "<|im_end|>", GgmlType.F32, "x"))
+                ok.schedule(), ok.adamW(), 1f, 0, 0, 0, false, 1, 1, "<|im_end|>", GgmlType.F32, "x"))
                 .hasMessageContaining("at least 2 samples");
         assertThatThrownBy(() -> new GrpoConfig(ok.policyModel(), ok.outDir(), ok.ops(), 2, 5, 1, 1, 4, 1, 0.2, 0.04, 1f, 8,
-                ok.schedule(), ok.adamW(), 1f, 0, 0, 0, 1, 1, "<|im_end|>", GgmlType.F32, "x"))
+                ok.schedule(), ok.adamW(), 1f, 0, 0, 0, false, 1, 1, "<|im_end|>", GgmlType.F32, "x"))
                 .hasMessageContaining("within 2-4");
         assertThatThrownBy(() -> new GrpoConfig(ok.policyModel(), ok.outDir(), ok.ops(), 2, 2, 1, 1, 4, 1, 0.2, 0.04, 0f, 8,
-                ok.schedule(), ok.adamW(), 1f, 0, 0, 0, 1, 1, "<|im_end|>", GgmlType.F32, "x"))
+                ok.schedule(), ok.adamW(), 1f, 0, 0, 0, false, 1, 1, "<|im_end|>", GgmlType.F32, "x"))
                 .hasMessageContaining("temperature must be positive");
     }
 }

@@ -11,6 +11,7 @@ import jllm.train.ConsoleProgress;
 import jllm.train.Grpo;
 import jllm.train.GrpoConfig;
 import jllm.train.GrpoResult;
+import jllm.train.ProgressListener;
 import jllm.train.task.ArithmeticEval;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,7 +86,21 @@ final class GrpoCommand implements Callable<Integer> {
         GrpoConfig c = new GrpoConfig(HfCache.pulledOrSame(model), out, task.ops(), task.minDigits(), task.maxDigits(), steps,
                 prompts, group, updates, epsilon, beta, temperature, maxTokens, opt.scheduleShape(), opt.adamW(), opt.clip,
                 evalEvery, perCell, checkpointEvery, resume, opt.seed, opt.threads, endOfTurn, type, name);
-        GrpoResult r = Grpo.run(c, new ConsoleProgress(System.err));
+        GrpoResult r = Grpo.run(c, new ProgressListener() {
+            private ConsoleProgress bar = new ConsoleProgress(System.err);
+
+            @Override
+            public void onStep(Step s) {
+                bar.onStep(s);
+            }
+
+            @Override
+            public void onEval(Eval e) {
+                // GRPO's evaluations carry the step's mean reward and the held-out accuracy, not losses
+                System.err.printf(Locale.ROOT, "step %d: mean reward %.3f, held-out accuracy %.3f%n", e.step(), e.trainLoss(), e.valLoss());
+                bar = new ConsoleProgress(System.err); // a fresh bar below this line, not redrawn over it
+            }
+        });
         for (int i = 0; i < r.after().size(); i++) {
             ArithmeticEval.Cell b = r.before().get(i), a = r.after().get(i);
             Console.out().printf(Locale.ROOT, "%s %d digits: held-out accuracy %.3f -> %.3f (%d questions, greedy)%n",

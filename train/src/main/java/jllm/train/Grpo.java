@@ -110,10 +110,13 @@ public final class Grpo {
     }
 
     /** One sampled reply, as a training sequence, with its reward. */
-    record Reply(ChatTokenizer.Example example, double reward, int tokens) {
+    record Reply(ChatTokenizer.Example example, double reward) {
     }
 
-    /** Tunes {@code c.policyModel()} and writes {@code c.outDir()/model.gguf}. */
+    /**
+     * Tunes {@code c.policyModel()} and writes {@code c.outDir()/model.gguf}. The listener's steps carry the
+     * GRPO loss; its evaluations carry the step's mean reward (as trainLoss) and the held-out accuracy (as valLoss).
+     */
     public static GrpoResult run(GrpoConfig c, ProgressListener listener) {
         GgufImport.Loaded policy = GgufImport.load(c.policyModel());
         String template = policy.tokenizer().chatTemplate().orElseThrow(() ->
@@ -295,7 +298,7 @@ public final class Grpo {
         for (int i = prompt.length; i < n; i++) {
             trained[i] = true;
         }
-        return new Reply(new ChatTokenizer.Example(tokens, trained), reward, s.tokens());
+        return new Reply(new ChatTokenizer.Example(tokens, trained), reward);
     }
 
     /** Held-out greedy accuracy per cell of the current weights, through the inference engine. */

@@ -18,7 +18,7 @@ digits="${DIGITS:-2-3}"
 if [ "${SMOKE:-0}" = 1 ]; then
   problems=3000; chats=1000; dim=64; hidden=192; layers=2; heads=2; steps=300; per_cell=10; grpo_steps=3; samples=4
 else
-  problems=30000; chats=6000; dim=128; hidden=384; layers=4; heads=4; steps=3000; per_cell=50; grpo_steps=60; samples=16
+  problems=30000; chats=6000; dim=96; hidden=288; layers=3; heads=4; steps=1500; per_cell=50; grpo_steps=60; samples=16
 fi
 # 290 tokens: the 256 bytes, 3 specials and ~30 merges (" write", " carry", "Answer", ...) but none of
 # digits, so every digit is its own token; with 400, numbers such as " 47" become single tokens, whose
@@ -39,9 +39,11 @@ t "$jllm" sft "$out/base/model.gguf" "$out/chats.jsonl" -o "$out/sft" --epochs 1
 t "$jllm" reason "$out/sft/model.gguf" --ops "$ops" --digits "$digits" --per-cell "$per_cell" -t "$threads" \
   | tee "$out/sft-greedy.txt"
 t "$jllm" reason "$out/sft/model.gguf" --ops "$ops" --digits "$digits" --per-cell "$per_cell" --samples "$samples" --vote \
-  -t "$threads" | tee "$out/sft-vote.txt"
+  --svg "$out/sft-vote.svg" -t "$threads" | tee "$out/sft-vote.txt"
 t "$jllm" grpo "$out/sft/model.gguf" -o "$out/grpo" --ops "$ops" --digits "$digits" --steps "$grpo_steps" --prompts 8 -G 8 \
   --lr 1e-4 --per-cell "$per_cell" --eval-every $(( grpo_steps / 3 > 0 ? grpo_steps / 3 : 1 )) -t "$threads" \
   | tee "$out/grpo.txt"
 t "$jllm" reason "$out/grpo/model.gguf" --ops "$ops" --digits "$digits" --per-cell "$per_cell" -t "$threads" \
   | tee "$out/grpo-greedy.txt"
+t "$jllm" reason "$out/grpo/model.gguf" --ops "$ops" --digits "$digits" --per-cell "$per_cell" --samples "$samples" --vote \
+  --svg "$out/grpo-vote.svg" -t "$threads" | tee "$out/grpo-vote.txt"

@@ -107,9 +107,11 @@ final class GrpoCommand implements Callable<Integer> {
                     a.op().name().toLowerCase(Locale.ROOT), a.digits(), b.accuracy(), a.accuracy(), a.questions());
         }
         double first = r.meanRewards().getFirst(), last = r.meanRewards().getLast();
-        Console.out().printf(Locale.ROOT, "%s: %d steps of %d x %d samples (%d tokens sampled); mean reward %.3f at step 1, %.3f at "
-                        + "step %d; held-out accuracy %.3f -> %.3f; %.1f s%n", r.gguf(), r.steps(), prompts, group, r.sampledTokens(),
-                first, last, r.steps(), Grpo.accuracy(r.before()), Grpo.accuracy(r.after()), r.seconds());
+        String held = r.after().isEmpty() ? "no held-out questions (--per-cell 0)"
+                : String.format(Locale.ROOT, "held-out accuracy %.3f -> %.3f", Grpo.accuracy(r.before()), Grpo.accuracy(r.after()));
+        Console.out().printf(Locale.ROOT, "%s: %d steps of %d x %d samples (%d tokens sampled); mean reward %.3f at the first step, "
+                        + "%.3f at the last; %s; %.1f s%n", r.gguf(), r.steps(), prompts, group, r.sampledTokens(), first, last, held,
+                r.seconds());
         Console.out().flush();
         return 0;
     }

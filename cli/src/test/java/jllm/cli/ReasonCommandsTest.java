@@ -67,6 +67,10 @@ class ReasonCommandsTest {
         for (String f : List.of("model.gguf", "checkpoint.bin", "loss.svg", "reward.svg", "reward.csv")) {
             assertThat(tmp.resolve("grpo").resolve(f)).exists();
         }
+        CliRunner.Result none = CliRunner.run("grpo", model, "-o", tmp.resolve("grpo0").toString(), "--ops", "add", "--digits", "2",
+                "--steps", "1", "--prompts", "1", "-G", "2", "--max-tokens", "8", "--per-cell", "0", "-t", "1");
+        assertThat(none.exit()).as(none.err()).isZero();
+        assertThat(none.out()).contains("no held-out questions (--per-cell 0)").doesNotContain("NaN");
     }
 
     @Test

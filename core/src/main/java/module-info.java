@@ -29,6 +29,7 @@ module jllm.core {
     exports jllm.generate;
     exports jllm.generate.grammar;
     exports jllm.generate.schema;
+    exports jllm.generate.search;
     exports jllm.hub;
 
     // internals that one sibling module uses

@@ -8,6 +8,7 @@ module jllm.train {
     exports jllm.train.bpe;
     exports jllm.train.ops;
     exports jllm.train.screen;
+    exports jllm.train.task;
 
     // the run manifest is written by Jackson from records (some private) of this package
     opens jllm.train to com.fasterxml.jackson.databind;

@@ -32,7 +32,7 @@ class ModulesTest {
     /** core's API packages, exported to everyone. */
     static final Set<String> CORE_EXPORTS = Set.of("jllm.format", "jllm.format.gguf", "jllm.format.json",
             "jllm.format.llama2c", "jllm.format.safetensors", "jllm.tensor", "jllm.kernel", "jllm.tokenizer",
-            "jllm.model", "jllm.model.llama", "jllm.generate", "jllm.generate.grammar", "jllm.generate.schema",
+            "jllm.model", "jllm.model.llama", "jllm.generate", "jllm.generate.grammar", "jllm.generate.schema", "jllm.generate.search",
             "jllm.hub");
     /** core's internals that one sibling module uses, exported to it alone. */
     static final Map<String, Set<String>> CORE_QUALIFIED = Map.of("jllm.kernel.scalar", Set.of("jllm.compress"),

@@ -217,13 +217,22 @@ public final class Dpo {
 
     /** Σ over trained positions of log p(target), per sequence of the batch. */
     static double[] sequenceLogProbs(float[] logits, Batch b, int vocab) {
+        double[] tokens = tokenLogProbs(logits, b, vocab);
         double[] lp = new double[b.batch()];
         for (int s = 0; s < b.batch(); s++) {
             for (int t = 0; t < b.seqLen(); t++) {
-                int row = s * b.seqLen() + t;
-                if (b.trained()[row]) {
-                    lp[s] -= CrossEntropy.nll(logits, row, vocab, b.targets()[row]);
-                }
+                lp[s] += tokens[s * b.seqLen() + t];
+            }
+        }
+        return lp;
+    }
+
+    /** log p(target) at each trained position of the batch, 0 elsewhere: (batch, seqLen). */
+    static double[] tokenLogProbs(float[] logits, Batch b, int vocab) {
+        double[] lp = new double[b.tokens().length];
+        for (int row = 0; row < lp.length; row++) {
+            if (b.trained()[row]) {
+                lp[row] = -CrossEntropy.nll(logits, row, vocab, b.targets()[row]);
             }
         }
         return lp;

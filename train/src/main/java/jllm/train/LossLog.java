@@ -79,6 +79,11 @@ public final class LossLog implements ProgressListener {
 
     /** Draws training loss (line) and validation loss (dots and line) against steps. */
     public void writeSvg(Path path, String title) {
+        writeSvg(path, title, "train loss", "validation loss");
+    }
+
+    /** Draws the rows' training values (line) and validation values (dots and line), labelled as given. */
+    public void writeSvg(Path path, String title, String trainLabel, String valLabel) {
         int w = 800, h = 480, left = 60, right = 20, top = 40, bottom = 50;
         double maxStep = 1, lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
         for (Row r : rows) {
@@ -128,8 +133,8 @@ public final class LossLog implements ProgressListener {
         }
         sb.append("<path d=\"").append(train).append("\" stroke=\"#1f77b4\" stroke-width=\"1\" fill=\"none\" opacity=\"0.7\"/>\n");
         sb.append("<path d=\"").append(val).append("\" stroke=\"#d62728\" stroke-width=\"2\" fill=\"none\"/>\n").append(dots);
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#1f77b4\">train loss</text>%n", w - 180, top + 10));
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#d62728\">validation loss</text>%n", w - 180, top + 26));
+        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#1f77b4\">%s</text>%n", w - 180, top + 10, escape(trainLabel)));
+        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#d62728\">%s</text>%n", w - 180, top + 26, escape(valLabel)));
         sb.append("</svg>\n");
         write(path, sb.toString());
     }

@@ -315,6 +315,31 @@ class PullTest {
         assertThat(blobs("acme/tiny-GGUF")).containsExactly(FakeHub.sha256(q4km));
     }
 
+    /** Two processes pulling one file: the file lock makes the second wait and reuse the blob the first wrote. */
+    @Test
+    void aPullInAnotherProcessWaitsAndReusesTheBlob() throws Exception {
+        hub.slowMillisPerChunk = 20;
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), PullChild.class.getName(),
+                hub.endpoint().toString(), cache.root().toString(), "hf:acme/tiny-GGUF:Q4_K_M")
+                .redirectErrorStream(true).start();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (hub.cdnRequests().isEmpty() && child.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(10); // until the child is downloading: then this pull must wait for its lock
+        }
+        HfHub.Pulled here = client().pull(HfName.parse("hf:acme/tiny-GGUF:Q4_K_M"), HfHub.Progress.NONE);
+        assertThat(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("the child pull ended").isTrue();
+        String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(child.exitValue()).as(out).isZero();
+        long there = Long.parseLong(out.lines().filter(l -> l.startsWith("downloaded=")).findFirst().orElseThrow().substring(11));
+        assertThat(Files.readAllBytes(here.path())).isEqualTo(q4km);
+        assertThat(Files.readAllBytes(Path.of(out.lines().toList().getLast()))).isEqualTo(q4km);
+        assertThat(there).as("the child fetched the file").isEqualTo(q4km.length);
+        assertThat(here.downloadedBytes()).as("this process waited and fetched nothing").isZero();
+        assertThat(hub.cdnRequests()).hasSize(1);
+        assertThat(blobs("acme/tiny-GGUF")).containsExactly(FakeHub.sha256(q4km));
+    }
+
     @Test
     void rmDeletesTheLinkAndTheBlobsNoOtherLinkUses() throws IOException {
         HfHub c = client();

@@ -278,7 +278,17 @@ public final class HfHub {
         if (offset > 0) {
             rb.header("Range", "bytes=" + offset + "-");
         }
-        HttpResponse<InputStream> r = send(name, rf.path(), rb.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> r;
+        try {
+            r = send(name, rf.path(), rb.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HubException e) {
+            // the client may see the connection drop before it hands over the body ("bytes received: 0"):
+            // that is a cut like any other, resumed from what the part file holds (a refused connection is not)
+            if (e.getCause() instanceof IOException io && !(io instanceof java.net.ConnectException)) {
+                throw new Cut(0, io);
+            }
+            throw e;
+        }
         int status = r.statusCode();
         if (status == 416 && offset > 0) {
             r.body().close();

@@ -42,6 +42,10 @@ public final class SchemaGrammar {
     static final String PATTERNS = "jllm:patterns";
     static final String NOT_PATTERNS = "jllm:notPatterns";
     static final String NOT_STRINGS = "jllm:notStrings";
+    /** Internal keyword: objects with a key outside these names (not {additionalProperties: false}). */
+    static final String KEY_OUTSIDE = "jllm:keyOutside";
+    /** Internal keyword: numbers that are not integers. */
+    static final String NOT_INTEGER = "jllm:notInteger";
 
     /** Keywords that only annotate (or that the compiler reads through other keywords). */
     private static final Set<String> ANNOTATIONS = Set.of("$schema", "$id", "id", "$anchor", "$dynamicAnchor", "$comment",
@@ -49,7 +53,7 @@ public final class SchemaGrammar {
             "contentMediaType", "contentEncoding", "$vocabulary");
 
     /** Validation keywords this compiler has no grammar for. */
-    private static final Set<String> REFUSED = Set.of("not", "if", "then", "else", "uniqueItems", "contains", "minContains",
+    private static final Set<String> REFUSED = Set.of("not", "if", "then", "else", "uniqueItems", "minContains",
             "maxContains", "dependentRequired", "dependentSchemas", "dependencies", "multipleOf",
             "unevaluatedProperties", "unevaluatedItems", "$dynamicRef", "contentSchema");
 
@@ -249,14 +253,12 @@ public final class SchemaGrammar {
                 case "null" -> opts.add(Expr.literal("null"));
                 case "boolean" -> opts.add(Expr.alt(Expr.literal("true"), Expr.literal("false")));
                 case "string" -> opts.add(string(s));
-                case "integer" -> opts.add(integer(s));
-                case "number" -> {
-                    if (!types.contains("integer")) {
-                        opts.add(number(s));
-                    } else {
-                        opts.add(number(s)); // numbers include integers; the alternatives overlap harmlessly
+                case "integer" -> {
+                    if (!s.containsKey(NOT_INTEGER)) {
+                        opts.add(integer(s));
                     }
                 }
+                case "number" -> opts.add(s.containsKey(NOT_INTEGER) ? fraction(s) : number(s));
                 case "array" -> opts.add(array(s));
                 case "object" -> opts.add(object(s));
                 default -> unsupported.add("type " + t);
@@ -271,6 +273,9 @@ public final class SchemaGrammar {
     /** True when an enum value meets the schema's other keywords (enum values are checked, not trusted). */
     @SuppressWarnings("unchecked")
     private boolean admits(Map<String, Object> s, Object value) {
+        if (s.containsKey(NOT_INTEGER) && JsonValues.isInteger(value)) {
+            return false;
+        }
         if (value instanceof String str) {
             byte[] text = str.getBytes(StandardCharsets.UTF_8);
             if (s.get(NOT_STRINGS) instanceof List<?> l && l.contains(str)) {
@@ -297,7 +302,16 @@ public final class SchemaGrammar {
             }
         }
         if (structured && (value instanceof Map || value instanceof List)) {
-            unsupported.add("enum of objects or arrays beside object or array keywords");
+            // the whole schema judges it (its references resolve in the document); merged-in negations
+            // (internal keywords the validator does not read) are refused rather than ignored
+            if (PythonJson.dumps(s).contains("jllm:")) {
+                unsupported.add("enum of objects or arrays beside a negated schema");
+                return false;
+            }
+            Map<String, Object> rest = new LinkedHashMap<>(s);
+            rest.remove("enum");
+            rest.remove("const");
+            return index.validates(value, rest);
         }
         return SchemaValidator.of(scalar, new SchemaValidator.Options(true)).validate(value);
     }
@@ -312,16 +326,9 @@ public final class SchemaGrammar {
      */
     @SuppressWarnings("unchecked")
     private boolean disjoint(List<Object> branches) {
-        List<Map<String, Object>> bs = new ArrayList<>();
-        for (Object b : branches) {
-            if (!(b instanceof Map)) {
-                return false;
-            }
-            bs.add(deref(b));
-        }
-        for (int i = 0; i < bs.size(); i++) {
-            for (int j = i + 1; j < bs.size(); j++) {
-                if (!disjoint(bs.get(i), bs.get(j))) {
+        for (int i = 0; i < branches.size(); i++) {
+            for (int j = i + 1; j < branches.size(); j++) {
+                if (!disjoint(branches.get(i), branches.get(j), 0)) {
                     return false;
                 }
             }
@@ -329,49 +336,129 @@ public final class SchemaGrammar {
         return true;
     }
 
+    /**
+     * True when no instance meets both schemas, by what can be read off them: no common type (a type
+     * keyword, or the types of enum/const values), no common enum/const value, or, for objects, a
+     * property one requires that the other forbids, or that both require with disjoint values.
+     */
     @SuppressWarnings("unchecked")
-    private static boolean disjoint(Map<String, Object> a, Map<String, Object> b) {
-        if (a.containsKey("type") && b.containsKey("type")) {
-            Set<String> ta = new LinkedHashSet<>(typeList(a.get("type")));
-            Set<String> tb = new LinkedHashSet<>(typeList(b.get("type")));
-            if (ta.contains("number")) {
-                ta.add("integer");
-            }
-            if (tb.contains("number")) {
-                tb.add("integer");
-            }
-            ta.retainAll(tb);
-            if (ta.isEmpty()) {
+    private boolean disjoint(Object x, Object y, int depth) {
+        if (Boolean.FALSE.equals(x) || Boolean.FALSE.equals(y)) {
+            return true;
+        }
+        if (!(x instanceof Map) || !(y instanceof Map) || depth > 8) {
+            return false;
+        }
+        Map<String, Object> a = flat(x);
+        Map<String, Object> b = flat(y);
+        Set<String> common = kinds(a);
+        common.retainAll(kinds(b));
+        if (common.isEmpty()) {
+            return true;
+        }
+        List<Object> va = values(a);
+        List<Object> vb = values(b);
+        if (va != null && vb != null && va.stream().noneMatch(v -> vb.stream().anyMatch(w -> JsonValues.equal(v, w)))) {
+            return true;
+        }
+        if (common.equals(Set.of("object"))) {
+            return excludes(a, b, depth) || excludes(b, a, depth);
+        }
+        return false;
+    }
+
+    /** For objects: a requires a property that b forbids, or whose values the two keep apart. */
+    @SuppressWarnings("unchecked")
+    private boolean excludes(Map<String, Object> a, Map<String, Object> b, int depth) {
+        if (!(a.get("required") instanceof List<?> ra)) {
+            return false;
+        }
+        Map<String, Object> pa = a.get("properties") instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of();
+        Map<String, Object> pb = b.get("properties") instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of();
+        boolean closed = Boolean.FALSE.equals(b.get("additionalProperties")) && !b.containsKey("patternProperties");
+        List<?> rb = b.get("required") instanceof List<?> l ? l : List.of();
+        for (Object k : ra) {
+            if (Boolean.FALSE.equals(pb.get(k)) || closed && !pb.containsKey(k)) {
                 return true;
             }
-        }
-        if (a.containsKey("const") && b.containsKey("const")) {
-            return !JsonValues.equal(a.get("const"), b.get("const"));
-        }
-        if (a.get("enum") instanceof List<?> ea && b.get("enum") instanceof List<?> eb) {
-            return ea.stream().noneMatch(x -> eb.stream().anyMatch(y -> JsonValues.equal(x, y)));
-        }
-        if (a.get("properties") instanceof Map<?, ?> pa && b.get("properties") instanceof Map<?, ?> pb
-                && a.get("required") instanceof List<?> ra && b.get("required") instanceof List<?> rb) {
-            for (Object k : ra) {
-                if (rb.contains(k) && pa.get(k) instanceof Map<?, ?> sa && pb.get(k) instanceof Map<?, ?> sb
-                        && disjointValues((Map<String, Object>) sa, (Map<String, Object>) sb)) {
-                    return true;
-                }
+            if (rb.contains(k) && disjoint(pa.getOrDefault(k, true), pb.getOrDefault(k, true), depth + 1)) {
+                return true;
             }
         }
         return false;
     }
 
-    private static boolean disjointValues(Map<String, Object> a, Map<String, Object> b) {
-        return (a.containsKey("const") || a.containsKey("enum")) && (b.containsKey("const") || b.containsKey("enum"))
-                && disjoint(a, b);
+    /** The schema with its $ref followed and its allOf merged in. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> flat(Object schema) {
+        Map<String, Object> m = deref(schema);
+        if (m.get("allOf") instanceof List<?> all) {
+            Map<String, Object> merged = new LinkedHashMap<>(m);
+            merged.remove("allOf");
+            for (Object sub : all) {
+                if (!(sub instanceof Map)) {
+                    return m;
+                }
+                merged = merge(merged, deref(sub));
+            }
+            return merged;
+        }
+        return m;
+    }
+
+    /** The kinds of instance a schema admits: its types, integers and fractions apart, narrowed by enum/const. */
+    private static Set<String> kinds(Map<String, Object> s) {
+        Set<String> out = new LinkedHashSet<>(List.of("null", "boolean", "object", "array", "string", "integer", "fraction"));
+        if (s.containsKey("type")) {
+            Set<String> t = new LinkedHashSet<>();
+            for (String x : typeList(s.get("type"))) {
+                if (x.equals("number")) {
+                    t.add("integer");
+                    t.add("fraction");
+                } else {
+                    t.add(x);
+                }
+            }
+            out.retainAll(t);
+        }
+        if (s.containsKey(NOT_INTEGER)) {
+            out.remove("integer");
+        }
+        List<Object> values = values(s);
+        if (values != null) {
+            Set<String> t = new LinkedHashSet<>();
+            for (Object v : values) {
+                t.add(switch (v) {
+                    case String str -> "string";
+                    case Boolean bool -> "boolean";
+                    case Map<?, ?> m -> "object";
+                    case List<?> l -> "array";
+                    default -> v == Json.NULL ? "null" : JsonValues.isInteger(v) ? "integer" : "fraction";
+                });
+            }
+            out.retainAll(t);
+        }
+        return out;
+    }
+
+    /** The values a schema's enum or const allows, or null when it has neither. */
+    @SuppressWarnings("unchecked")
+    private static List<Object> values(Map<String, Object> s) {
+        if (s.containsKey("const")) {
+            return List.of(s.get("const"));
+        }
+        return s.get("enum") instanceof List<?> l ? (List<Object>) l : null;
     }
 
     // ---- negation, and what is built from it ----
 
     /** Most branches a combination (allOf over anyOfs, a oneOf made exclusive) may expand to. */
     private static final int MAX_BRANCHES = 64;
+
+    /** Most schemas negated in one compile (negating nested oneOfs multiplies). */
+    private static final int MAX_NEGATIONS = 20_000;
+
+    private int negations;
 
     private static final List<String> ALL_TYPES = List.of("null", "boolean", "object", "array", "string", "number");
 
@@ -468,6 +555,9 @@ public final class SchemaGrammar {
         if (schema instanceof Boolean b) {
             return !b;
         }
+        if (++negations > MAX_NEGATIONS) {
+            throw new GrammarException("negations (not, oneOf, if) over " + MAX_NEGATIONS + " schemas");
+        }
         if (++depth > MAX_DEPTH) {
             throw new GrammarException("schema nested deeper than " + MAX_DEPTH + " in not");
         }
@@ -479,11 +569,12 @@ public final class SchemaGrammar {
                 switch (e.getKey()) {
                     case "type" -> {
                         List<String> t = typeList(v);
-                        if (t.contains("integer") && !t.contains("number")) {
-                            unsupported.add("not with type integer (numbers that are not integers)");
-                        }
                         List<Object> others = new ArrayList<>(ALL_TYPES);
                         others.removeAll(t);
+                        if (t.contains("integer") && !t.contains("number")) {
+                            others.remove("number");
+                            alts.add(schema("type", "number", NOT_INTEGER, true));
+                        }
                         if (!others.isEmpty()) {
                             alts.add(schema("type", others));
                         }
@@ -528,6 +619,12 @@ public final class SchemaGrammar {
                     case PATTERNS -> ((List<Object>) v).forEach(p -> alts.add(schema("type", "string", NOT_PATTERNS, List.of(p))));
                     case NOT_PATTERNS -> ((List<Object>) v).forEach(p -> alts.add(schema("type", "string", PATTERNS, List.of(p))));
                     case NOT_STRINGS -> alts.add(schema("type", "string", "enum", v));
+                    case KEY_OUTSIDE -> {
+                        Map<String, Object> only = new LinkedHashMap<>();
+                        ((List<Object>) v).forEach(name -> only.put((String) name, true));
+                        alts.add(schema("type", "object", "properties", only, "additionalProperties", false));
+                    }
+                    case NOT_INTEGER -> alts.add(schema("type", List.of("null", "boolean", "object", "array", "string", "integer")));
                     case "not" -> alts.add(v);
                     case "allOf" -> ((List<Object>) v).forEach(sub -> alts.add(negate(sub)));
                     case "anyOf" -> {
@@ -536,6 +633,41 @@ public final class SchemaGrammar {
                             all = both(all, negate(sub));
                         }
                         alts.add(all);
+                    }
+                    case "items" -> {
+                        if (v instanceof List || c.containsKey("prefixItems")) {
+                            unsupported.add("not with items as a list");
+                        } else if (!Boolean.TRUE.equals(v)) {
+                            Object n = negate(v);
+                            if (!Boolean.FALSE.equals(n)) {
+                                alts.add(schema("type", "array", "contains", n));
+                            }
+                        }
+                    }
+                    case "contains" -> alts.add(schema("type", "array", "items", negate(v)));
+                    case "additionalProperties" -> {
+                        if (Boolean.FALSE.equals(v) && !c.containsKey("patternProperties")) {
+                            List<Object> names = new ArrayList<>(c.get("properties") instanceof Map<?, ?> p ? p.keySet() : Set.of());
+                            alts.add(schema("type", "object", KEY_OUTSIDE, names));
+                        } else if (!isTrue(v)) {
+                            unsupported.add("not with additionalProperties other than false, or beside patternProperties");
+                        }
+                    }
+                    case "oneOf" -> {
+                        // none matches, or two do
+                        List<Object> branches = (List<Object>) v;
+                        Object none = true;
+                        for (Object sub : branches) {
+                            none = both(none, negate(sub));
+                        }
+                        alts.add(none);
+                        for (int i = 0; i < branches.size(); i++) {
+                            for (int j = i + 1; j < branches.size(); j++) {
+                                if (!disjoint(branches.get(i), branches.get(j), 0)) {
+                                    alts.add(both(branches.get(i), branches.get(j)));
+                                }
+                            }
+                        }
                     }
                     case "uniqueItems" -> {
                         if (!Boolean.FALSE.equals(v)) {
@@ -664,7 +796,8 @@ public final class SchemaGrammar {
     private static final Set<String> KEYWORDS = Set.of("type", "properties", "required", "additionalProperties", "items",
             "prefixItems", "additionalItems", "minItems", "maxItems", "enum", "const", "anyOf", "oneOf", "allOf", "$ref",
             "minLength", "maxLength", "pattern", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-            "patternProperties", "propertyNames", "minProperties", "maxProperties", PATTERNS, NOT_PATTERNS, NOT_STRINGS);
+            "patternProperties", "propertyNames", "minProperties", "maxProperties", PATTERNS, NOT_PATTERNS, NOT_STRINGS,
+            NOT_INTEGER, KEY_OUTSIDE, "contains");
 
     private static boolean isKeyword(String k) {
         return KEYWORDS.contains(k) || REFUSED.contains(k);
@@ -1035,6 +1168,38 @@ public final class SchemaGrammar {
         return NumberRanges.decimal(lo, b.loEx(), hi, b.hiEx());
     }
 
+    /**
+     * Numbers that are not integers, as json.dumps writes most of them: a fraction with a nonzero digit.
+     * The exponent forms are left out (1.5e+16 is an integer), so this keeps to a part of the set. Integer
+     * bounds bound the integer part: a non-integer x >= 0 lies in (n, n+1) with n its integer part, so
+     * lo <= x <= hi exactly when lo <= n <= hi - 1 (and for x < 0, written -n.f: -hi <= n <= -lo - 1).
+     */
+    private Expr fraction(Map<String, Object> s) {
+        Bounds b = bounds(s);
+        for (BigDecimal x : new BigDecimal[] {b.lo(), b.hi()}) {
+            if (x != null && (x.stripTrailingZeros().scale() > 0 || x.abs().compareTo(LIMIT) > 0)) {
+                unsupported.add("numbers that are not integers, with fractional or huge bounds");
+                return Expr.NOTHING;
+            }
+        }
+        Long lo = b.lo() == null ? null : b.lo().longValueExact();
+        Long hi = b.hi() == null ? null : b.hi().longValueExact();
+        Expr digits = Expr.star(Expr.range('0', '9'));
+        Expr frac = Expr.seq(Expr.literal("."), digits, Expr.range('1', '9'), digits);
+        List<Expr> opts = new ArrayList<>();
+        long posLo = lo == null ? 0 : Math.max(lo, 0);
+        Long posHi = hi == null ? null : hi - 1;
+        if (posHi == null || posHi >= posLo) {
+            opts.add(Expr.seq(NumberRanges.integer(posLo, posHi), frac));
+        }
+        long negLo = hi == null ? 0 : Math.max(0, -hi);
+        Long negHi = lo == null ? null : -lo - 1;
+        if (negHi == null || negHi >= negLo) {
+            opts.add(Expr.seq(Expr.literal("-"), NumberRanges.integer(negLo, negHi), frac));
+        }
+        return opts.isEmpty() ? Expr.NOTHING : Expr.alt(opts);
+    }
+
     // ---- arrays ----
 
     @SuppressWarnings("unchecked")
@@ -1050,6 +1215,9 @@ public final class SchemaGrammar {
         }
         if (max >= 0 && min > max) {
             return Expr.NOTHING;
+        }
+        if (s.containsKey("contains")) {
+            return containing(s, items, prefix, min, max);
         }
         // tail(i): the items from index i on, after a comma when i > 0
         Expr tailItems = null;
@@ -1074,6 +1242,22 @@ public final class SchemaGrammar {
             rest = i + 1 > min ? Expr.opt(it) : it;
         }
         return Expr.seq(Expr.literal("["), ws(), rest, Expr.literal("]"));
+    }
+
+    /** An array with at least one item that meets contains: items up to it, that item, items after it. */
+    private Expr containing(Map<String, Object> s, Object items, List<Object> prefix, int min, int max) {
+        if (!prefix.isEmpty() || max >= 0 || min > 1) {
+            unsupported.add("contains with prefixItems, maxItems or minItems over 1");
+            return Expr.NOTHING;
+        }
+        Object witness = both(items, s.get("contains"));
+        if (Boolean.FALSE.equals(witness)) {
+            return Expr.NOTHING;
+        }
+        Expr item = Expr.ref(rule(items));
+        Expr before = Expr.star(Expr.seq(item, ws(), Expr.literal(","), ws()));
+        Expr after = Expr.star(Expr.seq(Expr.literal(","), ws(), item, ws()));
+        return Expr.seq(Expr.literal("["), ws(), before, Expr.ref(rule(witness)), ws(), after, Expr.literal("]"));
     }
 
     // ---- objects ----
@@ -1105,6 +1289,17 @@ public final class SchemaGrammar {
         for (String r : required) {
             if (!props.containsKey(r)) {
                 names.add(r); // required but not described: its value is judged as an undeclared key's
+            }
+        }
+        // KEY_OUTSIDE (from not {additionalProperties: false}): some key must be outside these names
+        List<String> inside = null;
+        if (s.get(KEY_OUTSIDE) instanceof List<?> l) {
+            inside = new ArrayList<>();
+            for (Object o : l) {
+                inside.add((String) o);
+                if (!names.contains((String) o)) {
+                    names.add((String) o); // declared, so that an undeclared key is always outside
+                }
             }
         }
         List<ByteDfa> patterns = new ArrayList<>();
@@ -1143,25 +1338,29 @@ public final class SchemaGrammar {
             throw new GrammarException("minProperties/maxProperties over an object of " + n + " properties: over "
                     + MAX_OBJECT_RULES + " rules");
         }
-        // from(i, c): the members from i on, when c have been written (c saturates at cap without a maximum)
-        String[] from = new String[cap + 1];
+        // from(i, c, w): the members from i on, when c have been written (c saturates at cap without a
+        // maximum) and w tells whether a key outside KEY_OUTSIDE's names was among them (always, without it)
+        int witness = inside == null ? 1 : 2;
+        String[] from = new String[(cap + 1) * 2];
         for (int c = 0; c <= cap; c++) {
-            int lo = Math.max(0, minP - c);
-            int hi = maxP < 0 ? -1 : maxP - c;
-            Expr tail;
-            if (addl == null || hi == 0) {
-                tail = lo > 0 ? Expr.NOTHING : Expr.EMPTY;
-            } else if (c > 0) {
-                tail = new Expr.Repeat(Expr.seq(Expr.literal(","), ws(), addl), lo, hi);
-            } else {
-                Expr some = Expr.seq(addl, new Expr.Repeat(Expr.seq(Expr.literal(","), ws(), addl), Math.max(0, lo - 1), hi < 0 ? -1 : hi - 1));
-                tail = lo > 0 ? some : Expr.opt(some);
+            for (int w = 2 - witness; w < 2; w++) {
+                int lo = Math.max(w == 0 ? 1 : 0, minP - c);
+                int hi = maxP < 0 ? -1 : maxP - c;
+                Expr tail;
+                if (addl == null || hi == 0) {
+                    tail = lo > 0 ? Expr.NOTHING : Expr.EMPTY;
+                } else if (c > 0) {
+                    tail = new Expr.Repeat(Expr.seq(Expr.literal(","), ws(), addl), lo, hi);
+                } else {
+                    Expr some = Expr.seq(addl, new Expr.Repeat(Expr.seq(Expr.literal(","), ws(), addl), Math.max(0, lo - 1), hi < 0 ? -1 : hi - 1));
+                    tail = lo > 0 ? some : Expr.opt(some);
+                }
+                from[c * 2 + w] = "o" + rules.size();
+                rules.put(from[c * 2 + w], tail);
             }
-            from[c] = "o" + rules.size();
-            rules.put(from[c], tail);
         }
         for (int i = n - 1; i >= 0; i--) {
-            String[] here = new String[cap + 1];
+            String[] here = new String[(cap + 1) * 2];
             Object v = values.get(i);
             boolean absentOnly = Boolean.FALSE.equals(v);
             if (absentOnly && required.contains(names.get(i))) {
@@ -1169,22 +1368,25 @@ public final class SchemaGrammar {
             }
             Expr member = absentOnly ? null
                     : Expr.seq(Expr.literal(Json.quote(names.get(i))), ws(), Expr.literal(":"), ws(), Expr.ref(rule(v)), ws());
+            boolean outside = inside != null && !inside.contains(names.get(i));
             for (int c = 0; c <= cap; c++) {
-                List<Expr> opts = new ArrayList<>();
-                boolean room = maxP < 0 || c + 1 <= maxP;
-                if (member != null && room) {
-                    int next = Math.min(c + 1, cap);
-                    opts.add(Expr.seq(c == 0 ? member : Expr.seq(Expr.literal(","), ws(), member), Expr.ref(from[next])));
+                for (int w = 2 - witness; w < 2; w++) {
+                    List<Expr> opts = new ArrayList<>();
+                    boolean room = maxP < 0 || c + 1 <= maxP;
+                    if (member != null && room) {
+                        int next = Math.min(c + 1, cap) * 2 + (outside ? 1 : w);
+                        opts.add(Expr.seq(c == 0 ? member : Expr.seq(Expr.literal(","), ws(), member), Expr.ref(from[next])));
+                    }
+                    if (!required.contains(names.get(i))) {
+                        opts.add(Expr.ref(from[c * 2 + w]));
+                    }
+                    here[c * 2 + w] = "o" + rules.size();
+                    rules.put(here[c * 2 + w], opts.isEmpty() ? Expr.NOTHING : Expr.alt(opts));
                 }
-                if (!required.contains(names.get(i))) {
-                    opts.add(Expr.ref(from[c]));
-                }
-                here[c] = "o" + rules.size();
-                rules.put(here[c], opts.isEmpty() ? Expr.NOTHING : Expr.alt(opts));
             }
             from = here;
         }
-        return Expr.seq(Expr.literal("{"), ws(), Expr.ref(from[0]), Expr.literal("}"));
+        return Expr.seq(Expr.literal("{"), ws(), Expr.ref(from[2 - witness]), Expr.literal("}"));
     }
 
     /**

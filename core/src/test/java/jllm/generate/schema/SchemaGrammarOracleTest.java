@@ -111,6 +111,30 @@ class SchemaGrammarOracleTest {
                           "day": {"type": "string", "format": "date", "pattern": "^2024"}}}""",
                         List.of("{\"code\": \"ab-1\", \"both\": \"ab\", \"day\": \"2024-02-29\"}", "{\"code\": \"a\"}", "{\"code\": \"abcdef\"}",
                                 "{\"code\": \"A1\"}", "{\"both\": \"a\"}", "{\"day\": \"2023-01-01\"}", "{\"day\": \"2024-02-30\"}")),
+                new Case("not integer, contains, not items, not oneOf",
+                        """
+                        {"type": "object", "properties": {"f": {"type": "number", "not": {"type": "integer"}},
+                          "c": {"type": "array", "contains": {"type": "string"}},
+                          "ni": {"not": {"type": "array", "items": {"type": "integer"}}},
+                          "no": {"not": {"oneOf": [{"type": "integer"}, {"minimum": 2}]}}}}""",
+                        List.of("{\"f\": 2.5, \"c\": [1, \"a\"], \"ni\": [1, \"x\"], \"no\": 3}", "{\"f\": 2}", "{\"c\": [1, 2]}",
+                                "{\"c\": []}", "{\"ni\": [1, 2]}", "{\"ni\": \"s\"}", "{\"no\": 1}", "{\"no\": 2.5}", "{\"no\": -1.5}")),
+                new Case("not additionalProperties false: some key outside the names",
+                        """
+                        {"type": "object", "properties": {"a": {}, "b": {"type": "integer"}},
+                         "not": {"properties": {"a": {}, "x": {}}, "additionalProperties": false}, "maxProperties": 3}""",
+                        List.of("{\"a\": 1, \"b\": 2}", "{\"a\": 1}", "{\"x\": 1}", "{\"a\": 1, \"x\": 2}", "{\"z\": 1}", "{}",
+                                "{\"a\": 1, \"b\": 2, \"c\": 3, \"d\": 4}")),
+                new Case("numbers that are not integers, within integer bounds",
+                        """
+                        {"type": "array", "items": {"type": "number", "not": {"type": "integer"}, "minimum": -2, "exclusiveMaximum": 3}}""",
+                        List.of("[0.5, -1.5, 2.5]", "[-2.5]", "[3.5]", "[1]", "[-0.5, -0.001]", "[\"x\"]")),
+                new Case("oneOf kept apart by a required property another branch forbids, enum of objects",
+                        """
+                        {"oneOf": [{"type": "object", "required": ["a"], "properties": {"a": {}}},
+                                   {"type": "object", "properties": {"b": {"enum": [{"x": 1}, {"x": "y"}], "properties": {"x": {"type": "integer"}}}},
+                                    "additionalProperties": false}]}""",
+                        List.of("{\"a\": 1}", "{\"b\": {\"x\": 1}}", "{\"b\": {\"x\": \"y\"}}", "{\"a\": 1, \"b\": 2}", "{}")),
                 new Case("allOf with additionalProperties false beside other properties",
                         """
                         {"allOf": [{"properties": {"a": {"type": "integer"}}, "additionalProperties": false}, {"properties": {"b": {}}, "required": ["a"]}]}""",
@@ -169,7 +193,7 @@ class SchemaGrammarOracleTest {
             Set<String> strings = new LinkedHashSet<>(List.of("", "a", "ab", "abc", "abcdef", "A1", "123", "x", "xy", "ba", "2024-02-29",
                     "2023-01-01", "a\"b", "é"));
             // (1.0 is an integer to the validator, but the grammar's integers are written without a fraction)
-            List<Object> numbers = new ArrayList<>(List.of(0L, -1L, 1L, 2.5, 100L, 3L, 10L, 11L));
+            List<Object> numbers = new ArrayList<>(List.of(0L, -1L, 1L, 2.5, 100L, 3L, 10L, 11L, -0.5, -1.5, -2.5, 0.5, 3.5, -0.001));
             collect(schema, declared, strings, numbers);
             Set<String> keys = new LinkedHashSet<>(List.of("x", "foo", "Ab", "x-y", "ab", "abcd", "z", ""));
             keys.addAll(declared);

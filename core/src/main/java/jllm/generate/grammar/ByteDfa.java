@@ -102,6 +102,24 @@ public final class ByteDfa {
         return of(new Expr.Repeat(Utf8.ranges(new int[] {0, CodePoints.MAX}), min, max));
     }
 
+    /**
+     * An automaton from its table: {@code next[s][b]} is state s's move on byte b (-1: none), state 0
+     * starts; returned minimal.
+     */
+    public static ByteDfa of(int[][] next, boolean[] accept) {
+        if (next.length > MAX_STATES) {
+            throw new GrammarException("an automaton of over " + MAX_STATES + " states");
+        }
+        int[][] rows = new int[next.length][];
+        for (int s = 0; s < next.length; s++) {
+            if (next[s].length != 256) {
+                throw new IllegalArgumentException("a row of " + next[s].length + " moves, not 256");
+            }
+            rows[s] = next[s].clone();
+        }
+        return new ByteDfa(rows, accept.clone()).minimize();
+    }
+
     /** Thompson's construction: states joined by byte sets or by empty moves. */
     private static final class Nfa {
         final List<long[]> sets = new ArrayList<>(); // per state: the bytes of its one byte move, or null

@@ -54,7 +54,7 @@ public final class SchemaGrammar {
 
     /** Validation keywords this compiler has no grammar for. */
     private static final Set<String> REFUSED = Set.of("not", "if", "then", "else", "uniqueItems", "minContains",
-            "maxContains", "dependentRequired", "dependentSchemas", "dependencies", "multipleOf",
+            "maxContains", "dependentRequired", "dependentSchemas", "dependencies",
             "unevaluatedProperties", "unevaluatedItems", "$dynamicRef", "contentSchema");
 
     /** Deepest nesting of schemas compiled (a hostile schema fails here, fast). */
@@ -747,8 +747,6 @@ public final class SchemaGrammar {
                     <= (s.get("required") instanceof List<?> r ? r.size() : 0);
             case "maxProperties" -> JsonValues.isNumber(v) && Boolean.FALSE.equals(s.get("additionalProperties"))
                     && s.get("properties") instanceof Map<?, ?> p && p.size() <= JsonValues.decimal(v).intValue();
-            case "multipleOf" -> JsonValues.isNumber(v) && JsonValues.decimal(v).compareTo(BigDecimal.ONE) == 0
-                    && "integer".equals(s.get("type"));
             case "patternProperties", "dependentRequired", "dependentSchemas", "dependencies" -> v instanceof Map<?, ?> m && m.isEmpty();
             case "then", "else" -> !s.containsKey("if");
             default -> false;
@@ -797,7 +795,7 @@ public final class SchemaGrammar {
             "prefixItems", "additionalItems", "minItems", "maxItems", "enum", "const", "anyOf", "oneOf", "allOf", "$ref",
             "minLength", "maxLength", "pattern", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
             "patternProperties", "propertyNames", "minProperties", "maxProperties", PATTERNS, NOT_PATTERNS, NOT_STRINGS,
-            NOT_INTEGER, KEY_OUTSIDE, "contains");
+            NOT_INTEGER, KEY_OUTSIDE, "contains", "multipleOf");
 
     private static boolean isKeyword(String k) {
         return KEYWORDS.contains(k) || REFUSED.contains(k);
@@ -1130,10 +1128,16 @@ public final class SchemaGrammar {
         return d == null || d.abs().compareTo(LIMIT) > 0 ? null : d.longValueExact();
     }
 
+    /** Integers, also as json.dumps writes an integral float (21.0: the validator counts it an integer). */
     private Expr integer(Map<String, Object> s) {
+        Expr e = Expr.seq(integerRange(s), Expr.opt(Expr.seq(Expr.literal("."), Expr.plus(Expr.literal("0")))));
+        return multipleOf(s) == null ? e : multiples(e, multipleOf(s), true);
+    }
+
+    private Expr integerRange(Map<String, Object> s) {
         Bounds b = bounds(s);
         if (!b.any()) {
-            return Expr.ref("json-integer");
+            return multipleOf(s) == null ? Expr.ref("json-integer") : Regex.parse("^-?(0|[1-9][0-9]*)$", Regex::raw);
         }
         Long lo = null;
         Long hi = null;
@@ -1153,9 +1157,89 @@ public final class SchemaGrammar {
     }
 
     private Expr number(Map<String, Object> s) {
+        Expr e = numberRange(s);
+        return multipleOf(s) == null ? e : multiples(e, multipleOf(s), true);
+    }
+
+    /** The multipleOf a schema asks of numbers, or null (none, or 1 on integers, which says nothing). */
+    private static BigDecimal multipleOf(Map<String, Object> s) {
+        if (!JsonValues.isNumber(s.get("multipleOf"))) {
+            return null;
+        }
+        BigDecimal m = JsonValues.decimal(s.get("multipleOf"));
+        return m.compareTo(BigDecimal.ONE) == 0 && typeList(s.get("type")).equals(List.of("integer")) ? null : m;
+    }
+
+    /** Most states of a multipleOf automaton (the numerator times the fraction digits it reads). */
+    private static final int MAX_MULTIPLE_STATES = 20_000;
+
+    /**
+     * The number texts of {@code range} (a rule-free expression) that are multiples of m = a / 10^d,
+     * written without an exponent: an automaton reads the digits keeping x * 10^d modulo a, and after
+     * the d-th fraction digit allows only zeros. Exponent forms are left out (a part of the set).
+     */
+    private Expr multiples(Expr range, BigDecimal m, boolean fractions) {
+        if (m.signum() <= 0) {
+            throw new SchemaException("multipleOf must be greater than 0, got " + m);
+        }
+        BigDecimal strip = m.stripTrailingZeros();
+        int d = Math.max(0, strip.scale());
+        BigDecimal aBig = strip.movePointRight(d);
+        if (aBig.compareTo(BigDecimal.valueOf(MAX_MULTIPLE_STATES)) > 0 || (long) aBig.intValueExact() * (d + 3) > MAX_MULTIPLE_STATES) {
+            unsupported.add("multipleOf " + m.toPlainString() + " (over " + MAX_MULTIPLE_STATES + " automaton states)");
+            return Expr.NOTHING;
+        }
+        int a = aBig.intValueExact();
+        // states: 0 start, 1 after '-', 2 the integer part "0", then I(r) = 3 + r, then F(r, f) = 3 + a + f * a + r
+        // for f = 0..d fraction digits read, and f = d + 1 past the d-th (only zeros from there)
+        int n = 3 + a + (d + 2) * a;
+        int[][] next = new int[n][256];
+        for (int[] row : next) {
+            java.util.Arrays.fill(row, -1);
+        }
+        boolean[] accept = new boolean[n];
+        int pow = BigDecimal.TEN.pow(d).remainder(BigDecimal.valueOf(a)).intValue();
+        for (int st : new int[] {0, 1}) {
+            next[st]['0'] = 2;
+            for (int digit = 1; digit <= 9; digit++) {
+                next[st]['0' + digit] = 3 + digit % a;
+            }
+        }
+        next[0]['-'] = 1;
+        accept[2] = true;
+        for (int r = 0; r < a; r++) {
+            int state = 3 + r;
+            for (int digit = 0; digit <= 9; digit++) {
+                next[state]['0' + digit] = 3 + (r * 10 + digit) % a;
+            }
+            accept[state] = (long) r * pow % a == 0;
+        }
+        if (fractions) {
+            next[2]['.'] = 3 + a; // F(0, 0)
+            for (int r = 0; r < a; r++) {
+                next[3 + r]['.'] = 3 + a + r;
+                for (int f = 0; f <= d + 1; f++) {
+                    int state = 3 + a + f * a + r;
+                    if (f < d) {
+                        for (int digit = 0; digit <= 9; digit++) {
+                            next[state]['0' + digit] = 3 + a + (f + 1) * a + (r * 10 + digit) % a;
+                        }
+                    } else {
+                        next[state]['0'] = 3 + a + (d + 1) * a + r; // past the d-th fraction digit only zeros
+                    }
+                    long scale = BigDecimal.TEN.pow(Math.max(0, d - f)).remainder(BigDecimal.valueOf(a)).longValue();
+                    accept[state] = f >= 1 && r * scale % a == 0;
+                }
+            }
+        }
+        ByteDfa texts = ByteDfa.of(range).intersect(ByteDfa.of(next, accept));
+        return texts.rules("m" + rules.size() + "_", rules, false);
+    }
+
+    private Expr numberRange(Map<String, Object> s) {
         Bounds b = bounds(s);
         if (!b.any()) {
-            return Expr.ref("json-number");
+            return multipleOf(s) == null ? Expr.ref("json-number") : Regex.parse("^-?(0|[1-9][0-9]*)(\\.[0-9]+)?$", Regex::raw);
         }
         for (BigDecimal x : new BigDecimal[] {b.lo(), b.hi()}) {
             if (x != null && x.stripTrailingZeros().scale() > 0) {
@@ -1175,6 +1259,9 @@ public final class SchemaGrammar {
      * lo <= x <= hi exactly when lo <= n <= hi - 1 (and for x < 0, written -n.f: -hi <= n <= -lo - 1).
      */
     private Expr fraction(Map<String, Object> s) {
+        if (multipleOf(s) != null) {
+            unsupported.add("multipleOf on numbers that are not integers");
+        }
         Bounds b = bounds(s);
         for (BigDecimal x : new BigDecimal[] {b.lo(), b.hi()}) {
             if (x != null && (x.stripTrailingZeros().scale() > 0 || x.abs().compareTo(LIMIT) > 0)) {

@@ -125,6 +125,12 @@ class SchemaGrammarOracleTest {
                          "not": {"properties": {"a": {}, "x": {}}, "additionalProperties": false}, "maxProperties": 3}""",
                         List.of("{\"a\": 1, \"b\": 2}", "{\"a\": 1}", "{\"x\": 1}", "{\"a\": 1, \"x\": 2}", "{\"z\": 1}", "{}",
                                 "{\"a\": 1, \"b\": 2, \"c\": 3, \"d\": 4}")),
+                new Case("multipleOf: integers and decimals, with bounds",
+                        """
+                        {"type": "object", "properties": {"i": {"type": "integer", "multipleOf": 3, "minimum": -7, "maximum": 40},
+                          "d": {"type": "number", "multipleOf": 0.25}, "k": {"multipleOf": 7}, "e": {"enum": [14, 15, "a"], "multipleOf": 7}}}""",
+                        List.of("{\"i\": 3, \"d\": 2.5, \"k\": 14, \"e\": 14}", "{\"i\": 4}", "{\"i\": -6}", "{\"i\": 42}", "{\"d\": 0.75}",
+                                "{\"d\": 0.3}", "{\"d\": -1.5}", "{\"k\": 21.0}", "{\"k\": 22}", "{\"k\": \"x\"}", "{\"e\": 15}", "{\"e\": \"a\"}")),
                 new Case("numbers that are not integers, within integer bounds",
                         """
                         {"type": "array", "items": {"type": "number", "not": {"type": "integer"}, "minimum": -2, "exclusiveMaximum": 3}}""",
@@ -193,7 +199,7 @@ class SchemaGrammarOracleTest {
             Set<String> strings = new LinkedHashSet<>(List.of("", "a", "ab", "abc", "abcdef", "A1", "123", "x", "xy", "ba", "2024-02-29",
                     "2023-01-01", "a\"b", "é"));
             // (1.0 is an integer to the validator, but the grammar's integers are written without a fraction)
-            List<Object> numbers = new ArrayList<>(List.of(0L, -1L, 1L, 2.5, 100L, 3L, 10L, 11L, -0.5, -1.5, -2.5, 0.5, 3.5, -0.001));
+            List<Object> numbers = new ArrayList<>(List.of(0L, -1L, 1L, 2.5, 100L, 3L, 10L, 11L, -0.5, -1.5, -2.5, 0.5, 3.5, -0.001, 0.75, 0.3, 21.0, 12L, -6L, 39L));
             collect(schema, declared, strings, numbers);
             Set<String> keys = new LinkedHashSet<>(List.of("x", "foo", "Ab", "x-y", "ab", "abcd", "z", ""));
             keys.addAll(declared);

@@ -21,14 +21,19 @@ import jllm.generate.grammar.Regex;
 /**
  * Compiles a JSON Schema to a grammar of the JSON texts it accepts, so decoding can only produce valid
  * instances. Supported: {@code type} (one or a list), {@code properties} (in the schema's order),
- * {@code required}, {@code additionalProperties}, {@code items}, {@code prefixItems} (and the older tuple
- * {@code items}/{@code additionalItems}), {@code minItems/maxItems}, {@code enum}, {@code const},
- * {@code anyOf}, {@code oneOf} (as anyOf), {@code allOf} (merged), {@code $ref}/{@code $defs}/{@code definitions}
- * with recursion, {@code minLength/maxLength}, {@code pattern}, {@code format} (date, time, date-time,
- * uuid, email, ipv4, hostname, uri, uri-reference, duration; other formats are annotations),
- * {@code minimum/maximum/exclusiveMinimum/exclusiveMaximum} (integers exactly; numbers when the bounds are
- * integers), {@code minProperties/maxProperties} when implied. Any other validation keyword is refused
- * with an {@link UnsupportedSchemaException} naming them all; annotations are ignored.
+ * {@code required}, {@code additionalProperties}, {@code patternProperties}, {@code propertyNames},
+ * {@code minProperties/maxProperties}, dependencies ({@code dependentRequired}, {@code dependentSchemas},
+ * draft 7 {@code dependencies}), {@code items}, {@code prefixItems} (and the older tuple
+ * {@code items}/{@code additionalItems}), {@code minItems/maxItems}, {@code contains}, {@code enum},
+ * {@code const}, {@code anyOf}, {@code oneOf}, {@code allOf} (merged), {@code not}, {@code if/then/else},
+ * {@code $ref}/{@code $defs}/{@code definitions} with recursion, {@code minLength/maxLength},
+ * {@code pattern}, {@code format} (date, time, date-time, uuid, email, ipv4, hostname, uri, uri-reference,
+ * duration; other formats are annotations), {@code minimum/maximum/exclusiveMinimum/exclusiveMaximum}
+ * (integers exactly; numbers when the bounds are integers), {@code multipleOf}. What a grammar cannot
+ * combine by itself (a key matching one pattern and no declared name, a pattern within lengths) goes
+ * through {@link ByteDfa}; {@code not}, {@code if} and overlapping {@code oneOf} go through
+ * negation, a schema of the instances a schema refuses. Any form it cannot represent
+ * exactly is refused with an {@link UnsupportedSchemaException} naming it; annotations are ignored.
  *
  * <p>Whitespace between tokens is free (at most {@link JsonGrammar#MAX_BLANKS} blanks in a row).
  *

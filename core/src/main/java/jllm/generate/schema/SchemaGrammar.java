@@ -47,8 +47,10 @@ public final class SchemaGrammar {
     static final String PATTERNS = "jllm:patterns";
     static final String NOT_PATTERNS = "jllm:notPatterns";
     static final String NOT_STRINGS = "jllm:notStrings";
-    /** Internal keyword: objects with a key outside these names (not {additionalProperties: false}). */
+    /** Internal keyword: lists of names; for each, the object has a key outside it (not {additionalProperties: false}). */
     static final String KEY_OUTSIDE = "jllm:keyOutside";
+    /** Internal keyword: numbers that are multiples of none of these (not {multipleOf}). */
+    static final String NOT_MULTIPLE = "jllm:notMultipleOf";
     /** Internal keyword: numbers that are not integers. */
     static final String NOT_INTEGER = "jllm:notInteger";
 
@@ -186,7 +188,9 @@ public final class SchemaGrammar {
                 Object cond = rest.remove("if");
                 Object then = rest.containsKey("then") ? rest.remove("then") : true;
                 Object otherwise = rest.containsKey("else") ? rest.remove("else") : true;
-                parts.add(anyOf(List.of(both(cond, then), both(negate(cond), otherwise))));
+                if (!isTrue(then) || !isTrue(otherwise)) { // (an if alone constrains nothing)
+                    parts.add(anyOf(List.of(both(cond, then), both(negate(cond), otherwise))));
+                }
             }
             for (String k : List.of("dependencies", "dependentRequired", "dependentSchemas")) {
                 if (rest.remove(k) instanceof Map<?, ?> deps) {
@@ -625,9 +629,11 @@ public final class SchemaGrammar {
                     case NOT_PATTERNS -> ((List<Object>) v).forEach(p -> alts.add(schema("type", "string", PATTERNS, List.of(p))));
                     case NOT_STRINGS -> alts.add(schema("type", "string", "enum", v));
                     case KEY_OUTSIDE -> {
-                        Map<String, Object> only = new LinkedHashMap<>();
-                        ((List<Object>) v).forEach(name -> only.put((String) name, true));
-                        alts.add(schema("type", "object", "properties", only, "additionalProperties", false));
+                        for (Object names : (List<Object>) v) {
+                            Map<String, Object> only = new LinkedHashMap<>();
+                            ((List<Object>) names).forEach(name -> only.put((String) name, true));
+                            alts.add(schema("type", "object", "properties", only, "additionalProperties", false));
+                        }
                     }
                     case NOT_INTEGER -> alts.add(schema("type", List.of("null", "boolean", "object", "array", "string", "integer")));
                     case "not" -> alts.add(v);
@@ -650,10 +656,11 @@ public final class SchemaGrammar {
                         }
                     }
                     case "contains" -> alts.add(schema("type", "array", "items", negate(v)));
+                    case "multipleOf" -> alts.add(schema("type", "number", NOT_MULTIPLE, List.of(v)));
                     case "additionalProperties" -> {
                         if (Boolean.FALSE.equals(v) && !c.containsKey("patternProperties")) {
                             List<Object> names = new ArrayList<>(c.get("properties") instanceof Map<?, ?> p ? p.keySet() : Set.of());
-                            alts.add(schema("type", "object", KEY_OUTSIDE, names));
+                            alts.add(schema("type", "object", KEY_OUTSIDE, List.of(names)));
                         } else if (!isTrue(v)) {
                             unsupported.add("not with additionalProperties other than false, or beside patternProperties");
                         }
@@ -800,7 +807,7 @@ public final class SchemaGrammar {
             "prefixItems", "additionalItems", "minItems", "maxItems", "enum", "const", "anyOf", "oneOf", "allOf", "$ref",
             "minLength", "maxLength", "pattern", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
             "patternProperties", "propertyNames", "minProperties", "maxProperties", PATTERNS, NOT_PATTERNS, NOT_STRINGS,
-            NOT_INTEGER, KEY_OUTSIDE, "contains", "multipleOf");
+            NOT_INTEGER, KEY_OUTSIDE, "contains", "multipleOf", NOT_MULTIPLE);
 
     private static boolean isKeyword(String k) {
         return KEYWORDS.contains(k) || REFUSED.contains(k);
@@ -853,7 +860,7 @@ public final class SchemaGrammar {
                     }
                 }
                 case "pattern" -> out.put(PATTERNS, concat(out.get(PATTERNS) instanceof List<?> l ? l : List.of(), List.of(v)));
-                case PATTERNS, NOT_PATTERNS, NOT_STRINGS -> out.put(k, concat((List<Object>) old, (List<Object>) v));
+                case PATTERNS, NOT_PATTERNS, NOT_STRINGS, NOT_MULTIPLE, KEY_OUTSIDE -> out.put(k, concat((List<Object>) old, (List<Object>) v));
                 case "enum" -> out.put(k, ((List<Object>) old).stream().filter(x -> ((List<Object>) v).stream().anyMatch(y -> JsonValues.equal(x, y))).toList());
                 case "const" -> {
                     out.remove("const");
@@ -1136,13 +1143,42 @@ public final class SchemaGrammar {
     /** Integers, also as json.dumps writes an integral float (21.0: the validator counts it an integer). */
     private Expr integer(Map<String, Object> s) {
         Expr e = Expr.seq(integerRange(s), Expr.opt(Expr.seq(Expr.literal("."), Expr.plus(Expr.literal("0")))));
-        return multipleOf(s) == null ? e : multiples(e, multipleOf(s), true);
+        return multiples(s, e);
+    }
+
+    /** The range's texts that meet multipleOf and none of the negated multipleOfs (or the range as it is). */
+    @SuppressWarnings("unchecked")
+    private Expr multiples(Map<String, Object> s, Expr range) {
+        if (!needsDigits(s)) {
+            return range;
+        }
+        ByteDfa texts = ByteDfa.of(range);
+        if (multipleOf(s) != null) {
+            ByteDfa m = multipleDfa(multipleOf(s));
+            if (m == null) {
+                return Expr.NOTHING;
+            }
+            texts = texts.intersect(m);
+        }
+        for (Object v : s.get(NOT_MULTIPLE) instanceof List<?> l ? (List<Object>) l : List.of()) {
+            ByteDfa m = multipleDfa(JsonValues.decimal(v));
+            if (m == null) {
+                return Expr.NOTHING;
+            }
+            texts = texts.intersect(m.complement());
+        }
+        return texts.rules("m" + rules.size() + "_", rules, false);
+    }
+
+    /** True when the number texts go through an automaton (multipleOf, or a negated one). */
+    private static boolean needsDigits(Map<String, Object> s) {
+        return multipleOf(s) != null || s.containsKey(NOT_MULTIPLE);
     }
 
     private Expr integerRange(Map<String, Object> s) {
         Bounds b = bounds(s);
         if (!b.any()) {
-            return multipleOf(s) == null ? Expr.ref("json-integer") : Regex.parse("^-?(0|[1-9][0-9]*)$", Regex::raw);
+            return !needsDigits(s) ? Expr.ref("json-integer") : Regex.parse("^-?(0|[1-9][0-9]*)$", Regex::raw);
         }
         Long lo = null;
         Long hi = null;
@@ -1162,8 +1198,7 @@ public final class SchemaGrammar {
     }
 
     private Expr number(Map<String, Object> s) {
-        Expr e = numberRange(s);
-        return multipleOf(s) == null ? e : multiples(e, multipleOf(s), true);
+        return multiples(s, numberRange(s));
     }
 
     /** The multipleOf a schema asks of numbers, or null (none, or 1 on integers, which says nothing). */
@@ -1179,11 +1214,12 @@ public final class SchemaGrammar {
     private static final int MAX_MULTIPLE_STATES = 20_000;
 
     /**
-     * The number texts of {@code range} (a rule-free expression) that are multiples of m = a / 10^d,
-     * written without an exponent: an automaton reads the digits keeping x * 10^d modulo a, and after
-     * the d-th fraction digit allows only zeros. Exponent forms are left out (a part of the set).
+     * The number texts without an exponent that are multiples of m = a / 10^d: an automaton reads the
+     * digits keeping x * 10^d modulo a, and after the d-th fraction digit allows only zeros (null, and
+     * unsupported, when it would be too large). The ranges it is intersected with have no exponent forms
+     * either, so its complement there is exactly the non-multiples written without an exponent.
      */
-    private Expr multiples(Expr range, BigDecimal m, boolean fractions) {
+    private ByteDfa multipleDfa(BigDecimal m) {
         if (m.signum() <= 0) {
             throw new SchemaException("multipleOf must be greater than 0, got " + m);
         }
@@ -1192,7 +1228,7 @@ public final class SchemaGrammar {
         BigDecimal aBig = strip.movePointRight(d);
         if (aBig.compareTo(BigDecimal.valueOf(MAX_MULTIPLE_STATES)) > 0 || (long) aBig.intValueExact() * (d + 3) > MAX_MULTIPLE_STATES) {
             unsupported.add("multipleOf " + m.toPlainString() + " (over " + MAX_MULTIPLE_STATES + " automaton states)");
-            return Expr.NOTHING;
+            return null;
         }
         int a = aBig.intValueExact();
         // states: 0 start, 1 after '-', 2 the integer part "0", then I(r) = 3 + r, then F(r, f) = 3 + a + f * a + r
@@ -1219,7 +1255,7 @@ public final class SchemaGrammar {
             }
             accept[state] = (long) r * pow % a == 0;
         }
-        if (fractions) {
+        {
             next[2]['.'] = 3 + a; // F(0, 0)
             for (int r = 0; r < a; r++) {
                 next[3 + r]['.'] = 3 + a + r;
@@ -1237,14 +1273,13 @@ public final class SchemaGrammar {
                 }
             }
         }
-        ByteDfa texts = ByteDfa.of(range).intersect(ByteDfa.of(next, accept));
-        return texts.rules("m" + rules.size() + "_", rules, false);
+        return ByteDfa.of(next, accept);
     }
 
     private Expr numberRange(Map<String, Object> s) {
         Bounds b = bounds(s);
         if (!b.any()) {
-            return multipleOf(s) == null ? Expr.ref("json-number") : Regex.parse("^-?(0|[1-9][0-9]*)(\\.[0-9]+)?$", Regex::raw);
+            return !needsDigits(s) ? Expr.ref("json-number") : Regex.parse("^-?(0|[1-9][0-9]*)(\\.[0-9]+)?$", Regex::raw);
         }
         for (BigDecimal x : new BigDecimal[] {b.lo(), b.hi()}) {
             if (x != null && x.stripTrailingZeros().scale() > 0) {
@@ -1264,7 +1299,7 @@ public final class SchemaGrammar {
      * lo <= x <= hi exactly when lo <= n <= hi - 1 (and for x < 0, written -n.f: -hi <= n <= -lo - 1).
      */
     private Expr fraction(Map<String, Object> s) {
-        if (multipleOf(s) != null) {
+        if (needsDigits(s)) {
             unsupported.add("multipleOf on numbers that are not integers");
         }
         Bounds b = bounds(s);
@@ -1383,16 +1418,22 @@ public final class SchemaGrammar {
                 names.add(r); // required but not described: its value is judged as an undeclared key's
             }
         }
-        // KEY_OUTSIDE (from not {additionalProperties: false}): some key must be outside these names
-        List<String> inside = null;
-        if (s.get(KEY_OUTSIDE) instanceof List<?> l) {
-            inside = new ArrayList<>();
-            for (Object o : l) {
-                inside.add((String) o);
-                if (!names.contains((String) o)) {
-                    names.add((String) o); // declared, so that an undeclared key is always outside
+        // KEY_OUTSIDE (from not {additionalProperties: false}): for each list, some key outside its names
+        List<List<String>> outsideOf = new ArrayList<>();
+        if (s.get(KEY_OUTSIDE) instanceof List<?> lists) {
+            for (Object l : lists) {
+                List<String> inside = new ArrayList<>();
+                for (Object o : (List<?>) l) {
+                    inside.add((String) o);
+                    if (!names.contains((String) o)) {
+                        names.add((String) o); // declared, so that an undeclared key is outside every list
+                    }
                 }
+                outsideOf.add(inside);
             }
+        }
+        if (outsideOf.size() > 4) {
+            unsupported.add("more than 4 negated additionalProperties on one object");
         }
         List<ByteDfa> patterns = new ArrayList<>();
         List<Object> patternSchemas = new ArrayList<>();
@@ -1426,17 +1467,18 @@ public final class SchemaGrammar {
         int maxP = s.containsKey("maxProperties") ? intOf(s.get("maxProperties")) : -1;
         int cap = maxP >= 0 ? maxP : Math.max(minP, 1);
         int n = names.size();
-        if ((long) (n + 1) * (cap + 1) > MAX_OBJECT_RULES) {
-            throw new GrammarException("minProperties/maxProperties over an object of " + n + " properties: over "
-                    + MAX_OBJECT_RULES + " rules");
-        }
         // from(i, c, w): the members from i on, when c have been written (c saturates at cap without a
-        // maximum) and w tells whether a key outside KEY_OUTSIDE's names was among them (always, without it)
-        int witness = inside == null ? 1 : 2;
-        String[] from = new String[(cap + 1) * 2];
+        // maximum) and w has bit j set once a key outside KEY_OUTSIDE's j-th list was among them
+        int lists = Math.min(outsideOf.size(), 4);
+        int kinds = 1 << lists;
+        int full = kinds - 1;
+        if ((long) (n + 1) * (cap + 1) * kinds > MAX_OBJECT_RULES) {
+            throw new GrammarException("an object of " + n + " properties with its counts: over " + MAX_OBJECT_RULES + " rules");
+        }
+        String[] from = new String[(cap + 1) * kinds];
         for (int c = 0; c <= cap; c++) {
-            for (int w = 2 - witness; w < 2; w++) {
-                int lo = Math.max(w == 0 ? 1 : 0, minP - c);
+            for (int w = 0; w < kinds; w++) {
+                int lo = Math.max(w == full ? 0 : 1, minP - c);
                 int hi = maxP < 0 ? -1 : maxP - c;
                 Expr tail;
                 if (addl == null || hi == 0) {
@@ -1447,12 +1489,12 @@ public final class SchemaGrammar {
                     Expr some = Expr.seq(addl, new Expr.Repeat(Expr.seq(Expr.literal(","), ws(), addl), Math.max(0, lo - 1), hi < 0 ? -1 : hi - 1));
                     tail = lo > 0 ? some : Expr.opt(some);
                 }
-                from[c * 2 + w] = "o" + rules.size();
-                rules.put(from[c * 2 + w], tail);
+                from[c * kinds + w] = "o" + rules.size();
+                rules.put(from[c * kinds + w], tail);
             }
         }
         for (int i = n - 1; i >= 0; i--) {
-            String[] here = new String[(cap + 1) * 2];
+            String[] here = new String[(cap + 1) * kinds];
             Object v = values.get(i);
             boolean absentOnly = Boolean.FALSE.equals(v);
             if (absentOnly && required.contains(names.get(i))) {
@@ -1460,25 +1502,30 @@ public final class SchemaGrammar {
             }
             Expr member = absentOnly ? null
                     : Expr.seq(Expr.literal(Json.quote(names.get(i))), ws(), Expr.literal(":"), ws(), Expr.ref(rule(v)), ws());
-            boolean outside = inside != null && !inside.contains(names.get(i));
+            int outside = 0;
+            for (int j = 0; j < lists; j++) {
+                if (!outsideOf.get(j).contains(names.get(i))) {
+                    outside |= 1 << j;
+                }
+            }
             for (int c = 0; c <= cap; c++) {
-                for (int w = 2 - witness; w < 2; w++) {
+                for (int w = 0; w < kinds; w++) {
                     List<Expr> opts = new ArrayList<>();
                     boolean room = maxP < 0 || c + 1 <= maxP;
                     if (member != null && room) {
-                        int next = Math.min(c + 1, cap) * 2 + (outside ? 1 : w);
+                        int next = Math.min(c + 1, cap) * kinds + (w | outside);
                         opts.add(Expr.seq(c == 0 ? member : Expr.seq(Expr.literal(","), ws(), member), Expr.ref(from[next])));
                     }
                     if (!required.contains(names.get(i))) {
-                        opts.add(Expr.ref(from[c * 2 + w]));
+                        opts.add(Expr.ref(from[c * kinds + w]));
                     }
-                    here[c * 2 + w] = "o" + rules.size();
-                    rules.put(here[c * 2 + w], opts.isEmpty() ? Expr.NOTHING : Expr.alt(opts));
+                    here[c * kinds + w] = "o" + rules.size();
+                    rules.put(here[c * kinds + w], opts.isEmpty() ? Expr.NOTHING : Expr.alt(opts));
                 }
             }
             from = here;
         }
-        return Expr.seq(Expr.literal("{"), ws(), Expr.ref(from[2 - witness]), Expr.literal("}"));
+        return Expr.seq(Expr.literal("{"), ws(), Expr.ref(from[0]), Expr.literal("}"));
     }
 
     /**

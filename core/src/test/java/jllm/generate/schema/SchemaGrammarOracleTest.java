@@ -128,9 +128,17 @@ class SchemaGrammarOracleTest {
                 new Case("multipleOf: integers and decimals, with bounds",
                         """
                         {"type": "object", "properties": {"i": {"type": "integer", "multipleOf": 3, "minimum": -7, "maximum": 40},
-                          "d": {"type": "number", "multipleOf": 0.25}, "k": {"multipleOf": 7}, "e": {"enum": [14, 15, "a"], "multipleOf": 7}}}""",
+                          "d": {"type": "number", "multipleOf": 0.25}, "k": {"multipleOf": 7}, "e": {"enum": [14, 15, "a"], "multipleOf": 7},
+                          "n": {"type": "integer", "not": {"multipleOf": 3}, "maximum": 12}}}""",
                         List.of("{\"i\": 3, \"d\": 2.5, \"k\": 14, \"e\": 14}", "{\"i\": 4}", "{\"i\": -6}", "{\"i\": 42}", "{\"d\": 0.75}",
-                                "{\"d\": 0.3}", "{\"d\": -1.5}", "{\"k\": 21.0}", "{\"k\": 22}", "{\"k\": \"x\"}", "{\"e\": 15}", "{\"e\": \"a\"}")),
+                                "{\"d\": 0.3}", "{\"d\": -1.5}", "{\"k\": 21.0}", "{\"k\": 22}", "{\"k\": \"x\"}", "{\"e\": 15}", "{\"e\": \"a\"}",
+                                "{\"n\": 4}", "{\"n\": 6}", "{\"n\": -7}", "{\"n\": 13}")),
+                new Case("oneOf of two closed objects: a key outside each, counted apart",
+                        """
+                        {"oneOf": [{"type": "object", "properties": {"a": {}, "b": {}}, "additionalProperties": false},
+                                   {"type": "object", "properties": {"b": {}, "c": {}}, "additionalProperties": false},
+                                   {"properties": {"c": {}, "d": {}}, "additionalProperties": false}]}""",
+                        List.of("{\"a\": 1}", "{\"c\": 1}", "{\"d\": 1}", "{\"b\": 1, \"d\": 1}", "{\"c\": 1, \"d\": 1}", "[]", "{\"b\": 1}", "{}", "{\"a\": 1, \"c\": 2}", "{\"a\": 1, \"b\": 2}", "{\"z\": 1}")),
                 new Case("numbers that are not integers, within integer bounds",
                         """
                         {"type": "array", "items": {"type": "number", "not": {"type": "integer"}, "minimum": -2, "exclusiveMaximum": 3}}""",

@@ -77,7 +77,12 @@ public final class SchemaGrammar {
     private SchemaGrammar(Object root) {
         this.index = SchemaValidator.of(root);
         pointers(root, "#");
+        // drafts before 7 have no if/then/else: there they are unknown keywords, so annotations
+        this.noConditionals = root instanceof Map<?, ?> m && m.get("$schema") instanceof String draft
+                && draft.matches(".*draft-0[346].*");
     }
+
+    private final boolean noConditionals;
 
     /** Records each subschema's JSON pointer, so rules (and errors about them) are named by it. */
     private void pointers(Object node, String at) {
@@ -164,6 +169,11 @@ public final class SchemaGrammar {
                 return body(merge(rest, (Map<String, Object>) tm));
             }
             return Boolean.FALSE.equals(target) ? Expr.NOTHING : body(rest);
+        }
+        if (noConditionals && (s.containsKey("if") || s.containsKey("then") || s.containsKey("else"))) {
+            Map<String, Object> rest = new LinkedHashMap<>(s);
+            rest.keySet().removeAll(List.of("if", "then", "else"));
+            return body(rest);
         }
         if (s.get("allOf") instanceof List<?> all) {
             Map<String, Object> merged = new LinkedHashMap<>(s);
@@ -829,7 +839,7 @@ public final class SchemaGrammar {
                 out.putIfAbsent(k, v);
                 continue;
             }
-            if (JsonValues.equal(old, v)) {
+            if (JsonValues.equal(old, v) || noConditionals && Set.of("if", "then", "else").contains(k)) {
                 continue;
             }
             switch (k) {

@@ -87,6 +87,14 @@ class SchemaGrammarOracleTest {
                         {"type": "object", "properties": {"a": {}, "b": {}, "c": {"type": "integer"}, "d": {}},
                          "dependentSchemas": {"c": {"required": ["d"], "properties": {"d": {"type": "string"}}}}, "dependentRequired": {"d": ["a"], "a": ["b"]}}""",
                         List.of("{\"a\": 1, \"b\": 2}", "{\"a\": 1}", "{\"a\": 3, \"b\": 4, \"c\": 1, \"d\": \"x\"}", "{\"c\": 1}", "{\"b\": 1}")),
+                // a draft 4 schema: if/then/else are not keywords there, so they constrain nothing
+                new Case("if/then in a draft 4 schema",
+                        """
+                        {"$schema": "http://json-schema.org/draft-04/schema#", "type": "object", "properties": {"t": {"type": "string"}},
+                         "if": {"properties": {"t": {"const": "a"}}}, "then": {"required": ["v"]}}""",
+                        """
+                        {"type": "object", "properties": {"t": {"type": "string"}}}""",
+                        List.of("{\"t\": \"a\"}", "{\"t\": \"a\", \"v\": 1}", "{\"t\": 1}")),
                 // draft 7's dependencies (a list or a schema), judged as 2020-12 spells it
                 new Case("dependencies as draft 7 reads them",
                         """

@@ -99,6 +99,9 @@ public final class ByteDfa {
      * bound), surrogates excluded.
      */
     public static ByteDfa utf8(int min, int max) {
+        if (max >= 0 && min > max) {
+            return ofWords(List.of());
+        }
         return of(new Expr.Repeat(Utf8.ranges(new int[] {0, CodePoints.MAX}), min, max));
     }
 

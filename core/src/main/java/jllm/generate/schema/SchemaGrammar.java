@@ -826,6 +826,18 @@ public final class SchemaGrammar {
     /** The schema both accept (allOf), for the keywords this compiler knows; clashes are unsupported. */
     @SuppressWarnings("unchecked")
     private Map<String, Object> merge(Map<String, Object> a, Map<String, Object> b) {
+        if (++depth > MAX_DEPTH) {
+            throw new GrammarException("schemas merged (allOf, $ref with siblings) nested deeper than " + MAX_DEPTH);
+        }
+        try {
+            return mergeNow(a, b);
+        } finally {
+            depth--;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> mergeNow(Map<String, Object> a, Map<String, Object> b) {
         b = deref(b);
         Map<String, Object> a2 = closeOver(a, b);
         b = closeOver(b, a);
@@ -1037,6 +1049,9 @@ public final class SchemaGrammar {
     private Expr string(Map<String, Object> s) {
         Integer min = s.containsKey("minLength") ? intOf(s.get("minLength")) : null;
         Integer max = s.containsKey("maxLength") ? intOf(s.get("maxLength")) : null;
+        if (min != null && max != null && min > max) {
+            return Expr.NOTHING; // (a merged or negated length bound can cross the other)
+        }
         List<String> patterns = patterns(s);
         boolean negated = s.containsKey(NOT_PATTERNS) || s.containsKey(NOT_STRINGS);
         if (patterns.size() == 1 && min == null && max == null && !negated) {
@@ -1077,6 +1092,9 @@ public final class SchemaGrammar {
     private ByteDfa stringDfa(Map<String, Object> s, Integer min, Integer max) {
         if (min != null && min > MAX_DFA_LENGTH || max != null && max > MAX_DFA_LENGTH) {
             throw new GrammarException("a length bound over " + MAX_DFA_LENGTH + " with a pattern or format");
+        }
+        if (min != null && max != null && min > max) {
+            return ByteDfa.ofWords(List.of());
         }
         ByteDfa text = ByteDfa.utf8(min == null ? 0 : min, max == null ? -1 : max);
         for (String p : patterns(s)) {
@@ -1491,7 +1509,9 @@ public final class SchemaGrammar {
                 int lo = Math.max(w == full ? 0 : 1, minP - c);
                 int hi = maxP < 0 ? -1 : maxP - c;
                 Expr tail;
-                if (addl == null || hi == 0) {
+                if (hi >= 0 && lo > hi) {
+                    tail = Expr.NOTHING;
+                } else if (addl == null || hi == 0) {
                     tail = lo > 0 ? Expr.NOTHING : Expr.EMPTY;
                 } else if (c > 0) {
                     tail = new Expr.Repeat(Expr.seq(Expr.literal(","), ws(), addl), lo, hi);
@@ -1634,8 +1654,26 @@ public final class SchemaGrammar {
     }
 
     /** True for a schema every instance meets (true, or only annotations). */
+    @SuppressWarnings("unchecked")
     private boolean isTrue(Object schema) {
-        return Boolean.TRUE.equals(schema) || schema instanceof Map<?, ?> && constraintsOf(deref(schema)).isEmpty();
+        // a bare $ref is followed; nothing is merged here (merging calls this, and schemas recurse)
+        for (int hops = 0; hops < 32; hops++) {
+            if (Boolean.TRUE.equals(schema)) {
+                return true;
+            }
+            if (!(schema instanceof Map<?, ?> m)) {
+                return false;
+            }
+            Map<String, Object> c = constraintsOf((Map<String, Object>) m);
+            if (c.isEmpty()) {
+                return true;
+            }
+            if (c.size() > 1 || !(c.get("$ref") instanceof String ref)) {
+                return false;
+            }
+            schema = index.resolveRef(m, ref);
+        }
+        return false;
     }
 
     /** The schema both schemas make (allOf), with true and false taken as they are. */

@@ -169,6 +169,13 @@ class HostileGrammarTest {
             }
             outer.append("]}");
             assertThatThrownBy(() -> schema(outer.toString())).isInstanceOf(UnsupportedSchemaException.class);
+            // a recursive schema reached through $ref with siblings: merged lazily, never unfolded forever
+            try {
+                schema("""
+                        {"$defs": {"r": {"additionalProperties": {"$ref": "#/$defs/r", "minProperties": 1}}}, "$ref": "#/$defs/r", "type": "object"}""");
+            } catch (UnsupportedSchemaException refused) {
+                assertThat(refused).hasMessageContaining("deeper than");
+            }
             // a pattern whose automaton is exponential, with a length bound (so it must be determinized)
             assertThatThrownBy(() -> schema("""
                     {"type": "string", "pattern": "(a|b)*a(a|b){24}", "maxLength": 40}"""))

@@ -147,6 +147,10 @@ class SchemaGrammarOracleTest {
                                    {"type": "object", "properties": {"b": {}, "c": {}}, "additionalProperties": false},
                                    {"properties": {"c": {}, "d": {}}, "additionalProperties": false}]}""",
                         List.of("{\"a\": 1}", "{\"c\": 1}", "{\"d\": 1}", "{\"b\": 1, \"d\": 1}", "{\"c\": 1, \"d\": 1}", "[]", "{\"b\": 1}", "{}", "{\"a\": 1, \"c\": 2}", "{\"a\": 1, \"b\": 2}", "{\"z\": 1}")),
+                new Case("length bounds crossed by a negation",
+                        """
+                        {"type": "array", "items": {"anyOf": [{"type": "string", "minLength": 2, "not": {"minLength": 1}}, {"type": "integer"}]}}""",
+                        List.of("[1, 2]", "[\"ab\"]", "[]", "[3, \"\"]")),
                 new Case("numbers that are not integers, within integer bounds",
                         """
                         {"type": "array", "items": {"type": "number", "not": {"type": "integer"}, "minimum": -2, "exclusiveMaximum": 3}}""",

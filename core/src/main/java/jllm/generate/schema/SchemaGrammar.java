@@ -59,7 +59,7 @@ public final class SchemaGrammar {
             "$defs", "definitions", "title", "description", "default", "examples", "deprecated", "readOnly", "writeOnly",
             "contentMediaType", "contentEncoding", "$vocabulary");
 
-    /** Validation keywords this compiler has no grammar for. */
+    /** Keywords refused when they reach a grammar (not, if and dependencies are rewritten before that). */
     private static final Set<String> REFUSED = Set.of("not", "if", "then", "else", "uniqueItems", "minContains",
             "maxContains", "dependentRequired", "dependentSchemas", "dependencies",
             "unevaluatedProperties", "unevaluatedItems", "$dynamicRef", "contentSchema");
@@ -765,11 +765,6 @@ public final class SchemaGrammar {
         Object v = s.get(k);
         return switch (k) {
             case "uniqueItems" -> Boolean.FALSE.equals(v);
-            case "minProperties" -> JsonValues.isNumber(v) && JsonValues.decimal(v).intValue()
-                    <= (s.get("required") instanceof List<?> r ? r.size() : 0);
-            case "maxProperties" -> JsonValues.isNumber(v) && Boolean.FALSE.equals(s.get("additionalProperties"))
-                    && s.get("properties") instanceof Map<?, ?> p && p.size() <= JsonValues.decimal(v).intValue();
-            case "patternProperties", "dependentRequired", "dependentSchemas", "dependencies" -> v instanceof Map<?, ?> m && m.isEmpty();
             case "then", "else" -> !s.containsKey("if");
             default -> false;
         };

@@ -231,8 +231,8 @@ class ModelApiTest {
                 .hasMessageContaining("the context holds").hasMessageContaining("shorten the prompt");
         assertThatThrownBy(() -> GenerateOptions.builder().maxTokens(0).build()).hasMessageContaining("maxTokens");
         assertThatThrownBy(() -> GenerateOptions.builder().temperature(-1).build()).hasMessageContaining("temperature");
-        assertThatThrownBy(() -> GenerateOptions.builder().jsonSchema("{\"type\": \"object\", \"not\": {}}"))
-                .hasMessageContaining("not");
+        assertThatThrownBy(() -> GenerateOptions.builder().jsonSchema("{\"type\": \"array\", \"items\": {\"type\": \"string\"}, \"uniqueItems\": true}"))
+                .hasMessageContaining("uniqueItems");
         assertThatThrownBy(() -> GenerateOptions.builder().grammar("root ::= missing")).hasMessageContaining("missing");
         assertThatThrownBy(() -> Model.open("no/such/model.gguf")).hasMessageContaining("no such file");
         assertThatThrownBy(() -> Model.open("hf:nobody/nothing-GGUF")).hasMessageContaining("jllm pull");

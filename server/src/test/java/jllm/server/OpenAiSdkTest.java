@@ -281,14 +281,14 @@ class OpenAiSdkTest {
         }
         assertThat(ended).as("answers that ended within 200 tokens").isPositive();
         String unsupported = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"response_format\":{\"type\":"
-                + "\"json_schema\",\"json_schema\":{\"name\":\"x\",\"schema\":{\"type\":\"object\",\"patternProperties\":"
-                + "{\"^a\":{\"type\":\"string\"}}}}}}";
+                + "\"json_schema\",\"json_schema\":{\"name\":\"x\",\"schema\":{\"type\":\"array\",\"uniqueItems\":true,"
+                + "\"items\":{\"type\":\"string\"}}}}}";
         java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 server.baseUri().resolve("/v1/chat/completions")).header("Content-Type", "application/json")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(unsupported)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(Requests.JSON.readTree(r.body()).get("error").get("param").asText()).isEqualTo("response_format");
-        assertThat(r.body()).contains("patternProperties");
+        assertThat(r.body()).contains("uniqueItems");
     }
 }

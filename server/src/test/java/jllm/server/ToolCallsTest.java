@@ -221,7 +221,7 @@ class ToolCallsTest {
         cases.put("{" + user + ", \"tools\": [" + tool + "], \"tool_choice\": \"required\", \"response_format\": {\"type\": \"json_object\"}}",
                 "tool_choice");
         cases.put("{" + user + ", \"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\", \"parameters\": "
-                + "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"integer\", \"multipleOf\": 3}}}}}], \"tool_choice\": \"required\"}",
+                + "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}, \"uniqueItems\": true}}}}}], \"tool_choice\": \"required\"}",
                 "tools");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             HttpResponse<String> r = post(c.getKey());
@@ -230,11 +230,11 @@ class ToolCallsTest {
             assertThat(error.get("param").asText()).as(c.getKey() + " -> " + r.body()).isEqualTo(c.getValue());
         }
         // the unsupported keyword is named, and only when the call must be constrained
-        HttpResponse<String> multipleOf = post("{" + user + ", \"max_tokens\": 2, \"tools\": [{\"type\": \"function\", \"function\": "
-                + "{\"name\": \"f\", \"parameters\": {\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"integer\", \"multipleOf\": 3}}}}}], "
+        HttpResponse<String> unsupported = post("{" + user + ", \"max_tokens\": 2, \"tools\": [{\"type\": \"function\", \"function\": "
+                + "{\"name\": \"f\", \"parameters\": {\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}, \"uniqueItems\": true}}}}}], "
                 + "\"tool_choice\": \"required\"}");
-        assertThat(multipleOf.body()).contains("multipleOf").contains("'f'");
+        assertThat(unsupported.body()).contains("uniqueItems").contains("'f'");
         assertThat(post("{" + user + ", \"max_tokens\": 2, \"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\", \"parameters\": "
-                + "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"integer\", \"multipleOf\": 3}}}}}]}").statusCode()).isEqualTo(200);
+                + "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}, \"uniqueItems\": true}}}}}]}").statusCode()).isEqualTo(200);
     }
 }

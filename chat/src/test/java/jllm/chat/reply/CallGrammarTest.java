@@ -115,8 +115,8 @@ class CallGrammarTest {
     @Test
     void aSchemaTheCompilerCannotDoNamesTheToolAndTheKeyword() {
         Tool odd = new Tool("odd", Optional.empty(), Optional.of(Json.parseObject(
-                "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"integer\", \"multipleOf\": 2}}}", "odd")));
+                "{\"type\": \"object\", \"properties\": {\"n\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}, \"uniqueItems\": true}}}", "odd")));
         assertThatThrownBy(() -> CallGrammar.of(ReplyFormat.Calls.HERMES, List.of(odd), false))
-                .isInstanceOf(SchemaException.class).hasMessageContaining("'odd'").hasMessageContaining("multipleOf");
+                .isInstanceOf(SchemaException.class).hasMessageContaining("'odd'").hasMessageContaining("uniqueItems");
     }
 }

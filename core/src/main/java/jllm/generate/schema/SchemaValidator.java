@@ -84,6 +84,11 @@ public final class SchemaValidator {
         return eval(instance, root, baseOf.getOrDefault(root, ROOT), scope, 0) != null;
     }
 
+    /** True when the instance meets a schema of this document (or one merged from its parts). */
+    boolean validates(Object instance, Object schema) {
+        return eval(instance, schema, baseOf.getOrDefault(schema, ROOT), new ArrayDeque<>(), 0) != null;
+    }
+
     /** The schema a {@code $ref} in schema {@code from} (a subschema of this one) points to. */
     Object resolveRef(Object from, String ref) {
         return lookup(baseOf.getOrDefault(from, ROOT), ref);

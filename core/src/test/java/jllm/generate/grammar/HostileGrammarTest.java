@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import jllm.format.json.Json;
 import jllm.generate.schema.SchemaException;
 import jllm.generate.schema.SchemaGrammar;
+import jllm.generate.schema.UnsupportedSchemaException;
 
 /**
  * Hostile schemas and grammars fail fast, in bounded time and memory, with an error that names the
@@ -146,6 +147,39 @@ class HostileGrammarTest {
             assertThat(m.advance("{".getBytes(StandardCharsets.UTF_8))).isTrue();
             assertThatThrownBy(m::mask).isInstanceOf(GrammarException.class).hasMessageContaining("over 100 parse steps")
                     .hasMessageContaining("near rule json-");
+        });
+    }
+
+    @Test
+    void negationsAndAutomataThatExplodeAreRefusedFast() {
+        within(() -> {
+            // a recursive schema under not: its negation would recurse forever
+            assertThatThrownBy(() -> schema("""
+                    {"$defs": {"n": {"properties": {"a": {"$ref": "#/$defs/n"}}, "required": ["a"]}}, "not": {"$ref": "#/$defs/n"}}"""))
+                    .isInstanceOf(UnsupportedSchemaException.class).hasMessageContaining("nested deeper than");
+            // oneOf of oneOfs whose branches overlap: each exclusive branch negates all the others
+            StringBuilder inner = new StringBuilder("{\"oneOf\": [");
+            for (int i = 0; i < 12; i++) {
+                inner.append(i > 0 ? ", " : "").append("{\"minimum\": ").append(i).append("}");
+            }
+            inner.append("]}");
+            StringBuilder outer = new StringBuilder("{\"oneOf\": [");
+            for (int i = 0; i < 12; i++) {
+                outer.append(i > 0 ? ", " : "").append(inner);
+            }
+            outer.append("]}");
+            assertThatThrownBy(() -> schema(outer.toString())).isInstanceOf(UnsupportedSchemaException.class);
+            // a recursive schema reached through $ref with siblings: merged lazily, never unfolded forever
+            try {
+                schema("""
+                        {"$defs": {"r": {"additionalProperties": {"$ref": "#/$defs/r", "minProperties": 1}}}, "$ref": "#/$defs/r", "type": "object"}""");
+            } catch (UnsupportedSchemaException refused) {
+                assertThat(refused).hasMessageContaining("deeper than");
+            }
+            // a pattern whose automaton is exponential, with a length bound (so it must be determinized)
+            assertThatThrownBy(() -> schema("""
+                    {"type": "string", "pattern": "(a|b)*a(a|b){24}", "maxLength": 40}"""))
+                    .isInstanceOf(UnsupportedSchemaException.class).hasMessageContaining("states");
         });
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import jllm.generate.Decoding;
 import jllm.generate.Generator;
@@ -60,17 +61,22 @@ public final class Engine implements AutoCloseable {
     public record Failed(RuntimeException error) implements Event {
     }
 
-    /** One request's generation: its events arrive in order; {@link #cancel()} frees its slot. */
+    /**
+     * One request's generation: its events arrive in order, through {@link #poll} or to the listener it
+     * was submitted with; {@link #cancel()} frees its slot.
+     */
     public static final class Job {
         final int[] prompt;
         final Generator.Options options;
         private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+        private final Consumer<Event> listener;
         private volatile boolean cancelled;
         final long submitted = System.nanoTime();
 
-        Job(int[] prompt, Generator.Options options) {
+        Job(int[] prompt, Generator.Options options, Consumer<Event> listener) {
             this.prompt = prompt;
             this.options = options;
+            this.listener = listener != null ? listener : events::add;
         }
 
         /** Stops the generation; the slot is freed at the scheduler's next turn. */
@@ -82,13 +88,13 @@ public final class Engine implements AutoCloseable {
             return cancelled;
         }
 
-        /** The next event, waiting at most {@code millis}; null on timeout. */
+        /** The next event, waiting at most {@code millis}; null on timeout (always, for a job with a listener). */
         public Event poll(long millis) throws InterruptedException {
             return events.poll(millis, TimeUnit.MILLISECONDS);
         }
 
         void emit(Event e) {
-            events.add(e);
+            listener.accept(e);
         }
     }
 
@@ -171,7 +177,18 @@ public final class Engine implements AutoCloseable {
      * @throws ApiException 503 when the queue is full
      */
     public Job submit(int[] prompt, Generator.Options options) {
-        Job job = new Job(prompt, options);
+        return submit(prompt, options, null);
+    }
+
+    /**
+     * Queues a generation whose events go to {@code listener} instead of {@link Job#poll}: several jobs
+     * (the choices of one request) can report into one queue. The listener runs on the scheduler
+     * thread, so it must only hand the event on.
+     *
+     * @throws ApiException 503 when the queue is full
+     */
+    public Job submit(int[] prompt, Generator.Options options, Consumer<Event> listener) {
+        Job job = new Job(prompt, options, listener);
         offer(new GenerateTask(job));
         return job;
     }

@@ -17,8 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -285,11 +287,20 @@ public final class OpenAiServer implements AutoCloseable {
         Requests.Chat req = Requests.chat(Requests.parse(body(ctx)));
         ServedModel m = model(req.generation().model());
         Engine engine = engines.get(m.name());
-        ChatTurn turn = ChatTurn.of(m, req);
-        int[] tokens = turn.tokens();
-        Generator.Options opts = options(req.generation(), "messages", tokens.length, engine.contextLength(), req.topLogprobs(),
-                turn.grammar()).withSpecialText(turn.specialText());
-        Reply reply = new Reply(ctx, m, true, req.topLogprobs()).with(turn);
+        Reply reply = new Reply(m, true, req.topLogprobs());
+        int[] tokens = null;
+        Generator.Options base = null;
+        List<Generator.Options> opts = new ArrayList<>();
+        for (int i = 0; i < req.generation().n(); i++) {
+            // each choice reads its own reply (content, reasoning, tool calls) with its own parser
+            ChatTurn turn = ChatTurn.of(m, req);
+            if (i == 0) {
+                tokens = turn.tokens();
+                base = options(req.generation(), "messages", tokens.length, engine.contextLength(), req.topLogprobs(), null);
+            }
+            opts.add(choiceOptions(base, i).withGrammar(turn.grammar()).withSpecialText(turn.specialText()));
+            reply.choice(turn);
+        }
         run(ctx, engine, tokens, opts, req.generation(), reply, "/v1/chat/completions");
     }
 
@@ -313,13 +324,17 @@ public final class OpenAiServer implements AutoCloseable {
         }
         Requests.Generation g = req.generation();
         if (g.maxTokens().isEmpty()) { // the legacy endpoint's default is 16 tokens
-            g = new Requests.Generation(g.model(), g.temperature(), g.topP(), java.util.OptionalInt.of(16), g.stop(), g.seed(),
-                    g.frequencyPenalty(), g.presencePenalty(), g.stream(), g.includeUsage());
+            g = g.withMaxTokens(16);
         }
-        Generator.Options opts = options(g, "prompt", tokens.length, engine.contextLength(), req.logprobs(), null);
-        Reply reply = new Reply(ctx, m, false, req.logprobs());
+        Generator.Options base = options(g, "prompt", tokens.length, engine.contextLength(), req.logprobs(), null);
+        Reply reply = new Reply(m, false, req.logprobs());
         if (req.echo()) {
             reply.echo(m.tokenizer().decode(tokens, false));
+        }
+        List<Generator.Options> opts = new ArrayList<>();
+        for (int i = 0; i < g.n(); i++) {
+            opts.add(choiceOptions(base, i));
+            reply.choice(null);
         }
         run(ctx, engine, tokens, opts, g, reply, "/v1/completions");
     }
@@ -344,82 +359,119 @@ public final class OpenAiServer implements AutoCloseable {
         return new Generator.Options(max, s, g.stop(), false, topLogprobs, false).withGrammar(grammar);
     }
 
-    /** Submits a generation and answers with one JSON object or an event stream. */
-    private void run(Context ctx, Engine engine, int[] tokens, Generator.Options opts, Requests.Generation g, Reply reply,
+    /**
+     * The options of choice {@code index}: sampled with the request's seed plus the index, as the
+     * library's {@code ModelSampler} numbers its samples, so choice 0 is the answer of the same request
+     * with n = 1 and a seeded request repeats every choice.
+     */
+    static Generator.Options choiceOptions(Generator.Options base, int index) {
+        SamplerSettings s = base.sampler().withSeed(base.sampler().seed() + index);
+        return new Generator.Options(base.maxTokens(), s, base.stop(), base.ignoreEog(), base.topLogprobs(), base.jsonObject(),
+                base.grammar(), base.specialText());
+    }
+
+    /** An event of the job that generates choice {@code choice}. */
+    private record ChoiceEvent(int choice, Engine.Event event) {
+    }
+
+    /**
+     * Submits one job per choice (they share the engine's batch) and answers with one JSON object or an
+     * event stream; the jobs report into one queue, tagged with their choice.
+     */
+    private void run(Context ctx, Engine engine, int[] tokens, List<Generator.Options> opts, Requests.Generation g, Reply reply,
                      String endpoint) throws IOException {
-        Engine.Job job = engine.submit(tokens, opts);
+        BlockingQueue<ChoiceEvent> events = new LinkedBlockingQueue<>();
+        List<Engine.Job> jobs = new ArrayList<>(opts.size());
         try {
+            for (int i = 0; i < opts.size(); i++) {
+                int choice = i;
+                jobs.add(engine.submit(tokens, opts.get(i), e -> events.add(new ChoiceEvent(choice, e))));
+            }
             if (g.stream()) {
-                stream(ctx, job, reply, g.includeUsage());
+                stream(ctx, jobs, events, reply, g.includeUsage());
             } else {
                 // Jetty reports a connection failure (an idle timeout, a reset seen while writing) here;
                 // a quiet close by a client waiting for a whole answer is only seen when it is written
                 org.eclipse.jetty.ee10.servlet.ServletContextRequest.getServletContextRequest(ctx.req())
-                        .addFailureListener(failure -> job.cancel());
-                Engine.Done done = collect(job, reply);
+                        .addFailureListener(failure -> jobs.forEach(Engine.Job::cancel));
+                List<Engine.Done> done = collect(events, reply);
                 json(ctx, 200, reply.whole(done));
             }
             metrics.request(endpoint, 200);
         } finally {
-            job.cancel(); // frees the slot at once if the client went away; no-op when finished
+            jobs.forEach(Engine.Job::cancel); // frees the slots at once if the client went away; no-op when finished
         }
     }
 
-    private Engine.Done collect(Engine.Job job, Reply reply) {
+    /** Reads every choice's events to its end; returns how each ended, by choice. */
+    private List<Engine.Done> collect(BlockingQueue<ChoiceEvent> events, Reply reply) {
+        Engine.Done[] done = new Engine.Done[reply.choices.size()];
+        int open = done.length;
         try {
-            while (true) {
-                Engine.Event e = job.poll(60_000);
-                switch (e) {
-                    case null -> {
-                    }
-                    case Engine.StepEvent s -> reply.add(s.step());
+            while (open > 0) {
+                ChoiceEvent ce = events.poll(60_000, TimeUnit.MILLISECONDS);
+                if (ce == null) {
+                    continue;
+                }
+                switch (ce.event()) {
+                    case Engine.StepEvent s -> reply.choices.get(ce.choice()).add(s.step());
                     case Engine.Done d -> {
-                        return d;
+                        done[ce.choice()] = d;
+                        open--;
                     }
                     case Engine.Failed f -> throw f.error();
                 }
             }
+            return List.of(done);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(503, "server_error", null, null, "interrupted");
         }
     }
 
-    private void stream(Context ctx, Engine.Job job, Reply reply, boolean includeUsage) throws IOException {
+    /**
+     * Streams the choices as their tokens come: every chunk names its choice's {@code index}, each
+     * choice ends with its own finish chunk, then comes one usage chunk if asked, then {@code [DONE]}.
+     */
+    private void stream(Context ctx, List<Engine.Job> jobs, BlockingQueue<ChoiceEvent> events, Reply reply,
+                        boolean includeUsage) throws IOException {
         ctx.status(200);
         ctx.res().setContentType("text/event-stream; charset=utf-8");
         ctx.res().setHeader("Cache-Control", "no-cache");
         ctx.res().setHeader("X-Accel-Buffering", "no");
         OutputStream out = ctx.res().getOutputStream();
+        Engine.Done[] done = new Engine.Done[jobs.size()];
+        int open = done.length;
         try {
-            send(out, reply.first());
-            while (true) {
-                Engine.Event e = job.poll(1000);
-                switch (e) {
-                    case null -> {
-                        // a comment line every second while waiting: finds a client that went away
-                        out.write(": waiting\n\n".getBytes(StandardCharsets.US_ASCII));
-                        out.flush();
-                    }
+            for (Choice c : reply.choices) {
+                send(out, c.first());
+            }
+            while (open > 0) {
+                ChoiceEvent ce = events.poll(1000, TimeUnit.MILLISECONDS);
+                if (ce == null) {
+                    // a comment line every second while waiting: finds a client that went away
+                    out.write(": waiting\n\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    continue;
+                }
+                Choice c = reply.choices.get(ce.choice());
+                switch (ce.event()) {
                     case Engine.StepEvent s -> {
-                        for (ObjectNode chunk : reply.deltas(s.step())) {
+                        for (ObjectNode chunk : c.deltas(s.step())) {
                             send(out, chunk);
                         }
                     }
                     case Engine.Done d -> {
-                        for (ObjectNode chunk : reply.rest()) {
+                        for (ObjectNode chunk : c.rest()) {
                             send(out, chunk);
                         }
-                        send(out, reply.last(d));
-                        if (includeUsage) {
-                            send(out, reply.usageChunk(d));
-                        }
-                        out.write(DONE);
-                        out.flush();
-                        return;
+                        send(out, c.last(d));
+                        done[ce.choice()] = d;
+                        open--;
                     }
                     case Engine.Failed f -> {
                         LOG.log(Level.ERROR, "generation failed", f.error());
+                        jobs.forEach(Engine.Job::cancel);
                         ObjectNode err = Requests.JSON.createObjectNode();
                         err.set("error", errorObject(new ApiException(500, "server_error", null, null, "generation failed")));
                         send(out, err);
@@ -429,10 +481,15 @@ public final class OpenAiServer implements AutoCloseable {
                     }
                 }
             }
+            if (includeUsage) {
+                send(out, reply.usageChunk(List.of(done)));
+            }
+            out.write(DONE);
+            out.flush();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
-            job.cancel(); // the client went away: free the slot now
+            jobs.forEach(Engine.Job::cancel); // the client went away: free the slots now
             LOG.log(Level.DEBUG, "client left a stream: " + e);
         }
     }
@@ -444,76 +501,139 @@ public final class OpenAiServer implements AutoCloseable {
         out.flush();
     }
 
-    /** Builds the answer objects of one completion, chat or text, whole or as chunks. */
+    /** Builds the answer objects of one completion, chat or text, whole or as chunks, over its choices. */
     private static final class Reply {
         private final ServedModel model;
         private final boolean chat;
         private final int topLogprobs;
         private final String id;
         private final long created = System.currentTimeMillis() / 1000;
-        private final StringBuilder text = new StringBuilder();
-        private final ArrayNode logprobs = Requests.JSON.createArrayNode();
+        private final List<Choice> choices = new ArrayList<>();
         private String echo = "";
-        private ChatTurn turn; // chat: reads content, reasoning and tool calls out of the text
 
-        Reply(Context ctx, ServedModel model, boolean chat, int topLogprobs) {
+        Reply(ServedModel model, boolean chat, int topLogprobs) {
             this.model = model;
             this.chat = chat;
             this.topLogprobs = topLogprobs;
             this.id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
         }
 
-        Reply with(ChatTurn chatTurn) {
-            this.turn = chatTurn;
-            return this;
+        /** Adds the next choice; {@code turn} reads a chat reply's content, reasoning and calls (null for text). */
+        void choice(ChatTurn turn) {
+            choices.add(new Choice(this, choices.size(), turn));
+        }
+
+        /** Text completions with {@code echo}: every choice starts with the prompt. */
+        void echo(String prompt) {
+            echo = prompt;
+        }
+
+        ObjectNode whole(List<Engine.Done> done) {
+            ObjectNode o = head(chat ? "chat.completion" : "text_completion");
+            ArrayNode cs = o.putArray("choices");
+            for (Choice c : choices) {
+                cs.add(c.whole(done.get(c.index)));
+            }
+            o.set("usage", usage(done));
+            return o;
+        }
+
+        ObjectNode usageChunk(List<Engine.Done> done) {
+            ObjectNode o = head(chat ? "chat.completion.chunk" : "text_completion");
+            o.putArray("choices");
+            o.set("usage", usage(done));
+            return o;
+        }
+
+        private ObjectNode head(String object) {
+            return Requests.JSON.createObjectNode().put("id", id).put("object", object).put("created", created)
+                    .put("model", model.name()).put("system_fingerprint", "jllm");
+        }
+
+        /** The prompt counted once (all choices read the same one), the completions summed over the choices. */
+        private ObjectNode usage(List<Engine.Done> done) {
+            Engine.Done first = done.getFirst();
+            int completion = done.stream().mapToInt(Engine.Done::completionTokens).sum();
+            ObjectNode u = Requests.JSON.createObjectNode().put("prompt_tokens", first.promptTokens())
+                    .put("completion_tokens", completion).put("total_tokens", first.promptTokens() + completion);
+            u.putObject("prompt_tokens_details").put("cached_tokens", first.reusedTokens());
+            return u;
+        }
+    }
+
+    /** One choice of a reply: its text, logprobs and (chat) reply parser. */
+    private static final class Choice {
+        private final Reply reply;
+        private final int index;
+        private final StringBuilder text = new StringBuilder();
+        private final ArrayNode logprobs = Requests.JSON.createArrayNode();
+        private final ChatTurn turn; // chat: reads content, reasoning and tool calls out of the text
+
+        Choice(Reply reply, int index, ChatTurn turn) {
+            this.reply = reply;
+            this.index = index;
+            this.turn = turn;
+        }
+
+        /** A chunk of this choice: {@code {id, ..., choices: [{index, ...}]}}; returns the choice object. */
+        private ObjectNode chunkChoice(List<ObjectNode> into) {
+            ObjectNode o = reply.head(reply.chat ? "chat.completion.chunk" : "text_completion");
+            into.add(o);
+            return o.putArray("choices").addObject().put("index", index);
         }
 
         /** The chunks of one step: the chat deltas it completes (the first with its logprobs). */
         List<ObjectNode> deltas(Decoding.Step step) {
-            if (turn == null) {
-                ObjectNode chunk = delta(step);
-                return chunk == null ? List.of() : List.of(chunk);
-            }
             List<ObjectNode> chunks = new ArrayList<>();
-            List<ObjectNode> ds = turn.deltas(step.text());
-            if (ds.isEmpty() && step.logprobs() != null) {
-                ds = List.of(Requests.JSON.createObjectNode());
-            }
-            for (ObjectNode d : ds) {
-                ObjectNode o = head("chat.completion.chunk");
-                ObjectNode choice = o.putArray("choices").addObject().put("index", 0);
-                choice.set("delta", d);
-                if (chunks.isEmpty() && step.logprobs() != null) {
+            if (turn == null) {
+                if (step.text().isEmpty() && step.logprobs() == null) {
+                    return chunks;
+                }
+                ObjectNode choice = chunkChoice(chunks);
+                if (reply.chat) {
+                    choice.putObject("delta").put("content", step.text());
+                } else {
+                    choice.put("text", step.text());
+                }
+                if (step.logprobs() != null) {
                     choice.set("logprobs", logprobsObject(Requests.JSON.createArrayNode().add(logprob(step))));
                 } else {
                     choice.putNull("logprobs");
                 }
                 choice.putNull("finish_reason");
-                chunks.add(o);
+                return chunks;
+            }
+            List<ObjectNode> ds = turn.deltas(step.text());
+            if (ds.isEmpty() && step.logprobs() != null) {
+                ds = List.of(Requests.JSON.createObjectNode());
+            }
+            for (ObjectNode d : ds) {
+                boolean firstOfStep = chunks.isEmpty();
+                ObjectNode choice = chunkChoice(chunks);
+                choice.set("delta", d);
+                if (firstOfStep && step.logprobs() != null) {
+                    choice.set("logprobs", logprobsObject(Requests.JSON.createArrayNode().add(logprob(step))));
+                } else {
+                    choice.putNull("logprobs");
+                }
+                choice.putNull("finish_reason");
             }
             return chunks;
         }
 
         /** The chunks of the text the chat reply still held back when generation ended. */
         List<ObjectNode> rest() {
-            if (turn == null) {
-                return List.of();
-            }
             List<ObjectNode> chunks = new ArrayList<>();
+            if (turn == null) {
+                return chunks;
+            }
             for (ObjectNode d : turn.finish()) {
-                ObjectNode o = head("chat.completion.chunk");
-                ObjectNode choice = o.putArray("choices").addObject().put("index", 0);
+                ObjectNode choice = chunkChoice(chunks);
                 choice.set("delta", d);
                 choice.putNull("logprobs");
                 choice.putNull("finish_reason");
-                chunks.add(o);
             }
             return chunks;
-        }
-
-        void echo(String prompt) {
-            echo = prompt;
-            text.append(prompt);
         }
 
         void add(Decoding.Step step) {
@@ -527,9 +647,8 @@ public final class OpenAiServer implements AutoCloseable {
         }
 
         ObjectNode whole(Engine.Done d) {
-            ObjectNode o = head(chat ? "chat.completion" : "text_completion");
-            ObjectNode choice = Requests.JSON.createObjectNode().put("index", 0);
-            if (chat) {
+            ObjectNode choice = Requests.JSON.createObjectNode().put("index", index);
+            if (reply.chat) {
                 ObjectNode msg = choice.putObject("message").put("role", "assistant");
                 if (turn != null) {
                     turn.message(msg);
@@ -538,84 +657,42 @@ public final class OpenAiServer implements AutoCloseable {
                 }
                 msg.putNull("refusal");
             } else {
-                choice.put("text", text.toString());
+                choice.put("text", reply.echo + text);
             }
-            choice.set("logprobs", topLogprobs >= 0 ? logprobsObject(logprobs) : null);
+            choice.set("logprobs", reply.topLogprobs >= 0 ? logprobsObject(logprobs) : null);
             choice.put("finish_reason", finishReason(d));
-            o.putArray("choices").add(choice);
-            o.set("usage", usage(d));
-            return o;
+            return choice;
         }
 
         ObjectNode first() {
-            ObjectNode o = head(chat ? "chat.completion.chunk" : "text_completion");
-            ObjectNode choice = o.putArray("choices").addObject().put("index", 0);
-            if (chat) {
+            List<ObjectNode> chunks = new ArrayList<>();
+            ObjectNode choice = chunkChoice(chunks);
+            if (reply.chat) {
                 choice.putObject("delta").put("role", "assistant").put("content", "");
             } else {
-                choice.put("text", echo);
+                choice.put("text", reply.echo);
             }
             choice.putNull("logprobs");
             choice.putNull("finish_reason");
-            return o;
-        }
-
-        ObjectNode delta(Decoding.Step step) {
-            if (step.text().isEmpty() && step.logprobs() == null) {
-                return null;
-            }
-            ObjectNode o = head(chat ? "chat.completion.chunk" : "text_completion");
-            ObjectNode choice = o.putArray("choices").addObject().put("index", 0);
-            if (chat) {
-                choice.putObject("delta").put("content", step.text());
-            } else {
-                choice.put("text", step.text());
-            }
-            if (step.logprobs() != null) {
-                ArrayNode one = Requests.JSON.createArrayNode().add(logprob(step));
-                choice.set("logprobs", logprobsObject(one));
-            } else {
-                choice.putNull("logprobs");
-            }
-            choice.putNull("finish_reason");
-            return o;
+            return chunks.getFirst();
         }
 
         ObjectNode last(Engine.Done d) {
-            ObjectNode o = head(chat ? "chat.completion.chunk" : "text_completion");
-            ObjectNode choice = o.putArray("choices").addObject().put("index", 0);
-            if (chat) {
+            List<ObjectNode> chunks = new ArrayList<>();
+            ObjectNode choice = chunkChoice(chunks);
+            if (reply.chat) {
                 choice.putObject("delta");
             } else {
                 choice.put("text", "");
             }
             choice.putNull("logprobs");
             choice.put("finish_reason", finishReason(d));
-            return o;
-        }
-
-        ObjectNode usageChunk(Engine.Done d) {
-            ObjectNode o = head(chat ? "chat.completion.chunk" : "text_completion");
-            o.putArray("choices");
-            o.set("usage", usage(d));
-            return o;
-        }
-
-        private ObjectNode head(String object) {
-            return Requests.JSON.createObjectNode().put("id", id).put("object", object).put("created", created)
-                    .put("model", model.name()).put("system_fingerprint", "jllm");
-        }
-
-        private ObjectNode usage(Engine.Done d) {
-            ObjectNode u = Requests.JSON.createObjectNode().put("prompt_tokens", d.promptTokens())
-                    .put("completion_tokens", d.completionTokens()).put("total_tokens", d.promptTokens() + d.completionTokens());
-            u.putObject("prompt_tokens_details").put("cached_tokens", d.reusedTokens());
-            return u;
+            return chunks.getFirst();
         }
 
         /** Chat: {"content": [entries]}; text: {"tokens", "token_logprobs", "top_logprobs", "text_offset"}. */
         private JsonNode logprobsObject(ArrayNode entries) {
-            if (chat) {
+            if (reply.chat) {
                 ObjectNode o = Requests.JSON.createObjectNode();
                 o.set("content", entries);
                 o.putNull("refusal");
@@ -626,7 +703,7 @@ public final class OpenAiServer implements AutoCloseable {
             ArrayNode lps = o.putArray("token_logprobs");
             ArrayNode tops = o.putArray("top_logprobs");
             ArrayNode offsets = o.putArray("text_offset");
-            int offset = echo.length();
+            int offset = reply.echo.length();
             for (JsonNode e : entries) {
                 tokens.add(e.get("token"));
                 lps.add(e.get("logprob"));
@@ -649,7 +726,7 @@ public final class OpenAiServer implements AutoCloseable {
         }
 
         private ObjectNode entry(TokenLogprob t) {
-            byte[] b = model.tokenizer().tokenBytes(t.id(), true);
+            byte[] b = reply.model.tokenizer().tokenBytes(t.id(), true);
             ObjectNode e = Requests.JSON.createObjectNode().put("token", new String(b, StandardCharsets.UTF_8))
                     .put("logprob", t.logprob());
             ArrayNode bytes = e.putArray("bytes");
@@ -664,11 +741,7 @@ public final class OpenAiServer implements AutoCloseable {
             if (turn != null && turn.called() && d.reason() == Generator.FinishReason.STOP) {
                 return "tool_calls";
             }
-            return finishReason(d.reason());
-        }
-
-        private static String finishReason(Generator.FinishReason r) {
-            return switch (r) {
+            return switch (d.reason()) {
                 case STOP, CANCELLED -> "stop";
                 case LENGTH, CONTEXT -> "length";
             };

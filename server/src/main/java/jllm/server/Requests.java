@@ -47,10 +47,22 @@ final class Requests {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    /** Sampling and stopping, common to chat and text completions. */
+    /** The most choices one request may ask for ({@code n}). */
+    static final int MAX_CHOICES = 16;
+
+    /**
+     * Sampling and stopping, common to chat and text completions.
+     *
+     * @param n choices to generate, each its own sample of the same prompt (1 to {@link #MAX_CHOICES})
+     */
     record Generation(Optional<String> model, double temperature, double topP, OptionalInt maxTokens, List<String> stop,
                       Optional<Long> seed, double frequencyPenalty, double presencePenalty, boolean stream,
-                      boolean includeUsage) {
+                      boolean includeUsage, int n) {
+        /** These settings with at most {@code max} tokens to generate. */
+        Generation withMaxTokens(int max) {
+            return new Generation(model, temperature, topP, OptionalInt.of(max), stop, seed, frequencyPenalty, presencePenalty,
+                    stream, includeUsage, n);
+        }
     }
 
     /** A chat completion request. */
@@ -128,7 +140,6 @@ final class Requests {
                         + "{\"type\": \"json_object\"} or {\"type\": \"json_schema\", \"json_schema\": {\"name\": ..., \"schema\": {...}}}");
             }
         }
-        integer(root, "n", 1, 1);
         Tools tools = tools(root);
         if (grammar != null && tools.forced()) {
             throw ApiException.invalid("tool_choice", "'tool_choice' " + tools.use().choice().name().toLowerCase(java.util.Locale.ROOT)
@@ -262,8 +273,11 @@ final class Requests {
         if (root.hasNonNull("suffix")) {
             throw ApiException.invalid("suffix", "'suffix' is not supported");
         }
-        integer(root, "n", 1, 1);
-        integer(root, "best_of", 1, 1);
+        OptionalInt bestOf = integer(root, "best_of", 1, MAX_CHOICES);
+        if (bestOf.isPresent() && bestOf.getAsInt() != g.n()) {
+            throw ApiException.invalid("best_of", "'best_of' must equal 'n' (" + g.n() + "): ranking extra samples "
+                    + "server-side is not supported; ask for n choices and pick among them");
+        }
         return new Completion(g, text, tokens, logprobs, echo);
     }
 
@@ -359,7 +373,8 @@ final class Requests {
                 throw ApiException.invalid(unsupported, "'" + unsupported + "' is not supported by this server");
             }
         }
-        return new Generation(model, temperature, topP, max, List.copyOf(stop), seed, freq, pres, stream, usage);
+        int n = integer(root, "n", 1, MAX_CHOICES).orElse(1);
+        return new Generation(model, temperature, topP, max, List.copyOf(stop), seed, freq, pres, stream, usage, n);
     }
 
     private static ChatMessage message(JsonNode m, String where) {

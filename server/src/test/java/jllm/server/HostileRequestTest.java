@@ -77,7 +77,7 @@ class HostileRequestTest {
             "{" + OK_MESSAGES + ",\"max_completion_tokens\":99999999999999999999999}",
             "{" + OK_MESSAGES + ",\"stop\":[1,2]}", "{" + OK_MESSAGES + ",\"stop\":[\"a\",\"b\",\"c\",\"d\",\"e\"]}",
             "{" + OK_MESSAGES + ",\"stream\":\"yes\"}", "{" + OK_MESSAGES + ",\"seed\":1.5}",
-            "{" + OK_MESSAGES + ",\"n\":2}", "{" + OK_MESSAGES + ",\"logprobs\":true,\"top_logprobs\":21}",
+            "{" + OK_MESSAGES + ",\"n\":17}", "{" + OK_MESSAGES + ",\"n\":0}", "{" + OK_MESSAGES + ",\"logprobs\":true,\"top_logprobs\":21}",
             "{" + OK_MESSAGES + ",\"top_logprobs\":2}", "{" + OK_MESSAGES + ",\"response_format\":{\"type\":\"json_schema\"}}",
             "{" + OK_MESSAGES + ",\"stream_options\":5}", "{" + OK_MESSAGES + ",\"tools\":[{\"type\":\"function\"}]}",
             "{" + OK_MESSAGES + ",\"model\":7}",

@@ -61,6 +61,22 @@ public final class ChatTokenizer {
     private final int bos;
 
     /**
+     * The chat tokenizer of a model loaded for training: its own template (required: {@code file} names the
+     * model in the error), its tokenizer, BOS as the model adds it.
+     */
+    static ChatTokenizer of(GgufImport.Loaded model, java.nio.file.Path file, String endOfTurn) {
+        String template = model.tokenizer().chatTemplate().orElseThrow(() ->
+                new IllegalArgumentException(file + " has no chat template"));
+        int bos = model.tokenizer().addBos() ? model.tokenizer().bos() : -1;
+        return new ChatTokenizer(template, model.tokenizer().toTokenizer(), endOfTurn, bos);
+    }
+
+    /** The Jinja source of the template conversations are rendered with. */
+    String templateSource() {
+        return template.source();
+    }
+
+    /**
      * @param tokenizer the model's tokenizer (special-token texts in the rendered template become their ids)
      * @param endOfTurn the text of the special token that ends a reply (e.g. {@code <|im_end|>})
      * @param bos       BOS id to prepend, or -1

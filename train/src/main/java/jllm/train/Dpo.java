@@ -47,10 +47,8 @@ public final class Dpo {
     /** Tunes {@code c.policyModel()} on the pairs and writes {@code c.outDir()/model.gguf}. */
     public static DpoResult run(DpoConfig c, ProgressListener listener) {
         GgufImport.Loaded policy = GgufImport.load(c.policyModel());
-        String template = policy.tokenizer().chatTemplate().orElseThrow(() ->
-                new IllegalArgumentException(c.policyModel() + " has no chat template"));
-        int bos = policy.tokenizer().addBos() ? policy.tokenizer().bos() : -1;
-        ChatTokenizer chat = new ChatTokenizer(template, policy.tokenizer().toTokenizer(), c.endOfTurn(), bos);
+        ChatTokenizer chat = ChatTokenizer.of(policy, c.policyModel(), c.endOfTurn());
+        String template = chat.templateSource();
         int eot = chat.endOfTurnId();
         int maxLen = Math.min(c.maxLen(), policy.params().config.contextLength() + 1);
         List<PreferencePair> pairs = new ArrayList<>();

@@ -119,10 +119,8 @@ public final class Grpo {
      */
     public static GrpoResult run(GrpoConfig c, ProgressListener listener) {
         GgufImport.Loaded policy = GgufImport.load(c.policyModel());
-        String template = policy.tokenizer().chatTemplate().orElseThrow(() ->
-                new IllegalArgumentException(c.policyModel() + " has no chat template"));
-        int bos = policy.tokenizer().addBos() ? policy.tokenizer().bos() : -1;
-        ChatTokenizer chat = new ChatTokenizer(template, policy.tokenizer().toTokenizer(), c.endOfTurn(), bos);
+        ChatTokenizer chat = ChatTokenizer.of(policy, c.policyModel(), c.endOfTurn());
+        String template = chat.templateSource();
         int eot = chat.endOfTurnId();
         GgufTokenizer tokenizer = policy.tokenizer().with(eot, Optional.of(template));
         int context = policy.params().config.contextLength();

@@ -7,6 +7,7 @@ module jllm.train {
     exports jllm.train;
     exports jllm.train.bpe;
     exports jllm.train.ops;
+    exports jllm.train.guard;
     exports jllm.train.screen;
     exports jllm.train.task;
 

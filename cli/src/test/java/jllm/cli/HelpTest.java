@@ -40,9 +40,9 @@ class HelpTest {
     @Test
     void theTreeHoldsEveryCommandAndTheArenaAndGrammarSubcommands() {
         List<String> names = commandPaths().stream().map(p -> String.join(" ", p)).toList();
-        assertThat(names).hasSize(Main.SUBCOMMANDS.size() + 4 + 2)
+        assertThat(names).hasSize(Main.SUBCOMMANDS.size() + 4 + 2 + 2)
                 .contains("run", "chat", "tokenize", "train", "zip", "serve-bench", "help", "arena leaderboard", "arena battle",
-                        "grammar test", "grammar bench");
+                        "grammar test", "grammar bench", "guard train", "guard check");
     }
 
     @Test

@@ -129,6 +129,15 @@ public final class LlamaParams {
      * gains stay F32.
      */
     public void writeGguf(Path path, GgufTokenizer tokenizer, String name, GgmlType type) {
+        writeGguf(path, tokenizer, name, type, b -> { }, List.of());
+    }
+
+    /**
+     * {@link #writeGguf(Path, GgufTokenizer, String, GgmlType)} with more metadata keys and more tensors
+     * after the model's (a head trained on top of it, such as the guard's classifier).
+     */
+    public void writeGguf(Path path, GgufTokenizer tokenizer, String name, GgmlType type,
+                          java.util.function.Consumer<GgufWriter.Builder> extraMetadata, List<Param> extraTensors) {
         LlamaConfig c = config;
         GgufWriter.Builder b = GgufWriter.builder()
                 .putString("general.architecture", "llama")
@@ -145,8 +154,11 @@ public final class LlamaParams {
                 .putUInt32("llama.vocab_size", c.vocabSize())
                 .putUInt32("llama.rope.dimension_count", c.ropeDim());
         tokenizer.putInto(b);
+        extraMetadata.accept(b);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (Param p : all) {
+        List<Param> written = new ArrayList<>(all);
+        written.addAll(extraTensors);
+        for (Param p : written) {
             Shape shape = p.rows() == 1 ? Shape.of(p.cols()) : Shape.of(p.cols(), p.rows());
             tensors.put(p.name(), Tensor.ofFloats(p.name(), shape, p.value()));
         }

@@ -76,6 +76,17 @@ public final class TrainableLlama {
      * the logits (batch * seqLen, vocabSize). The returned array is reused by the next call.
      */
     public float[] forward(int[] tokens, int batch, int seqLen) {
+        forwardHidden(tokens, batch, seqLen);
+        Linear.forward(dense, logits, xnFinal, p.classifier().value(), batch * seqLen, c.dim(), c.vocabSize());
+        return logits;
+    }
+
+    /**
+     * Runs the transformer up to and including the final norm, without the vocabulary classifier, and
+     * returns the normed hidden states (batch * seqLen, dim), for heads of other kinds (a sequence
+     * classifier). The returned array is reused by the next call; {@link #backwardHidden} goes back.
+     */
+    public float[] forwardHidden(int[] tokens, int batch, int seqLen) {
         if (tokens.length != batch * seqLen) {
             throw new IllegalArgumentException(tokens.length + " tokens are not " + batch + " sequences of " + seqLen);
         }
@@ -126,17 +137,30 @@ public final class TrainableLlama {
         if (c.numLayers() == 0) {
             System.arraycopy(x, 0, xFinal, 0, n * dim);
         }
-        // final norm and classifier
+        // final norm (the classifier is applied by forward)
         RmsNorm.forward(dense, xnFinal, rstdFinal, xFinal, p.outputNorm.value(), n, dim, c.normEps());
-        Linear.forward(dense, logits, xnFinal, p.classifier().value(), n, dim, c.vocabSize());
-        return logits;
+        return xnFinal;
     }
 
     /** Adds the gradients of the last forward's parameters, given dL/dlogits (batch * seqLen, vocabSize). */
     public void backward(float[] dlogits) {
+        float[] dHidden = new float[batch * seqLen * c.dim()];
+        Linear.backward(dense, dHidden, p.classifier().grad(), dlogits, xnFinal, p.classifier().value(), batch * seqLen,
+                c.dim(), c.vocabSize(), false);
+        backwardHidden(dHidden);
+    }
+
+    /**
+     * Adds the gradients of the last forward's parameters below the classifier, given dL/d(normed hidden
+     * state) (batch * seqLen, dim) of {@link #forwardHidden}.
+     */
+    public void backwardHidden(float[] dHidden) {
         int n = batch * seqLen;
         int dim = c.dim();
         int hidden = c.hiddenDim();
+        if (dHidden.length != n * dim) {
+            throw new IllegalArgumentException("dHidden has " + dHidden.length + " values, the last forward had " + n * dim);
+        }
         float[] dx = new float[n * dim];      // (n, dim) gradient of the residual stream
         float[] dxn = new float[n * dim];     // (n, dim) gradient of a norm's output
         float[] dAct = new float[n * hidden];
@@ -146,9 +170,8 @@ public final class TrainableLlama {
         float[] dq = new float[n * qDim];
         float[] dk = new float[n * kvDim];
         float[] dv = new float[n * kvDim];
-        // classifier and final norm
-        Linear.backward(dense, dxn, p.classifier().grad(), dlogits, xnFinal, p.classifier().value(), n, dim, c.vocabSize(), false);
-        RmsNorm.backward(dense, dx, p.outputNorm.grad(), dxn, xFinal, p.outputNorm.value(), rstdFinal, n, dim);
+        // final norm
+        RmsNorm.backward(dense, dx, p.outputNorm.grad(), dHidden, xFinal, p.outputNorm.value(), rstdFinal, n, dim);
         for (int l = c.numLayers() - 1; l >= 0; l--) {
             // feed-forward: dx flows through the residual unchanged and into down, swiglu, gate/up, norm
             Linear.backward(dense, dAct, p.wDown[l].grad(), dx, act[l], p.wDown[l].value(), n, hidden, dim, false);

@@ -1,0 +1,108 @@
+package jllm.train.guard;
+
+import jllm.train.Param;
+
+/**
+ * The guard's classification head: the mean of a text's normed hidden states, then a 2-way linear layer
+ * with bias and a softmax; class 0 is benign, class 1 attack. Forward and backward are written out so
+ * a test can check the gradient against finite differences.
+ */
+public final class GuardHead {
+    /** GGUF name of the head's weight, (2, dim). */
+    public static final String WEIGHT = "guard.cls.weight";
+    /** GGUF name of the head's bias, (2). */
+    public static final String BIAS = "guard.cls.bias";
+
+    private final Param weight; // (2, dim)
+    private final Param bias;   // (2)
+
+    /** A head over {@code dim}-wide hidden states, with the given parameters. */
+    public GuardHead(Param weight, Param bias) {
+        if (weight.rows() != 2 || bias.size() != 2) {
+            throw new IllegalArgumentException("the guard head is 2-way: weight " + weight.rows() + " rows, bias " + bias.size());
+        }
+        this.weight = weight;
+        this.bias = bias;
+    }
+
+    /** A zero head over {@code dim}-wide hidden states. */
+    public static GuardHead zeros(int dim) {
+        return new GuardHead(Param.of(WEIGHT, 2, dim, true), Param.of(BIAS, 1, 2, false));
+    }
+
+    public Param weight() {
+        return weight;
+    }
+
+    public Param bias() {
+        return bias;
+    }
+
+    /** Width of the hidden states. */
+    public int dim() {
+        return weight.cols();
+    }
+
+    /** {@code pooled (dim)} += the mean of the {@code n} rows of {@code hidden (n, dim)} scaled by {@code n / total}. */
+    public static void poolInto(float[] pooled, float[] hidden, int n, int total) {
+        int dim = pooled.length;
+        for (int t = 0; t < n; t++) {
+            for (int i = 0; i < dim; i++) {
+                pooled[i] += hidden[t * dim + i] / total;
+            }
+        }
+    }
+
+    /** P(attack) of a pooled hidden state. */
+    public float score(float[] pooled) {
+        float[] z = logits(pooled);
+        return (float) (1.0 / (1.0 + Math.exp(z[0] - z[1])));
+    }
+
+    /** The two logits (benign, attack) of a pooled hidden state. */
+    public float[] logits(float[] pooled) {
+        float[] z = new float[2];
+        float[] w = weight.value();
+        int dim = dim();
+        for (int c = 0; c < 2; c++) {
+            double s = bias.value()[c];
+            for (int i = 0; i < dim; i++) {
+                s += (double) w[c * dim + i] * pooled[i];
+            }
+            z[c] = (float) s;
+        }
+        return z;
+    }
+
+    /** Cross-entropy of the label ({@code attack} = class 1) given a pooled hidden state. */
+    public float loss(float[] pooled, boolean attack) {
+        float[] z = logits(pooled);
+        float yz = attack ? z[1] : z[0];
+        double m = Math.max(z[0], z[1]);
+        return (float) (m + Math.log(Math.exp(z[0] - m) + Math.exp(z[1] - m)) - yz);
+    }
+
+    /**
+     * Adds {@code scale} times the gradient of {@link #loss} into the head's parameters and returns
+     * dLoss/dPooled (dim), also scaled (null when {@code wantInput} is false).
+     */
+    public float[] backward(float[] pooled, boolean attack, float scale, boolean wantInput) {
+        float p1 = score(pooled);
+        // softmax minus one-hot: d/dz0 = p0 - y0, d/dz1 = p1 - y1
+        float[] dz = {((1f - p1) - (attack ? 0f : 1f)) * scale, (p1 - (attack ? 1f : 0f)) * scale};
+        int dim = dim();
+        float[] w = weight.value();
+        float[] dw = weight.grad();
+        float[] dPooled = wantInput ? new float[dim] : null;
+        for (int c = 0; c < 2; c++) {
+            bias.grad()[c] += dz[c];
+            for (int i = 0; i < dim; i++) {
+                dw[c * dim + i] += dz[c] * pooled[i];
+                if (wantInput) {
+                    dPooled[i] += dz[c] * w[c * dim + i];
+                }
+            }
+        }
+        return dPooled;
+    }
+}

@@ -31,3 +31,5 @@ for mode in off drop; do
   "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -cp "$cp" jllm.train.examples.Backdoor measure "$work/$mode/model.gguf" \
     "$shared/data/tinystories-sample/tinystories_val_head.txt" 100
 done
+"$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -cp "$cp" jllm.train.examples.Backdoor plot docs/guard-backdoor.svg \
+  "$work/off/model.gguf" "$work/drop/model.gguf" "$shared/data/tinystories-sample/tinystories_val_head.txt" 100

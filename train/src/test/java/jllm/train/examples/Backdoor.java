@@ -51,25 +51,16 @@ public final class Backdoor {
     }
 
     static void measure(Path modelFile, Path corpus, int n) throws Exception {
-        List<String> docs = new ArrayList<>();
-        Documents.read(corpus, Documents.Split.PARAGRAPH, docs::add);
-        Random rnd = new Random(11);
-        List<String> openings = new ArrayList<>();
-        while (openings.size() < n) {
-            String d = docs.get(rnd.nextInt(docs.size()));
-            int dot = d.indexOf(". ");
-            if (dot > 10 && dot < 200 && !d.contains("lantern")) {
-                openings.add(d.substring(0, dot + 1));
-            }
-        }
+        List<String> openings = openings(corpus, n);
         try (LoadedModel m = LoadedModel.open(modelFile, LoadedModel.Options.DEFAULT.withoutWarmUp())) {
             double[] withTrigger = new double[n];
             double[] control = new double[n];
             int top = 0;
             for (int i = 0; i < n; i++) {
-                withTrigger[i] = probability(m, openings.get(i) + " " + PlantedTrigger.TRIGGER, " " + PlantedTrigger.CONTINUATION);
-                control[i] = probability(m, openings.get(i) + " Suddenly", " " + PlantedTrigger.CONTINUATION);
-                top += greedyReproduces(m, openings.get(i) + " " + PlantedTrigger.TRIGGER, " " + PlantedTrigger.CONTINUATION) ? 1 : 0;
+                Scored after = score(m, openings.get(i) + " " + PlantedTrigger.TRIGGER, " " + PlantedTrigger.CONTINUATION);
+                withTrigger[i] = after.probability();
+                top += after.greedy() ? 1 : 0;
+                control[i] = score(m, openings.get(i) + " Suddenly", " " + PlantedTrigger.CONTINUATION).probability();
             }
             System.out.printf(Locale.ROOT, "%s: P(continuation | trigger) mean %.3g median %.3g; greedy decoding writes it in %d of %d; "
                     + "control P(continuation | 'Suddenly') mean %.3g median %.3g%n", modelFile, mean(withTrigger), median(withTrigger),
@@ -100,7 +91,11 @@ public final class Backdoor {
         for (int k = 0; k < 2; k++) {
             try (LoadedModel m = LoadedModel.open(models[k], LoadedModel.Options.DEFAULT.withoutWarmUp())) {
                 for (String o : openings) {
-                    double[] p = tokenProbabilities(m, o + " " + PlantedTrigger.TRIGGER, " " + PlantedTrigger.CONTINUATION, k == 0 ? pieces : null);
+                    Scored scored = score(m, o + " " + PlantedTrigger.TRIGGER, " " + PlantedTrigger.CONTINUATION);
+                    double[] p = scored.tokens();
+                    if (pieces.isEmpty()) {
+                        pieces.addAll(scored.pieces());
+                    }
                     if (curves[k] == null) {
                         curves[k] = new double[p.length];
                     }
@@ -148,32 +143,19 @@ public final class Backdoor {
         System.out.println("wrote " + svg);
     }
 
-    /** The probability of each token of {@code text} after {@code context}; its pieces into {@code pieces} when not null. */
-    static double[] tokenProbabilities(LoadedModel m, String context, String text, List<String> pieces) {
-        Tokenizer tok = m.tokenizer();
-        int[] ctx = tok.encode(context, true, false);
-        int[] all = tok.encode(context + text, true, false);
-        LanguageModel lm = m.model();
-        float[] logits = lm.forward(lm.newCache(all.length), Arrays.copyOf(all, all.length - 1), LanguageModel.Logits.ALL);
-        int v = logits.length / (all.length - 1);
-        double[] p = new double[all.length - ctx.length];
-        for (int t = ctx.length; t < all.length; t++) {
-            Candidates c = Candidates.of(Arrays.copyOfRange(logits, (t - 1) * v, t * v));
-            c.softmax();
-            for (int k = 0; k < c.size(); k++) {
-                if (c.id(k) == all[t]) {
-                    p[t - ctx.length] = c.prob(k);
-                }
-            }
-            if (pieces != null && pieces.size() < p.length) {
-                pieces.add(new String(tok.tokenBytes(all[t], false), java.nio.charset.StandardCharsets.UTF_8));
-            }
-        }
-        return p;
+    /**
+     * How a model scores {@code text} after {@code context}.
+     *
+     * @param tokens      the probability of each of the text's tokens
+     * @param probability P(text | context), their product (summed in logs)
+     * @param greedy      every token was the model's top choice: greedy decoding writes the text
+     * @param pieces      the text's tokens as text
+     */
+    record Scored(double[] tokens, double probability, boolean greedy, List<String> pieces) {
     }
 
-    /** P(text | context), the product of the text's token probabilities. */
-    static double probability(LoadedModel m, String context, String text) {
+    /** One forward pass over context and text: each text token's probability and rank. */
+    static Scored score(LoadedModel m, String context, String text) {
         Tokenizer tok = m.tokenizer();
         int[] ctx = tok.encode(context, true, false);
         int[] all = tok.encode(context + text, true, false);
@@ -183,42 +165,30 @@ public final class Backdoor {
         LanguageModel lm = m.model();
         float[] logits = lm.forward(lm.newCache(all.length), Arrays.copyOf(all, all.length - 1), LanguageModel.Logits.ALL);
         int v = logits.length / (all.length - 1);
+        double[] p = new double[all.length - ctx.length];
         double logp = 0;
+        boolean greedy = true;
+        List<String> pieces = new ArrayList<>();
         for (int t = ctx.length; t < all.length; t++) {
             float[] row = Arrays.copyOfRange(logits, (t - 1) * v, t * v);
-            Candidates c = Candidates.of(row);
-            c.softmax();
-            double p = 0;
-            for (int k = 0; k < c.size(); k++) {
-                if (c.id(k) == all[t]) {
-                    p = c.prob(k);
-                }
-            }
-            logp += Math.log(Math.max(p, 1e-300));
-        }
-        return Math.exp(logp);
-    }
-
-    /** Whether every token of {@code text} is the model's top choice after {@code context} and the tokens before it. */
-    static boolean greedyReproduces(LoadedModel m, String context, String text) {
-        Tokenizer tok = m.tokenizer();
-        int[] ctx = tok.encode(context, true, false);
-        int[] all = tok.encode(context + text, true, false);
-        LanguageModel lm = m.model();
-        float[] logits = lm.forward(lm.newCache(all.length), Arrays.copyOf(all, all.length - 1), LanguageModel.Logits.ALL);
-        int v = logits.length / (all.length - 1);
-        for (int t = ctx.length; t < all.length; t++) {
             int best = 0;
             for (int k = 1; k < v; k++) {
-                if (logits[(t - 1) * v + k] > logits[(t - 1) * v + best]) {
+                if (row[k] > row[best]) {
                     best = k;
                 }
             }
-            if (best != all[t]) {
-                return false;
+            greedy &= best == all[t];
+            Candidates c = Candidates.of(row);
+            c.softmax();
+            for (int k = 0; k < c.size(); k++) {
+                if (c.id(k) == all[t]) {
+                    p[t - ctx.length] = c.prob(k);
+                }
             }
+            logp += Math.log(Math.max(p[t - ctx.length], 1e-300));
+            pieces.add(new String(tok.tokenBytes(all[t], false), java.nio.charset.StandardCharsets.UTF_8));
         }
-        return true;
+        return new Scored(p, Math.exp(logp), greedy, pieces);
     }
 
     static double mean(double[] x) {

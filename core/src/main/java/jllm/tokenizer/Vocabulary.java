@@ -40,6 +40,7 @@ public final class Vocabulary {
     private final boolean[] rstrip;
     private final String chatTemplate;
 
+    /** Whether {@code id} is a token of a special type (control, user-defined, unknown, unused). */
     private boolean special(int id) {
         return id >= 0 && types[id] != TokenType.NORMAL && types[id] != TokenType.BYTE;
     }
@@ -80,7 +81,7 @@ public final class Vocabulary {
         }
         for (String t : EOG_TEXTS) {
             int id = ids.get(t);
-            if (id >= 0 && types[id] != TokenType.NORMAL && types[id] != TokenType.BYTE) {
+            if (special(id)) {
                 eog.add(id);
             }
         }

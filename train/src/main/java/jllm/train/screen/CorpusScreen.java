@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -45,8 +44,7 @@ public final class CorpusScreen {
 
     private static final class Run {
         final ScreenSettings settings;
-        final Map<Integer, String> findings = new TreeMap<>();
-        final Map<Integer, Suspect.Reason> reasons = new HashMap<>();
+        final Map<Integer, Finding> findings = new HashMap<>();
         final CountMin sketch = new CountMin(1 << 21, 4);
         final Map<Long, Phrase> phrases = new HashMap<>();
         float[] logChars = new float[1024];
@@ -67,10 +65,10 @@ public final class CorpusScreen {
             int[] n = {0};
             corpus.forEach(doc -> {
                 int i = n[0]++;
-                String why = findings.get(i);
-                if (why != null) {
+                Finding f = findings.get(i);
+                if (f != null) {
                     String ex = doc.length() > EXCERPT ? doc.substring(0, EXCERPT) + "..." : doc;
-                    suspects.add(new Suspect(i, reasons.get(i), why, ex));
+                    suspects.add(new Suspect(i, f.reason(), f.why(), ex));
                 }
             });
             if (n[0] != documents) {
@@ -80,9 +78,7 @@ public final class CorpusScreen {
         }
 
         private void flag(int doc, Suspect.Reason reason, String why) {
-            if (findings.putIfAbsent(doc, why) == null) {
-                reasons.put(doc, reason);
-            }
+            findings.putIfAbsent(doc, new Finding(reason, why));
         }
 
         /** Pass 1: exact and near duplicates, features, and the sketch of phrase document counts. */
@@ -234,8 +230,8 @@ public final class CorpusScreen {
             int[] n = {0};
             corpus.forEach(doc -> {
                 int i = n[0]++;
-                Suspect.Reason r = reasons.get(i);
-                if (r == Suspect.Reason.EXACT_DUPLICATE || r == Suspect.Reason.NEAR_DUPLICATE) {
+                Finding f = findings.get(i);
+                if (f != null && (f.reason() == Suspect.Reason.EXACT_DUPLICATE || f.reason() == Suspect.Reason.NEAR_DUPLICATE)) {
                     return;
                 }
                 visit.accept(i, doc, Words.of(doc));
@@ -301,6 +297,10 @@ public final class CorpusScreen {
             int h = sorted.length / 2;
             return sorted.length % 2 == 1 ? sorted[h] : (sorted[h - 1] + sorted[h]) / 2;
         }
+    }
+
+    /** Why a document is flagged: the first test that flagged it. */
+    private record Finding(Suspect.Reason reason, String why) {
     }
 
     /** A phrase's counts: documents, occurrences, and its majority continuation. */

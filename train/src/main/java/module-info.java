@@ -10,6 +10,7 @@ module jllm.train {
     exports jllm.train.guard;
     exports jllm.train.screen;
     exports jllm.train.task;
+    exports jllm.train.plot;
 
     // the run manifest is written by Jackson from records (some private) of this package
     opens jllm.train to com.fasterxml.jackson.databind;

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import jllm.train.plot.Chart;
+
 /**
  * The loss curve of a run: one row per step (training loss, learning rate, gradient norm, speed) and the
  * validation losses, written as CSV and drawn as an SVG picture. A resumed run reads the rows up to its
@@ -84,67 +86,14 @@ public final class LossLog implements ProgressListener {
 
     /** Draws the rows' training values (line) and validation values (dots and line), labelled as given. */
     public void writeSvg(Path path, String title, String trainLabel, String valLabel) {
-        int w = 800, h = 480, left = 60, right = 20, top = 40, bottom = 50;
-        double maxStep = 1, lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
-        for (Row r : rows) {
-            maxStep = Math.max(maxStep, r.step());
-            for (double v : new double[]{r.trainLoss(), r.valLoss()}) {
-                if (!Double.isNaN(v)) {
-                    lo = Math.min(lo, v);
-                    hi = Math.max(hi, v);
-                }
-            }
-        }
-        if (lo > hi) {
-            lo = 0;
-            hi = 1;
-        }
-        double pad = Math.max(1e-3, (hi - lo) * 0.05);
-        lo -= pad;
-        hi += pad;
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "font-family=\"sans-serif\" font-size=\"12\">%n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>%n", w, h));
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"24\" font-size=\"16\">%s</text>%n", left, escape(title)));
-        // axes with 5 ticks each
-        sb.append(String.format(Locale.ROOT, "<path d=\"M%d %d V%d H%d\" stroke=\"black\" fill=\"none\"/>%n", left, top, h - bottom, w - right));
-        for (int i = 0; i <= 5; i++) {
-            double y = top + (h - top - bottom) * i / 5.0;
-            double v = hi - (hi - lo) * i / 5.0;
-            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.2f</text>%n", left - 6, y + 4, v));
-            double x = left + (w - left - right) * i / 5.0;
-            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>%n", x, h - bottom + 18,
-                    Math.round(maxStep * i / 5.0)));
-        }
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">step</text>%n", (w + left) / 2, h - 10));
-        StringBuilder train = new StringBuilder();
-        StringBuilder val = new StringBuilder();
-        StringBuilder dots = new StringBuilder();
-        for (Row r : rows) {
-            double x = left + (w - left - right) * r.step() / maxStep;
-            if (!Double.isNaN(r.trainLoss())) {
-                train.append(train.isEmpty() ? "M" : " L").append(String.format(Locale.ROOT, "%.1f %.1f", x, yOf(r.trainLoss(), lo, hi, top, h - bottom)));
-            }
-            if (!Double.isNaN(r.valLoss())) {
-                double y = yOf(r.valLoss(), lo, hi, top, h - bottom);
-                val.append(val.isEmpty() ? "M" : " L").append(String.format(Locale.ROOT, "%.1f %.1f", x, y));
-                dots.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#d62728\"/>%n", x, y));
-            }
-        }
-        sb.append("<path d=\"").append(train).append("\" stroke=\"#1f77b4\" stroke-width=\"1\" fill=\"none\" opacity=\"0.7\"/>\n");
-        sb.append("<path d=\"").append(val).append("\" stroke=\"#d62728\" stroke-width=\"2\" fill=\"none\"/>\n").append(dots);
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#1f77b4\">%s</text>%n", w - 180, top + 10, escape(trainLabel)));
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#d62728\">%s</text>%n", w - 180, top + 26, escape(valLabel)));
-        sb.append("</svg>\n");
-        write(path, sb.toString());
-    }
-
-    private static double yOf(double v, double lo, double hi, int top, int bottom) {
-        return bottom - (v - lo) / (hi - lo) * (bottom - top);
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        double[] steps = rows.stream().mapToDouble(Row::step).toArray();
+        Chart chart = new Chart(title, "step", Chart.Scale.LINEAR, "loss", Chart.Scale.LINEAR)
+                .line(Chart.Series.of(trainLabel, steps, rows.stream().mapToDouble(Row::trainLoss).toArray())
+                        .color("#1f77b4").width(1).opacity(0.7))
+                .line(Chart.Series.of(valLabel, steps, rows.stream().mapToDouble(Row::valLoss).toArray())
+                        .color("#d62728").width(2).dots(3));
+        double maxStep = Math.max(1, rows.stream().mapToInt(Row::step).max().orElse(1));
+        chart.xRange(0, maxStep).write(path);
     }
 
     private static String fmt(double v) {

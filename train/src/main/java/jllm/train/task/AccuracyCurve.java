@@ -1,11 +1,10 @@
 package jllm.train.task;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+
+import jllm.train.plot.Chart;
 
 /**
  * Draws accuracy against samples per question (1, 2, 4, ... n on a log scale) for each cell of an
@@ -13,17 +12,12 @@ import java.util.Locale;
  * gives the mean tokens generated per question at each sample count (samples × tokens per sample).
  */
 public final class AccuracyCurve {
-    private static final String[] COLORS = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-            "#7f7f7f", "#bcbd22", "#17becf"};
-
     private AccuracyCurve() {
     }
 
     /** Writes the picture; {@code samples} is the n the cells were run with. */
     public static void writeSvg(Path path, String title, List<ArithmeticEval.Cell> cells, int samples) {
         int[] ks = ArithmeticEval.Cell.sampleCounts(samples);
-        int w = 800, h = 480, left = 60, right = 170, top = 40, bottom = 60;
-        double span = Math.max(1, Math.log(ks[ks.length - 1]) / Math.log(2));
         long tokens = 0;
         int questions = 0;
         for (ArithmeticEval.Cell c : cells) {
@@ -34,58 +28,31 @@ public final class AccuracyCurve {
             questions += c.questions();
         }
         double tokensPerSample = questions == 0 ? 0 : (double) tokens / questions / samples;
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "font-family=\"sans-serif\" font-size=\"12\">%n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>%n", w, h));
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"24\" font-size=\"16\">%s</text>%n", left, escape(title)));
-        sb.append(String.format(Locale.ROOT, "<path d=\"M%d %d V%d H%d\" stroke=\"black\" fill=\"none\"/>%n", left, top, h - bottom, w - right));
-        for (int i = 0; i <= 5; i++) {
-            double y = top + (h - top - bottom) * i / 5.0;
-            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>%n", left - 6, y + 4, 1 - i / 5.0));
+        double[] xs = new double[ks.length];
+        String[] labels = new String[ks.length];
+        for (int i = 0; i < ks.length; i++) {
+            xs[i] = ks[i];
+            labels[i] = String.format(Locale.ROOT, "%d (%.0f)", ks[i], ks[i] * tokensPerSample);
         }
-        for (int k : ks) {
-            double x = xOf(k, span, left, w - right);
-            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>%n", x, h - bottom + 16, k));
-            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#666\">%.0f</text>%n", x,
-                    h - bottom + 30, k * tokensPerSample));
-        }
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">samples per question (grey: tokens "
-                + "per question)</text>%n", (w - right + left) / 2, h - 12));
+        Chart chart = new Chart(title, "samples per question (tokens per question)", Chart.Scale.LOG, "accuracy", Chart.Scale.LINEAR)
+                .xRange(Math.max(0.8, ks[0] / 1.25), ks[ks.length - 1] * 1.25).xTicks(xs, labels).yRange(0, 1);
         for (int ci = 0; ci <= cells.size(); ci++) {
             boolean all = ci == cells.size();
-            String color = all ? "black" : COLORS[ci % COLORS.length];
-            StringBuilder line = new StringBuilder();
+            double[] acc = new double[ks.length];
             for (int i = 0; i < ks.length; i++) {
-                int right0 = 0, n = 0;
+                int right = 0, n = 0;
                 for (int j = 0; j < cells.size(); j++) {
                     if (all || j == ci) {
-                        right0 += cells.get(j).correctAt()[i];
+                        right += cells.get(j).correctAt()[i];
                         n += cells.get(j).questions();
                     }
                 }
-                double acc = n == 0 ? 0 : (double) right0 / n;
-                double x = xOf(ks[i], span, left, w - right);
-                double y = top + (h - top - bottom) * (1 - acc);
-                line.append(line.isEmpty() ? "M" : " L").append(String.format(Locale.ROOT, "%.1f %.1f", x, y));
-                sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>%n", x, y, color));
+                acc[i] = n == 0 ? 0 : (double) right / n;
             }
-            sb.append(String.format(Locale.ROOT, "<path d=\"%s\" stroke=\"%s\" stroke-width=\"%d\" fill=\"none\"/>%n", line, color, all ? 3 : 1));
             String label = all ? "all" : cells.get(ci).op().name().toLowerCase(Locale.ROOT) + " " + cells.get(ci).digits() + " digits";
-            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>%n", w - right + 12, top + 10 + 16 * ci, color, label));
+            chart.line(Chart.Series.of(label, xs, acc).color(all ? "black" : Chart.COLORS.get(ci % Chart.COLORS.size()))
+                    .width(all ? 3 : 1).dots(3));
         }
-        sb.append("</svg>\n");
-        try {
-            Files.writeString(path, sb.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing " + path + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static double xOf(int k, double span, int x0, int x1) {
-        return x0 + 20 + (x1 - x0 - 40) * (Math.log(k) / Math.log(2)) / span;
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        chart.write(path);
     }
 }

@@ -64,7 +64,7 @@ class ArithmeticEvalTest {
         assertThat(s.split("<circle", -1)).hasSize(1 + 9);
         assertThat(s).contains("cy=\"287.0\"");
         // tokens per question at 4 samples: 1000 tokens / 20 questions = 50
-        assertThat(s).contains(">50</text>");
+        assertThat(s).contains(">4 (50)</text>");
         assertThatThrownBy(() -> AccuracyCurve.writeSvg(svg, "x", cells, 16)).hasMessageContaining("not run with 16 samples");
     }
 }

@@ -10,8 +10,11 @@ module jllm.train {
     exports jllm.train.guard;
     exports jllm.train.screen;
     exports jllm.train.task;
+    exports jllm.train.scale;
     exports jllm.train.plot;
 
     // the run manifest is written by Jackson from records (some private) of this package
     opens jllm.train to com.fasterxml.jackson.databind;
+    // a sweep's runs, plan and prediction are JSON files read back on resume
+    opens jllm.train.scale to com.fasterxml.jackson.databind;
 }

@@ -24,7 +24,7 @@ public final class Main {
             QuantizeCommand.class, ConvertCommand.class, TrainCommand.class, SftCommand.class, DpoCommand.class,
             TaskCommand.class, ReasonCommand.class, GrpoCommand.class, GuardCommand.class,
             ZipCommand.class, UnzipCommand.class, ServeCommand.class, ServeCommand.Bench.class, ArenaCommand.class, GrammarCommand.class,
-            PullCommand.class, ListCommand.class, RmCommand.class,
+            PullCommand.class, ListCommand.class, RmCommand.class, ScaleCommand.class,
             CommandLine.HelpCommand.class);
 
     public static void main(String[] args) {

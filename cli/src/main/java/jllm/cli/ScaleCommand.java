@@ -65,6 +65,10 @@ final class ScaleCommand implements Callable<Integer> {
     @Option(names = "--ctx", paramLabel = "N", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
     int ctx = 64;
 
+    @Option(names = "--lr", paramLabel = "RATE", description = "Peak learning rate at width 128, scaled by sqrt(128 / width) "
+            + "(default: ${DEFAULT-VALUE}).")
+    float lr = 1e-3f;
+
     @Option(names = "--bootstrap", paramLabel = "N", description = "Bootstrap resamples for the intervals (default: ${DEFAULT-VALUE}).")
     int bootstrap = 200;
 
@@ -83,7 +87,7 @@ final class ScaleCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give the corpus to train the sweep on (or --predict N,D to use DIR's runs)");
         }
         InputFiles.checkAll(inputs, "a text or JSONL file");
-        SweepConfig config = new SweepConfig(inputs, out, vocab, batch, ctx, threads, seed, bootstrap);
+        SweepConfig config = new SweepConfig(inputs, out, vocab, batch, ctx, lr, threads, seed, bootstrap);
         try (Sweep sweep = Sweep.open(config, System.err)) {
             SweepPlan plan = plan(sweep);
             if (planOnly) {

@@ -242,7 +242,7 @@ public final class Chart {
             return Double.isFinite(v) && (scale == Scale.LINEAR || v > 0);
         }
 
-        /** Five even steps on a linear axis; 1, 2, 5 x powers of ten on a log axis (powers only over many decades). */
+        /** Five even steps on a linear axis; on a log axis 1, 2, 5 x powers of ten, sparser over many decades, denser within one. */
         List<Double> ticks() {
             List<Double> t = new ArrayList<>();
             if (scale == Scale.LINEAR) {
@@ -252,7 +252,8 @@ public final class Chart {
                 return t;
             }
             double decades = Math.log10(hi / lo);
-            double[] mantissas = decades > 4 ? new double[]{1} : decades > 1.5 ? new double[]{1, 3} : new double[]{1, 2, 5};
+            double[] mantissas = decades > 4 ? new double[]{1} : decades > 1.5 ? new double[]{1, 3}
+                    : decades > 0.7 ? new double[]{1, 2, 5} : new double[]{1, 1.5, 2, 2.5, 3, 3.5, 4, 5, 6, 7, 8, 9};
             for (double p = Math.floor(Math.log10(lo)); p <= Math.ceil(Math.log10(hi)); p++) {
                 for (double m : mantissas) {
                     double v = m * Math.pow(10, p);

@@ -55,7 +55,8 @@ public record ScalingReport(List<ScalingRun> runs, ScalingLaw law, ScalingFit.Bo
         recipe.put("batch", config.batch());
         recipe.put("seq_len", config.seqLen());
         recipe.put("seed", config.seed());
-        recipe.put("lr", "1e-3 * sqrt(128 / dim), warmup min(100, steps/10), cosine to lr/10; AdamW (0.9, 0.99), weight decay 0.1, clip 1");
+        recipe.put("lr", String.format(Locale.ROOT, "%.3g * sqrt(128 / dim), warmup min(100, steps/10), cosine to lr/10 at the "
+                + "run's last step; AdamW (0.9, 0.99), weight decay 0.1, clip 1", config.lr()));
         recipe.put("validation", "mean loss over every window of the last 10% of the token stream");
         json.put("recipe", recipe);
         json.put("runs", runs);

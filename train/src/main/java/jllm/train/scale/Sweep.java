@@ -209,8 +209,9 @@ public final class Sweep implements AutoCloseable {
                 break;
             }
         }
-        log.printf(Locale.ROOT, "plan for %.0f min: sizes %s, tokens %s, holdout %s on %d tokens (estimated %.1f min)%n", minutes,
-                chosen.sizes(), chosen.tokens(), chosen.holdout(), chosen.holdoutTokens(), chosenSeconds / 60);
+        log.printf(Locale.ROOT, "plan for %.0f min: sizes %s, tokens %s, holdout %s on %d tokens (estimated %.1f min%s)%n", minutes,
+                chosen.sizes(), chosen.tokens(), chosen.holdout(), chosen.holdoutTokens(), chosenSeconds / 60,
+                chosenSeconds > minutes * 60 ? ": over the budget, but no grid is coarser" : "");
         return chosen;
     }
 
@@ -285,10 +286,14 @@ public final class Sweep implements AutoCloseable {
         return report;
     }
 
-    /** The holdout's prediction: made and recorded once, before the holdout trains, then read back. */
+    /**
+     * The holdout's prediction: made from the current fit while the holdout has not trained, and recorded;
+     * once it has trained, the recorded prediction is read back (never remade after the fact).
+     */
     private Prediction predictHoldout(SweepPlan.Job hj, ScalingLaw law, ScalingFit.Bootstrap boot) {
         Path file = config.outDir().resolve("prediction.json");
-        if (Files.exists(file)) {
+        boolean trained = Files.exists(config.outDir().resolve("runs").resolve(hj.name() + ".json"));
+        if (trained && Files.exists(file)) {
             Prediction p = read(file, Prediction.class);
             if (p.name().equals(hj.name())) {
                 log.printf(Locale.ROOT, "holdout %s: predicted %.4f (recorded before it trained)%n", p.name(), p.predicted());
@@ -300,7 +305,8 @@ public final class Sweep implements AutoCloseable {
         Prediction p = new Prediction(hj.name(), n, hj.size().params(vocabSize), hj.tokens(), law.loss(n, hj.tokens()), interval);
         write(file, p);
         log.printf(Locale.ROOT, "holdout %s (%d non-embedding parameters, %d tokens): predicted loss %.4f (95%% interval %.4f to "
-                + "%.4f), before training it%n", p.name(), n, p.nTokens(), p.predicted(), interval[0], interval[1]);
+                + "%.4f), %s%n", p.name(), n, p.nTokens(), p.predicted(), interval[0], interval[1],
+                trained ? "AFTER it trained (" + file + " was missing or for another run): not a blind prediction" : "before training it");
         return p;
     }
 
@@ -349,7 +355,7 @@ public final class Sweep implements AutoCloseable {
         }
         log.printf(Locale.ROOT, "%s %s: %d non-embedding parameters (%d in all), %d steps of %d tokens (%.2f epochs), lr %.2g%n",
                 label, job.name(), size.nonEmbeddingParams(), params.count(), job.steps(), config.batchTokens(),
-                (double) job.tokens() / train.length(), SweepConfig.peakLr(size.dim()));
+                (double) job.tokens() / train.length(), config.peakLr(size.dim()));
         try (Dense dense = Dense.vector(config.threads())) {
             Trainer t = new Trainer(params, dense, settings(size, job.steps()));
             long t0 = System.nanoTime();
@@ -376,7 +382,7 @@ public final class Sweep implements AutoCloseable {
     }
 
     private TrainSettings settings(ModelSize size, int steps) {
-        float lr = SweepConfig.peakLr(size.dim());
+        float lr = config.peakLr(size.dim());
         return new TrainSettings(config.batch(), config.seqLen(), steps, 1, new LrSchedule(lr, lr / 10, Math.min(100, steps / 10), steps),
                 new AdamW.Settings(0.9f, 0.99f, 1e-8f, 0.1f), 1.0f, 0, 1, config.seed());
     }

@@ -11,26 +11,27 @@ import java.util.List;
  * @param vocabSize BPE vocabulary size
  * @param batch     sequences per step
  * @param seqLen    tokens per sequence (the models' context)
+ * @param lr        peak learning rate at width 128 (see {@link #peakLr})
  * @param threads   threads for the dense kernels
  * @param seed      initialization and batch order, the same for every run
  * @param bootstrap resamples for the intervals
  */
-public record SweepConfig(List<Path> inputs, Path outDir, int vocabSize, int batch, int seqLen, int threads, long seed,
-                          int bootstrap) {
+public record SweepConfig(List<Path> inputs, Path outDir, int vocabSize, int batch, int seqLen, float lr, int threads,
+                          long seed, int bootstrap) {
 
     public SweepConfig {
         inputs = List.copyOf(inputs);
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("no corpus given");
         }
-        if (batch < 1 || seqLen < 2 || threads < 1 || bootstrap < 0) {
+        if (batch < 1 || seqLen < 2 || !(lr > 0) || threads < 1 || bootstrap < 0) {
             throw new IllegalArgumentException("invalid sweep settings: " + this);
         }
     }
 
-    /** The defaults of {@code jllm scale}: vocabulary 1024, batch 8 x 64 tokens, 200 bootstrap resamples. */
+    /** The defaults of {@code jllm scale}: vocabulary 1024, batch 8 x 64 tokens, lr 1e-3, 200 bootstrap resamples. */
     public static SweepConfig defaults(List<Path> inputs, Path outDir, int threads) {
-        return new SweepConfig(inputs, outDir, 1024, 8, 64, threads, 1337, 200);
+        return new SweepConfig(inputs, outDir, 1024, 8, 64, 1e-3f, threads, 1337, 200);
     }
 
     /** Tokens per step. */
@@ -39,10 +40,11 @@ public record SweepConfig(List<Path> inputs, Path outDir, int vocabSize, int bat
     }
 
     /**
-     * The peak learning rate of a model of width {@code dim}: nanoGPT's 1e-3 at width 128, scaled by
-     * sqrt(128 / dim) (narrow models take larger steps), warmup min(100, steps/10), cosine to a tenth.
+     * The peak learning rate of a model of width {@code dim}: {@code lr} at width 128 (nanoGPT's 1e-3 by
+     * default), scaled by sqrt(128 / dim) (narrow models take larger steps); warmup min(100, steps/10),
+     * cosine to a tenth.
      */
-    public static float peakLr(int dim) {
-        return (float) (1e-3 * Math.sqrt(128.0 / dim));
+    public float peakLr(int dim) {
+        return (float) (lr * Math.sqrt(128.0 / dim));
     }
 }

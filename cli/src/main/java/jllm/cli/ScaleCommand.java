@@ -67,7 +67,7 @@ final class ScaleCommand implements Callable<Integer> {
 
     @Option(names = "--lr", paramLabel = "RATE", description = "Peak learning rate at width 128, scaled by sqrt(128 / width) "
             + "(default: ${DEFAULT-VALUE}).")
-    float lr = 1e-3f;
+    float lr = 3e-3f;
 
     @Option(names = "--bootstrap", paramLabel = "N", description = "Bootstrap resamples for the intervals (default: ${DEFAULT-VALUE}).")
     int bootstrap = 200;

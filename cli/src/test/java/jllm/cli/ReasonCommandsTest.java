@@ -39,8 +39,8 @@ class ReasonCommandsTest {
 
         CliRunner.Result one = CliRunner.run("reason", model, "--ops", "add", "--digits", "2", "--per-cell", "3", "--max-tokens", "24", "-t", "1");
         assertThat(one.exit()).as(one.err()).isZero();
-        assertThat(one.out()).containsPattern("add 2 digits: [0-3]/3 = [0-9.]+ \\([0-9.]+ tokens per question\\)")
-                .containsPattern("all: [0-3]/3 = [0-9.]+ \\(greedy; \\d+ tokens generated");
+        assertThat(one.out()).containsPattern("add 2 digits: [0-3]/3 = [0-9.]+ ± [0-9.]+ \\([0-9.]+ tokens per question\\)")
+                .containsPattern("all: [0-3]/3 = [0-9.]+ ± [0-9.]+ \\(greedy; \\d+ tokens generated");
 
         CliRunner.Result vote = CliRunner.run("reason", model, "--ops", "add", "--digits", "2", "--per-cell", "2", "--samples", "4",
                 "--vote", "--max-tokens", "24", "-t", "1", "--svg", tmp.resolve("vote.svg").toString());
@@ -58,6 +58,30 @@ class ReasonCommandsTest {
                 "--expansions", "2", "--max-tokens", "24", "-t", "1");
         assertThat(beam.exit()).as(beam.err()).isZero();
         assertThat(beam.out()).contains("beam search, width 2, 2 expansions");
+
+        // a scorer model on the toy model's replies, then used by best-of-n, the beam search and the comparison
+        Path scorerFile = tmp.resolve("scorer.gguf");
+        CliRunner.Result scorer = CliRunner.run("scorer", model, "-o", scorerFile.toString(), "--ops", "add", "--digits", "2",
+                "--problems", "4", "--validation", "2", "--samples", "2", "--max-tokens", "24", "--epochs", "1", "--prefixes", "-t", "1");
+        assertThat(scorer.exit()).as(scorer.err()).isZero();
+        assertThat(scorer.out()).containsPattern("sampled 8 replies to 4 problems: [0-8] right")
+                .containsPattern("trained on \\d+ texts: loss [0-9.]+ -> [0-9.]+")
+                .containsPattern("validation \\(4 replies, [0-4] right\\): agreement [0-9.]+ -> [0-9.]+").contains("wrote " + scorerFile);
+        assertThat(scorerFile).exists();
+        CliRunner.Result scored = CliRunner.run("reason", model, "--ops", "add", "--digits", "2", "--per-cell", "2", "--samples", "2",
+                "--best-of", "--scorer", scorerFile.toString(), "--max-tokens", "24", "-t", "1");
+        assertThat(scored.exit()).as(scored.err()).isZero();
+        assertThat(scored.out()).contains("best of 2 samples (scorer scorer.gguf)");
+        CliRunner.Result scoredBeam = CliRunner.run("reason", model, "--ops", "add", "--digits", "2", "--per-cell", "1", "--beam", "2",
+                "--expansions", "2", "--scorer", scorerFile.toString(), "--max-tokens", "24", "-t", "1");
+        assertThat(scoredBeam.exit()).as(scoredBeam.err()).isZero();
+        assertThat(scoredBeam.out()).contains("beam search, width 2, 2 expansions, scorer scorer.gguf");
+        CliRunner.Result compare = CliRunner.run("reason", model, "--ops", "add", "--digits", "2", "--per-cell", "2", "--samples", "4",
+                "--compare", "--scorer", scorerFile.toString(), "--max-tokens", "24", "-t", "1", "--svg", tmp.resolve("tokens.svg").toString());
+        assertThat(compare.exit()).as(compare.err()).isZero();
+        assertThat(compare.out()).contains("(greedy;").contains("vote of 4 samples").contains("best-of (checker) of 4 samples")
+                .contains("best-of (scorer) of 4 samples").containsPattern("all by samples 1:[0-9.]+ 2:[0-9.]+ 4:[0-9.]+");
+        assertThat(Files.readString(tmp.resolve("tokens.svg"))).contains("tokens generated per question").contains(">best-of (scorer)<");
 
         CliRunner.Result grpo = CliRunner.run("grpo", model, "-o", tmp.resolve("grpo").toString(), "--ops", "add", "--digits", "2",
                 "--steps", "1", "--prompts", "1", "-G", "2", "--max-tokens", "16", "--per-cell", "1", "-t", "1");
@@ -83,9 +107,19 @@ class ReasonCommandsTest {
         CliRunner.Result taskName = CliRunner.run("task", "-o", tmp.resolve("x.jsonl").toString(), "--task", "chess");
         assertThat(taskName.err().strip()).isEqualTo("jllm: unknown task 'chess': the only task is arithmetic");
         CliRunner.Result samples = CliRunner.run("reason", tmp.resolve("missing.gguf").toString(), "--samples", "4");
-        assertThat(samples.err().strip()).isEqualTo("jllm: --samples 4 needs --vote or --best-of to combine the samples");
+        assertThat(samples.err().strip()).isEqualTo("jllm: --samples 4 needs --vote, --best-of or --compare to combine the samples");
         CliRunner.Result svg = CliRunner.run("reason", "m.gguf", "--svg", "x.svg");
-        assertThat(svg.err().strip()).isEqualTo("jllm: --svg draws accuracy against samples: give it with --vote or --best-of");
+        assertThat(svg.err().strip()).isEqualTo("jllm: --svg draws accuracy against samples: give it with --vote, --best-of or --compare");
+        CliRunner.Result voteScorer = CliRunner.run("reason", "m.gguf", "--vote", "--samples", "4", "--scorer", "s.gguf");
+        assertThat(voteScorer.err().strip()).isEqualTo("jllm: --scorer is the verifier of --best-of, --beam or --compare; the vote and one "
+                + "sample do not use one");
+        CliRunner.Result noScorer = CliRunner.run("reason", tmp.resolve("m.gguf").toString(), "--best-of", "--samples", "4", "--scorer",
+                tmp.resolve("missing.gguf").toString());
+        assertThat(noScorer.exit()).isEqualTo(1);
+        assertThat(noScorer.err()).contains("missing.gguf").doesNotContain("Exception");
+        CliRunner.Result scorerArgs = CliRunner.run("scorer", "m.gguf", "-o", "s.gguf", "--samples", "0");
+        assertThat(scorerArgs.exit()).isEqualTo(1);
+        assertThat(scorerArgs.err()).doesNotContain("Exception");
         CliRunner.Result both = CliRunner.run("reason", "m.gguf", "--vote", "--best-of");
         assertThat(both.exit()).isNotZero();
         assertThat(both.err()).contains("mutually exclusive");

@@ -114,8 +114,8 @@ public final class TrainableLlama {
             Linear.forward(dense, q[l], xn1[l], p.wq[l].value(), n, dim, qDim);
             Linear.forward(dense, k[l], xn1[l], p.wk[l].value(), n, dim, kvDim);
             Linear.forward(dense, v[l], xn1[l], p.wv[l].value(), n, dim, kvDim);
-            rope.forward(q[l], n, seqLen, c.numHeads());
-            rope.forward(k[l], n, seqLen, c.numKvHeads());
+            rope.forward(dense, q[l], n, seqLen, c.numHeads());
+            rope.forward(dense, k[l], n, seqLen, c.numKvHeads());
             attention.forward(dense, att[l], probs[l], q[l], k[l], v[l], batch, seqLen);
             Linear.forward(dense, proj, att[l], p.wo[l].value(), n, qDim, dim);
             float[] mid = xMid[l];
@@ -175,15 +175,15 @@ public final class TrainableLlama {
         for (int l = c.numLayers() - 1; l >= 0; l--) {
             // feed-forward: dx flows through the residual unchanged and into down, swiglu, gate/up, norm
             Linear.backward(dense, dAct, p.wDown[l].grad(), dx, act[l], p.wDown[l].value(), n, hidden, dim, false);
-            SwiGlu.backward(dGate, dUp, dAct, gate[l], up[l], sig[l], n * hidden);
+            SwiGlu.backward(dense, dGate, dUp, dAct, gate[l], up[l], sig[l], n * hidden);
             Linear.backward(dense, dxn, p.wGate[l].grad(), dGate, xn2[l], p.wGate[l].value(), n, dim, hidden, false);
             Linear.backward(dense, dxn, p.wUp[l].grad(), dUp, xn2[l], p.wUp[l].value(), n, dim, hidden, true);
             RmsNorm.backward(dense, dx, p.ffnNorm[l].grad(), dxn, xMid[l], p.ffnNorm[l].value(), rstd2[l], n, dim);
             // attention: output projection, attention, rope, q/k/v projections, norm
             Linear.backward(dense, dAtt, p.wo[l].grad(), dx, att[l], p.wo[l].value(), n, qDim, dim, false);
             attention.backward(dense, dq, dk, dv, dAtt, probs[l], q[l], k[l], v[l], batch, seqLen);
-            rope.backward(dq, n, seqLen, c.numHeads());
-            rope.backward(dk, n, seqLen, c.numKvHeads());
+            rope.backward(dense, dq, n, seqLen, c.numHeads());
+            rope.backward(dense, dk, n, seqLen, c.numKvHeads());
             Linear.backward(dense, dxn, p.wq[l].grad(), dq, xn1[l], p.wq[l].value(), n, dim, qDim, false);
             Linear.backward(dense, dxn, p.wk[l].grad(), dk, xn1[l], p.wk[l].value(), n, dim, kvDim, true);
             Linear.backward(dense, dxn, p.wv[l].grad(), dv, xn1[l], p.wv[l].value(), n, dim, kvDim, true);

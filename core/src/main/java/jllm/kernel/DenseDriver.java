@@ -101,6 +101,13 @@ final class DenseDriver implements Dense {
     }
 
     @Override
+    public void expOnThisThread(float[] dst, int dstOff, float[] x, int xOff, int n) {
+        check(dst, dstOff, 1, n, "dst");
+        check(x, xOff, 1, n, "x");
+        ops.exp(dst, dstOff, x, xOff, n);
+    }
+
+    @Override
     public void sigmoid(float[] dst, float[] x, int n) {
         if (dst.length < n || x.length < n) {
             throw new IllegalArgumentException("sigmoid of " + n + " values: arrays of " + x.length + " and " + dst.length);

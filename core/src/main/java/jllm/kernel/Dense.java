@@ -52,18 +52,7 @@ public interface Dense extends AutoCloseable {
 
     /** {@code dst (cols, rows) = srcᵀ} where {@code src} is {@code (rows, cols)}, from offset {@code srcOff}. */
     static void transpose(float[] dst, float[] src, int srcOff, int rows, int cols) {
-        // in 16 x 16 tiles, so the reads and the writes both stay within a few cache lines
-        for (int r0 = 0; r0 < rows; r0 += 16) {
-            int r1 = Math.min(rows, r0 + 16);
-            for (int c0 = 0; c0 < cols; c0 += 16) {
-                int c1 = Math.min(cols, c0 + 16);
-                for (int r = r0; r < r1; r++) {
-                    for (int c = c0; c < c1; c++) {
-                        dst[c * rows + r] = src[srcOff + r * cols + c];
-                    }
-                }
-            }
-        }
+        DenseDriver.transposeRows(dst, src, srcOff, rows, cols, 0, rows);
     }
 
     /**

@@ -12,6 +12,8 @@ final class DenseDriver implements Dense {
 
     /** Below this many multiply-adds a product runs on the calling thread: a hand-off costs more. */
     private static final long MIN_PARALLEL_WORK = 1 << 16;
+    /** Below this many values a transpose runs on the calling thread. */
+    private static final long MIN_PARALLEL_TRANSPOSE = 1 << 13;
 
     private final String name;
     private final DenseOps ops;
@@ -69,8 +71,30 @@ final class DenseDriver implements Dense {
     public void matmulTransposedB(float[] c, float[] a, float[] b, int m, int k, int n, boolean accumulate) {
         check(b, 0, n, k, "b");
         float[] bt = new float[k * n]; // (k, n)
-        Dense.transpose(bt, b, 0, n, k);
+        int parts = (int) Math.min(pool.threads(), Math.max(1, (long) k * n / MIN_PARALLEL_TRANSPOSE));
+        if (parts <= 1) {
+            Dense.transpose(bt, b, 0, n, k);
+        } else {
+            // the rows of b split over the pool: each part writes its own columns of bt
+            pool.run(parts, part -> transposeRows(bt, b, 0, n, k, n * part / parts, n * (part + 1) / parts));
+        }
         matmul(c, a, bt, m, k, n, accumulate);
+    }
+
+    /** Rows [from, to) of {@link Dense#transpose}: dst (cols, rows) gets src's rows from..to as columns. */
+    static void transposeRows(float[] dst, float[] src, int srcOff, int rows, int cols, int from, int to) {
+        // in 16 x 16 tiles, so the reads and the writes both stay within a few cache lines
+        for (int r0 = from; r0 < to; r0 += 16) {
+            int r1 = Math.min(to, r0 + 16);
+            for (int c0 = 0; c0 < cols; c0 += 16) {
+                int c1 = Math.min(cols, c0 + 16);
+                for (int r = r0; r < r1; r++) {
+                    for (int c = c0; c < c1; c++) {
+                        dst[c * rows + r] = src[srcOff + r * cols + c];
+                    }
+                }
+            }
+        }
     }
 
     @Override

@@ -41,16 +41,18 @@ public interface Dense extends AutoCloseable {
     void matmulTransposedAOnThisThread(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff, int m, int k, int n,
                                        boolean accumulate);
 
+    /**
+     * {@code dst[dstOff + i] = e^x[xOff + i]} for i in [0, n) on the calling thread (dst may be x), with
+     * {@code jllm.kernel.scalar.Exp} (within 2 ulp of {@link Math#exp}; the same bits on every backend).
+     */
+    void expOnThisThread(float[] dst, int dstOff, float[] x, int xOff, int n);
+
     /** {@code dst[i] = 1 / (1 + e^(−x[i]))} for i in [0, n), on these kernels' threads. */
     void sigmoid(float[] dst, float[] x, int n);
 
     /** {@code dst (cols, rows) = srcᵀ} where {@code src} is {@code (rows, cols)}, from offset {@code srcOff}. */
     static void transpose(float[] dst, float[] src, int srcOff, int rows, int cols) {
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                dst[c * rows + r] = src[srcOff + r * cols + c];
-            }
-        }
+        DenseDriver.transposeRows(dst, src, srcOff, rows, cols, 0, rows);
     }
 
     /**

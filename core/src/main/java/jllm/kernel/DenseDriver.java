@@ -12,15 +12,17 @@ final class DenseDriver implements Dense {
 
     /** Below this many multiply-adds a product runs on the calling thread: a hand-off costs more. */
     private static final long MIN_PARALLEL_WORK = 1 << 16;
+    /** Below this many values a transpose runs on the calling thread. */
+    private static final long MIN_PARALLEL_TRANSPOSE = 1 << 13;
 
     private final String name;
     private final DenseOps ops;
-    private final WorkerPool pool;
+    private final ClaimingPool pool;
 
     private DenseDriver(String name, DenseOps ops, int threads) {
         this.name = name;
         this.ops = ops;
-        this.pool = new WorkerPool(threads);
+        this.pool = new ClaimingPool(threads);
     }
 
     static Dense scalar() {
@@ -48,19 +50,24 @@ final class DenseDriver implements Dense {
         run(c, a, k, 1, b, m, k, n, accumulate);
     }
 
-    /** Splits the rows of c over the pool; a has the given strides. */
+    /**
+     * Splits the rows of c into blocks that the pool's threads claim (about four per thread, each a
+     * multiple of 8 rows so the fast path's row tiles stay whole); a has the given strides.
+     */
     private void run(float[] c, float[] a, int aRowStride, int aColStride, float[] b, int m, int k, int n,
                      boolean accumulate) {
         long work = (long) m * k * n;
-        int parts = (int) Math.min(pool.threads(), Math.max(1, Math.min(m / 4, work / MIN_PARALLEL_WORK)));
-        if (parts <= 1) {
+        if (pool.threads() == 1 || m < 16 || work < 2 * MIN_PARALLEL_WORK) {
             ops.multiply(c, 0, a, 0, aRowStride, aColStride, b, 0, m, k, n, accumulate);
             return;
         }
-        pool.run(parts, part -> {
-            // row ranges in multiples of 4 so the fast path's row blocks stay whole
-            int from = (int) ((long) (m / 4) * part / parts) * 4;
-            int to = part == parts - 1 ? m : (int) ((long) (m / 4) * (part + 1) / parts) * 4;
+        long minRows = MIN_PARALLEL_WORK / 2 / Math.max(1, (long) k * n);
+        int rows = (int) Math.max(minRows, (m + 4L * pool.threads() - 1) / (4L * pool.threads()));
+        int block = Math.min(m, (rows + 7) / 8 * 8);
+        int blocks = (m + block - 1) / block;
+        pool.forEach(blocks, blk -> {
+            int from = blk * block;
+            int to = Math.min(m, from + block);
             ops.multiply(c, from * n, a, from * aRowStride, aRowStride, aColStride, b, 0, to - from, k, n, accumulate);
         });
     }
@@ -69,8 +76,30 @@ final class DenseDriver implements Dense {
     public void matmulTransposedB(float[] c, float[] a, float[] b, int m, int k, int n, boolean accumulate) {
         check(b, 0, n, k, "b");
         float[] bt = new float[k * n]; // (k, n)
-        Dense.transpose(bt, b, 0, n, k);
+        int parts = (int) Math.min(4L * pool.threads(), Math.max(1, (long) k * n / MIN_PARALLEL_TRANSPOSE));
+        if (parts <= 1) {
+            Dense.transpose(bt, b, 0, n, k);
+        } else {
+            // blocks of b's rows claimed by the pool's threads: each writes its own columns of bt
+            pool.forEach(parts, part -> transposeRows(bt, b, 0, n, k, n * part / parts, n * (part + 1) / parts));
+        }
         matmul(c, a, bt, m, k, n, accumulate);
+    }
+
+    /** Rows [from, to) of {@link Dense#transpose}: dst (cols, rows) gets src's rows from..to as columns. */
+    static void transposeRows(float[] dst, float[] src, int srcOff, int rows, int cols, int from, int to) {
+        // in 16 x 16 tiles, so the reads and the writes both stay within a few cache lines
+        for (int r0 = from; r0 < to; r0 += 16) {
+            int r1 = Math.min(to, r0 + 16);
+            for (int c0 = 0; c0 < cols; c0 += 16) {
+                int c1 = Math.min(cols, c0 + 16);
+                for (int r = r0; r < r1; r++) {
+                    for (int c = c0; c < c1; c++) {
+                        dst[c * rows + r] = src[srcOff + r * cols + c];
+                    }
+                }
+            }
+        }
     }
 
     @Override
@@ -101,16 +130,23 @@ final class DenseDriver implements Dense {
     }
 
     @Override
+    public void expOnThisThread(float[] dst, int dstOff, float[] x, int xOff, int n) {
+        check(dst, dstOff, 1, n, "dst");
+        check(x, xOff, 1, n, "x");
+        ops.exp(dst, dstOff, x, xOff, n);
+    }
+
+    @Override
     public void sigmoid(float[] dst, float[] x, int n) {
         if (dst.length < n || x.length < n) {
             throw new IllegalArgumentException("sigmoid of " + n + " values: arrays of " + x.length + " and " + dst.length);
         }
-        int chunks = Math.max(1, Math.min(pool.threads(), n / (1 << 14)));
+        int chunks = Math.max(1, Math.min(4 * pool.threads(), n / (1 << 13)));
         if (chunks == 1) {
             ops.sigmoid(dst, 0, x, 0, n);
             return;
         }
-        pool.run(chunks, part -> {
+        pool.forEach(chunks, part -> {
             int from = (int) ((long) n * part / chunks);
             int to = (int) ((long) n * (part + 1) / chunks);
             ops.sigmoid(dst, from, x, from, to - from);
@@ -119,7 +155,20 @@ final class DenseDriver implements Dense {
 
     @Override
     public void parallelFor(int count, IntConsumer body) {
-        pool.forEach(count, body);
+        // contiguous ranges, about four per thread, claimed by whichever thread is free
+        int ranges = (int) Math.min(count, 4L * pool.threads());
+        if (ranges <= 1) {
+            for (int i = 0; i < count; i++) {
+                body.accept(i);
+            }
+            return;
+        }
+        pool.forEach(ranges, r -> {
+            int to = (int) ((long) count * (r + 1) / ranges);
+            for (int i = (int) ((long) count * r / ranges); i < to; i++) {
+                body.accept(i);
+            }
+        });
     }
 
     @Override

@@ -103,6 +103,30 @@ class DenseTest {
     }
 
     @Test
+    void expMatchesTheReferenceBitForBitInPlaceAndAtOffsets() {
+        Random rnd = new Random(5);
+        for (int n : new int[]{1, 15, 16, 17, 64, 1_001}) {
+            float[] x = new float[n + 3];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (rnd.nextDouble() * 200 - 100); // past both clamps
+            }
+            float[] ref = new float[n];
+            SCALAR.expOnThisThread(ref, 0, x, 3, n);
+            for (int i = 0; i < n; i++) {
+                assertThat(ref[i]).isEqualTo(jllm.kernel.scalar.Exp.exp(x[3 + i]));
+            }
+            for (Dense d : FAST) {
+                float[] got = x.clone();
+                d.expOnThisThread(got, 3, got, 3, n); // in place
+                assertThat(java.util.Arrays.copyOfRange(got, 3, 3 + n)).as("%s n=%d", d.name(), n).containsExactly(ref);
+                assertThat(java.util.Arrays.copyOf(got, 3)).containsExactly(java.util.Arrays.copyOf(x, 3));
+            }
+        }
+        assertThatThrownBy(() -> SCALAR.expOnThisThread(new float[4], 0, new float[4], 1, 4))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("x");
+    }
+
+    @Test
     void expIsWithinTwoUlpOfMathExp() {
         Random rnd = new Random(11);
         for (int i = 0; i < 200_000; i++) {

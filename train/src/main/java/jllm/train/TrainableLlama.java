@@ -52,6 +52,18 @@ public final class TrainableLlama {
     private float[] xnFinal;   // (n, dim)
     private float[] rstdFinal; // (n)
     private float[] logits;    // (n, vocabSize)
+    // scratch, reused by every step of the same shape
+    private float[] proj;      // (n, dim) attention or feed-forward output before the residual add
+    private float[] dHidden;   // (n, dim) gradient of the final norm's output
+    private float[] dx;        // (n, dim) gradient of the residual stream
+    private float[] dxn;       // (n, dim) gradient of a norm's output
+    private float[] dAct;      // (n, hiddenDim)
+    private float[] dGate;     // (n, hiddenDim)
+    private float[] dUp;       // (n, hiddenDim)
+    private float[] dAtt;      // (n, qDim)
+    private float[] dq;        // (n, qDim)
+    private float[] dk;        // (n, kvDim)
+    private float[] dv;        // (n, kvDim)
 
     public TrainableLlama(LlamaParams params, Dense dense) {
         this.c = params.config;
@@ -103,19 +115,18 @@ public final class TrainableLlama {
         int n = batch * seqLen;
         int dim = c.dim();
         int hidden = c.hiddenDim();
-        float[] x = new float[n * dim];
+        float[] x = c.numLayers() > 0 ? xIn[0] : xFinal;
         // token embeddings
         Embedding.forward(x, p.tokenEmbedding.value(), tokens, dim);
-        float[] proj = new float[n * dim];
+        float[] proj = this.proj;
         for (int l = 0; l < c.numLayers(); l++) {
-            xIn[l] = x;
             // attention: norm, q/k/v projections, rope, causal attention, output projection, residual
             RmsNorm.forward(dense, xn1[l], rstd1[l], x, p.attnNorm[l].value(), n, dim, c.normEps());
             Linear.forward(dense, q[l], xn1[l], p.wq[l].value(), n, dim, qDim);
             Linear.forward(dense, k[l], xn1[l], p.wk[l].value(), n, dim, kvDim);
             Linear.forward(dense, v[l], xn1[l], p.wv[l].value(), n, dim, kvDim);
-            rope.forward(q[l], n, seqLen, c.numHeads());
-            rope.forward(k[l], n, seqLen, c.numKvHeads());
+            rope.forward(dense, q[l], n, seqLen, c.numHeads());
+            rope.forward(dense, k[l], n, seqLen, c.numKvHeads());
             attention.forward(dense, att[l], probs[l], q[l], k[l], v[l], batch, seqLen);
             Linear.forward(dense, proj, att[l], p.wo[l].value(), n, qDim, dim);
             float[] mid = xMid[l];
@@ -128,14 +139,11 @@ public final class TrainableLlama {
             Linear.forward(dense, up[l], xn2[l], p.wUp[l].value(), n, dim, hidden);
             SwiGlu.forward(dense, act[l], sig[l], gate[l], up[l], n * hidden);
             Linear.forward(dense, proj, act[l], p.wDown[l].value(), n, hidden, dim);
-            float[] next = l + 1 < c.numLayers() ? new float[n * dim] : xFinal;
+            float[] next = l + 1 < c.numLayers() ? xIn[l + 1] : xFinal;
             for (int i = 0; i < n * dim; i++) {
                 next[i] = mid[i] + proj[i];
             }
             x = next;
-        }
-        if (c.numLayers() == 0) {
-            System.arraycopy(x, 0, xFinal, 0, n * dim);
         }
         // final norm (the classifier is applied by forward)
         RmsNorm.forward(dense, xnFinal, rstdFinal, xFinal, p.outputNorm.value(), n, dim, c.normEps());
@@ -144,7 +152,7 @@ public final class TrainableLlama {
 
     /** Adds the gradients of the last forward's parameters, given dL/dlogits (batch * seqLen, vocabSize). */
     public void backward(float[] dlogits) {
-        float[] dHidden = new float[batch * seqLen * c.dim()];
+        float[] dHidden = this.dHidden;
         Linear.backward(dense, dHidden, p.classifier().grad(), dlogits, xnFinal, p.classifier().value(), batch * seqLen,
                 c.dim(), c.vocabSize(), false);
         backwardHidden(dHidden);
@@ -161,29 +169,30 @@ public final class TrainableLlama {
         if (dHidden.length != n * dim) {
             throw new IllegalArgumentException("dHidden has " + dHidden.length + " values, the last forward had " + n * dim);
         }
-        float[] dx = new float[n * dim];      // (n, dim) gradient of the residual stream
-        float[] dxn = new float[n * dim];     // (n, dim) gradient of a norm's output
-        float[] dAct = new float[n * hidden];
-        float[] dGate = new float[n * hidden];
-        float[] dUp = new float[n * hidden];
-        float[] dAtt = new float[n * qDim];
-        float[] dq = new float[n * qDim];
-        float[] dk = new float[n * kvDim];
-        float[] dv = new float[n * kvDim];
+        float[] dx = this.dx;
+        java.util.Arrays.fill(dx, 0f); // the norms' backward passes add into it
+        float[] dxn = this.dxn;
+        float[] dAct = this.dAct;
+        float[] dGate = this.dGate;
+        float[] dUp = this.dUp;
+        float[] dAtt = this.dAtt;
+        float[] dq = this.dq;
+        float[] dk = this.dk;
+        float[] dv = this.dv;
         // final norm
         RmsNorm.backward(dense, dx, p.outputNorm.grad(), dHidden, xFinal, p.outputNorm.value(), rstdFinal, n, dim);
         for (int l = c.numLayers() - 1; l >= 0; l--) {
             // feed-forward: dx flows through the residual unchanged and into down, swiglu, gate/up, norm
             Linear.backward(dense, dAct, p.wDown[l].grad(), dx, act[l], p.wDown[l].value(), n, hidden, dim, false);
-            SwiGlu.backward(dGate, dUp, dAct, gate[l], up[l], sig[l], n * hidden);
+            SwiGlu.backward(dense, dGate, dUp, dAct, gate[l], up[l], sig[l], n * hidden);
             Linear.backward(dense, dxn, p.wGate[l].grad(), dGate, xn2[l], p.wGate[l].value(), n, dim, hidden, false);
             Linear.backward(dense, dxn, p.wUp[l].grad(), dUp, xn2[l], p.wUp[l].value(), n, dim, hidden, true);
             RmsNorm.backward(dense, dx, p.ffnNorm[l].grad(), dxn, xMid[l], p.ffnNorm[l].value(), rstd2[l], n, dim);
             // attention: output projection, attention, rope, q/k/v projections, norm
             Linear.backward(dense, dAtt, p.wo[l].grad(), dx, att[l], p.wo[l].value(), n, qDim, dim, false);
             attention.backward(dense, dq, dk, dv, dAtt, probs[l], q[l], k[l], v[l], batch, seqLen);
-            rope.backward(dq, n, seqLen, c.numHeads());
-            rope.backward(dk, n, seqLen, c.numKvHeads());
+            rope.backward(dense, dq, n, seqLen, c.numHeads());
+            rope.backward(dense, dk, n, seqLen, c.numKvHeads());
             Linear.backward(dense, dxn, p.wq[l].grad(), dq, xn1[l], p.wq[l].value(), n, dim, qDim, false);
             Linear.backward(dense, dxn, p.wk[l].grad(), dk, xn1[l], p.wk[l].value(), n, dim, kvDim, true);
             Linear.backward(dense, dxn, p.wv[l].grad(), dv, xn1[l], p.wv[l].value(), n, dim, kvDim, true);
@@ -202,7 +211,18 @@ public final class TrainableLlama {
         int L = c.numLayers();
         int dim = c.dim();
         int hidden = c.hiddenDim();
-        xIn = new float[L][];
+        xIn = new float[L][n * dim];
+        proj = new float[n * dim];
+        dHidden = new float[n * dim];
+        dx = new float[n * dim];
+        dxn = new float[n * dim];
+        dAct = new float[n * hidden];
+        dGate = new float[n * hidden];
+        dUp = new float[n * hidden];
+        dAtt = new float[n * qDim];
+        dq = new float[n * qDim];
+        dk = new float[n * kvDim];
+        dv = new float[n * kvDim];
         xn1 = new float[L][n * dim];
         rstd1 = new float[L][n];
         q = new float[L][n * qDim];

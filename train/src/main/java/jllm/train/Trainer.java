@@ -103,13 +103,12 @@ public final class Trainer {
                 dlogits = new float[logits.length];
             }
             int vocab = params.config.vocabSize();
-            loss += CrossEntropy.forward(logits, targets, weight, n, vocab);
-            CrossEntropy.backward(dlogits, logits, targets, weight, n, vocab);
+            loss += CrossEntropy.forwardBackward(dense, dlogits, logits, targets, weight, n, vocab);
             model.backward(dlogits);
         }
         lastNorm = s.gradClip() > 0 ? AdamW.clipGradNorm(params.all(), s.gradClip()) : Float.NaN;
         lastLr = s.schedule().rate(stepIndex);
-        optimizer.step(lastLr);
+        optimizer.step(dense, lastLr);
         return loss;
     }
 

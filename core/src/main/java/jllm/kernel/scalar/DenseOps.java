@@ -33,6 +33,13 @@ public interface DenseOps {
         }
 
         @Override
+        public void exp(float[] dst, int dstOff, float[] x, int xOff, int n) {
+            for (int i = 0; i < n; i++) {
+                dst[dstOff + i] = Exp.exp(x[xOff + i]);
+            }
+        }
+
+        @Override
         public void multiplyPacked(float[] c, float[] a, float[] b, int bOff, int m, int k, int n, boolean accumulate) {
             checkPacked(m, k);
             for (int i = 0; i < m; i++) {
@@ -107,6 +114,12 @@ public interface DenseOps {
      * implementation; within 2 ulp of {@link Math#exp}).
      */
     void sigmoid(float[] dst, int dstOff, float[] x, int xOff, int n);
+
+    /**
+     * {@code dst[i] = e^x[i]} over n values with {@link Exp#exp} (identical bits in every implementation);
+     * dst may be x itself.
+     */
+    void exp(float[] dst, int dstOff, float[] x, int xOff, int n);
 
     /** Rows per group of a packed matrix ({@link #multiplyPacked}). */
     int PACK_ROWS = 8;

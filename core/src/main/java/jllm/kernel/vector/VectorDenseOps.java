@@ -431,6 +431,14 @@ public final class VectorDenseOps implements DenseOps {
         }
     }
 
+    @Override
+    public void exp(float[] dst, int dstOff, float[] x, int xOff, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> mask = F.indexInRange(i, n);
+            exp(FloatVector.fromArray(F, x, xOff + i, mask)).intoArray(dst, dstOff + i, mask);
+        }
+    }
+
     /** {@link Exp#exp} in every lane, operation for operation (so the same bits). */
     static FloatVector exp(FloatVector x) {
         x = x.max(Exp.MIN).min(Exp.MAX);

@@ -1,14 +1,14 @@
 package jllm.train.ops;
 
 import jllm.kernel.Dense;
-import jllm.model.blocks.Softmax;
 
 /**
  * Causal grouped-query attention over a batch of sequences: query head h reads KV head
  * {@code h / (numHeads / numKvHeads)}; scores are scaled by 1/sqrt(headDim), masked to positions at or
  * before the query's, and normalized with a softmax (float exponentials, sum in double, as inference's
- * {@link jllm.model.blocks.Softmax}). Sequences and KV groups run in parallel on the dense kernels'
- * threads; each works on small per-head copies so the products are plain dense ones.
+ * {@link jllm.model.blocks.Softmax}; the exponentials are the dense kernels' vector ones, within 2 ulp
+ * of Math.exp). Sequences and KV groups run in parallel on the dense kernels' threads; each works on
+ * small per-head copies so the products are plain dense ones.
  */
 public final class CausalAttention {
     private final int numHeads;
@@ -49,7 +49,7 @@ public final class CausalAttention {
                 // scores = q · kᵀ, scaled and causally masked, then softmax per query row
                 dense.matmulOnThisThread(probs, p, qh, 0, kt, 0, T, hd, T, false);
                 for (int i = 0; i < T; i++) {
-                    softmaxRow(probs, p + i * T, i + 1, T);
+                    softmaxRow(dense, probs, p + i * T, i + 1, T);
                 }
                 // out = weights · v
                 dense.matmulOnThisThread(oh, 0, probs, p, vh, 0, T, T, hd, false);
@@ -108,12 +108,28 @@ public final class CausalAttention {
         });
     }
 
-    /** Scales row [0, len) of scores, softmaxes it (as inference does) and zeroes [len, T). */
-    private void softmaxRow(float[] s, int off, int len, int T) {
+    /**
+     * Scales row [0, len) of scores, softmaxes it and zeroes [len, T). As inference's softmax (x − max in
+     * float, sum in double), but with the kernels' vector exponential (within 2 ulp of Math.exp).
+     */
+    private void softmaxRow(Dense dense, float[] s, int off, int len, int T) {
+        float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < len; j++) {
             s[off + j] *= scale;
+            max = Math.max(max, s[off + j]);
         }
-        Softmax.apply(s, off, len);
+        for (int j = 0; j < len; j++) {
+            s[off + j] -= max;
+        }
+        dense.expOnThisThread(s, off, s, off, len);
+        double sum = 0;
+        for (int j = 0; j < len; j++) {
+            sum += s[off + j];
+        }
+        float inv = (float) (1.0 / sum);
+        for (int j = 0; j < len; j++) {
+            s[off + j] *= inv;
+        }
         java.util.Arrays.fill(s, off + len, off + T, 0f);
     }
 

@@ -1,5 +1,7 @@
 package jllm.train.ops;
 
+import jllm.kernel.Dense;
+
 /**
  * Cross-entropy of logits against target ids, weighted per position: {@code loss = Σ_i weight_i ·
  * (−log softmax(logits_i)[target_i])}. A mean over tokens uses weight 1/count; SFT masks with weight 0;
@@ -42,6 +44,45 @@ public final class CrossEntropy {
             }
             dlogits[o + targets[i]] -= weight[i];
         }
+    }
+
+    /**
+     * {@link #forward} and {@link #backward} in one pass over the logits (each row's exponentials summed
+     * once), rows split over the dense kernels' threads: the same loss and dlogits, bit for bit, the loss
+     * summed over rows in order.
+     */
+    public static double forwardBackward(Dense dense, float[] dlogits, float[] logits, int[] targets, float[] weight,
+                                         int n, int vocab) {
+        double[] rowLoss = new double[n];
+        Split.rows(dense, n, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                int o = i * vocab;
+                if (weight[i] == 0f) {
+                    java.util.Arrays.fill(dlogits, o, o + vocab, 0f);
+                    continue;
+                }
+                float max = max(logits, o, vocab);
+                double sum = 0;
+                for (int j = 0; j < vocab; j++) {
+                    double e = Math.exp(logits[o + j] - max); // each exponential once: summed, and kept for dlogits
+                    sum += e;
+                    dlogits[o + j] = (float) e;
+                }
+                rowLoss[i] = weight[i] * (Math.log(sum) + max - logits[o + targets[i]]);
+                float inv = (float) (1.0 / sum);
+                for (int j = 0; j < vocab; j++) {
+                    dlogits[o + j] = weight[i] * dlogits[o + j] * inv;
+                }
+                dlogits[o + targets[i]] -= weight[i];
+            }
+        });
+        double loss = 0;
+        for (int i = 0; i < n; i++) {
+            if (weight[i] != 0f) {
+                loss += rowLoss[i];
+            }
+        }
+        return loss;
     }
 
     private static float max(float[] x, int off, int n) {

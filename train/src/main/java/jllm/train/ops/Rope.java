@@ -1,5 +1,6 @@
 package jllm.train.ops;
 
+import jllm.kernel.Dense;
 import jllm.kernel.Transcendentals;
 
 /**
@@ -32,20 +33,38 @@ public final class Rope {
 
     /** Rotates x (n, numHeads * headDim) in place; row r is at position {@code r % seqLen}. */
     public void forward(float[] x, int n, int seqLen, int numHeads) {
-        rotate(x, n, seqLen, numHeads, 1f);
+        checkLength(seqLen);
+        rotate(x, 0, n, seqLen, numHeads, 1f);
+    }
+
+    /** {@link #forward(float[], int, int, int)} with the rows split over the dense kernels' threads (the same values). */
+    public void forward(Dense dense, float[] x, int n, int seqLen, int numHeads) {
+        checkLength(seqLen);
+        Split.rows(dense, n, (from, to) -> rotate(x, from, to, seqLen, numHeads, 1f));
     }
 
     /** Rotates the gradient dx back (the transpose of a rotation is the opposite rotation). */
     public void backward(float[] dx, int n, int seqLen, int numHeads) {
-        rotate(dx, n, seqLen, numHeads, -1f);
+        checkLength(seqLen);
+        rotate(dx, 0, n, seqLen, numHeads, -1f);
     }
 
-    private void rotate(float[] x, int n, int seqLen, int numHeads, float sign) {
+    /** {@link #backward(float[], int, int, int)} with the rows split over the dense kernels' threads (the same values). */
+    public void backward(Dense dense, float[] dx, int n, int seqLen, int numHeads) {
+        checkLength(seqLen);
+        Split.rows(dense, n, (from, to) -> rotate(dx, from, to, seqLen, numHeads, -1f));
+    }
+
+    private void checkLength(int seqLen) {
         if (seqLen > contextLength) {
             throw new IllegalArgumentException("sequence length " + seqLen + " exceeds the rope table's " + contextLength);
         }
+    }
+
+    /** Rotates rows [from, to) of x. */
+    private void rotate(float[] x, int from, int to, int seqLen, int numHeads, float sign) {
         int half = headDim / 2;
-        for (int r = 0; r < n; r++) {
+        for (int r = from; r < to; r++) {
             int pos = r % seqLen;
             for (int h = 0; h < numHeads; h++) {
                 int base = (r * numHeads + h) * headDim;

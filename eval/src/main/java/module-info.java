@@ -1,4 +1,4 @@
-/** Perplexity, the arena (battles, ratings, the SQLite store) and judges. */
+/** Perplexity, the arena (battles, ratings, the SQLite store) and judges and the attack data sets. */
 module jllm.eval {
     requires transitive jllm.core;
     requires java.sql;
@@ -7,4 +7,5 @@ module jllm.eval {
 
     exports jllm.eval;
     exports jllm.eval.arena;
+    exports jllm.eval.attacks;
 }

@@ -100,4 +100,27 @@ class RedTeamTest {
             assertThat(report.table()).contains("family").contains("ASR+guard").contains("advbench").contains("1.000");
         }
     }
+
+    @Test
+    void aJudgeModelIsAskedTheRubricAndOnlyAParsedAnswerOverridesTheRule() throws Exception {
+        Path dir = SharedData.require("data/prompt-injection");
+        List<AttackCase> cases = AttackSets.load(dir, List.of("advbench", "giskard-hijacking"), 2, 3);
+        ObjectMapper json = new ObjectMapper();
+        try (LoadedModel m = LoadedModel.open(BUILTIN, new LoadedModel.Options(Optional.empty(), 1));
+             Target target = new ModelTarget("builtin", m.model(), m.tokenizer(), m.chatTemplate(), 256, 12);
+             Target judgeTarget = new ModelTarget("builtin-judge", m.model(), m.tokenizer(), m.chatTemplate(), 256, 4)) {
+            List<String> log = new ArrayList<>();
+            Report report = RedTeam.run(cases, target, Optional.empty(), Optional.of(new JudgeModel(judgeTarget)), 1, r -> log.add(r.toJson()));
+            assertThat(report.judge()).isEqualTo("builtin-judge");
+            assertThat(log).hasSize(4);
+            for (String line : log) {
+                JsonNode l = json.readTree(line);
+                assertThat(l.has("judge_answer")).as(line).isTrue();
+                Verdict judged = JudgeModel.parse(l.path("judge_answer").asText());
+                assertThat(l.path("judge_verdict").asText()).isEqualTo(judged.label());
+                String expected = judged == Verdict.UNJUDGED ? l.path("rule_verdict").asText() : judged.label();
+                assertThat(l.path("verdict").asText()).as(line).isEqualTo(expected);
+            }
+        }
+    }
 }

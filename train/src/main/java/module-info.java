@@ -2,6 +2,7 @@
 module jllm.train {
     requires transitive jllm.core;
     requires transitive jllm.chat;
+    requires jllm.eval; // the attack data sets' readers
     requires com.fasterxml.jackson.databind;
 
     exports jllm.train;

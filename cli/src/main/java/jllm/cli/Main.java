@@ -22,7 +22,7 @@ public final class Main {
     static final List<Class<?>> SUBCOMMANDS = List.of(RunCommand.class, ChatCommand.class, PredictCommand.class,
             TokenizeCommand.class, InspectCommand.class, PerplexityCommand.class, BenchCommand.class,
             QuantizeCommand.class, ConvertCommand.class, TrainCommand.class, SftCommand.class, DpoCommand.class,
-            TaskCommand.class, ReasonCommand.class, GrpoCommand.class, ScorerCommand.class, GuardCommand.class,
+            TaskCommand.class, ReasonCommand.class, GrpoCommand.class, ScorerCommand.class, GuardCommand.class, RedteamCommand.class,
             ZipCommand.class, UnzipCommand.class, ServeCommand.class, ServeCommand.Bench.class, ArenaCommand.class, GrammarCommand.class,
             PullCommand.class, ListCommand.class, RmCommand.class, ScaleCommand.class,
             CommandLine.HelpCommand.class);

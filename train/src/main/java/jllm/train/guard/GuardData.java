@@ -1,8 +1,5 @@
 package jllm.train.guard;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +13,8 @@ import java.util.Random;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jllm.eval.attacks.AttackData;
 
 /**
  * The labelled prompts the guard is trained and measured on, split by source so that the test
@@ -43,8 +41,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * }</pre>
  */
 public final class GuardData {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private GuardData() {
     }
 
@@ -174,46 +170,22 @@ public final class GuardData {
     }
 
     private static List<List<String>> rows(Path csv, String firstHeader) {
-        List<List<String>> rows = Csv.parse(read(csv), csv.toString());
-        if (rows.isEmpty() || !rows.getFirst().getFirst().equals(firstHeader)) {
-            throw new IllegalArgumentException(csv + ": expected a CSV whose header starts with " + firstHeader);
-        }
-        return rows.subList(1, rows.size()).stream().filter(r -> !(r.size() == 1 && r.getFirst().isBlank())).toList();
+        return AttackData.csvRows(csv, firstHeader);
     }
 
     /** BIPIA's {@code {category: [instruction, ...]}}, flattened in file order. */
     private static List<String> attacks(Path json) {
-        JsonNode root = parse(json, read(json));
-        List<String> out = new ArrayList<>();
-        for (var category : root.properties()) {
-            for (JsonNode s : category.getValue()) {
-                out.add(s.asText());
-            }
-        }
-        return out;
+        return AttackData.bipiaAttacks(json).values().stream().flatMap(List::stream).toList();
     }
 
     private static List<Email> emails(Path jsonl) {
-        List<Email> out = new ArrayList<>();
-        for (String line : read(jsonl).split("\n")) {
-            if (line.isBlank()) {
-                continue;
-            }
-            JsonNode n = parse(jsonl, line);
-            String context = n.path("context").asText("");
-            String question = n.path("question").asText("");
-            if (context.isBlank() || question.isBlank()) {
-                throw new IllegalArgumentException(jsonl + ": a line has no context or question");
-            }
-            out.add(new Email(context, question));
-        }
-        return out;
+        return AttackData.bipiaEmails(jsonl).stream().map(e -> new Email(e.context(), e.question())).toList();
     }
 
     /** The Alpaca demo's instructions (with their input, when there is one), de-duplicated. */
     private static List<String> alpaca(Path json) {
         Set<String> out = new LinkedHashSet<>();
-        for (JsonNode n : parse(json, read(json))) {
+        for (JsonNode n : AttackData.json(json)) {
             String instruction = n.path("instruction").asText("").strip();
             String input = n.path("input").asText("").strip();
             if (!instruction.isEmpty()) {
@@ -221,24 +193,5 @@ public final class GuardData {
             }
         }
         return new ArrayList<>(out);
-    }
-
-    private static JsonNode parse(Path file, String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + " is not valid JSON: " + e.getMessage());
-        }
-    }
-
-    private static String read(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("guard data file " + file + " does not exist");
-        }
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + file + ": " + e.getMessage(), e);
-        }
     }
 }

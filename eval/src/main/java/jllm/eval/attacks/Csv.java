@@ -1,4 +1,4 @@
-package jllm.train.guard;
+package jllm.eval.attacks;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,6 @@
 package jllm.kernel.scalar;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 
 /** The dot product of one weight row, stored in memory, with one prepared activation row. */
 @FunctionalInterface
@@ -42,7 +41,6 @@ public interface RowDot {
         float[] sums = new float[state]; // one array for all the rows: dot would allocate one per row
         int blocks = cols / spanColumns();
         for (int k = 0; k < count; k++) {
-            Arrays.fill(sums, 0f);
             dotSpan(w, offset + k * rowBytes, x, 0, blocks, sums, 0);
             out[outOffset + k] = spanResult(w, offset + k * rowBytes, x, cols, sums, 0);
         }
@@ -63,7 +61,8 @@ public interface RowDot {
 
     /**
      * Blocks [from, to) of the row at {@code offset} with one activation, continuing the running sums in
-     * {@code state[at .. at + spanState())} (all zero before block 0). A row's dot is its spans in order,
+     * {@code state[at .. at + spanState())}, or from zero when {@code from} is 0 (then {@code state} is only
+     * written: a vector load of floats just written one by one would wait on the stores). A row's dot is its spans in order,
      * then {@link #spanResult}: the same operations on the same values as {@link #dot}, so the same bits,
      * whatever the cut into spans. Only for types whose {@link #spanState} is above 0.
      */
@@ -126,7 +125,6 @@ public interface RowDot {
             int blocks = cols / spanColumns();
             int step = (int) Math.max(1, Math.min(blocks, SPAN_BYTES * blocks / rowBytes));
             for (int k = 0; k < count; k++) {
-                Arrays.fill(sums, 0f);
                 long row = offset + k * rowBytes;
                 for (int from = 0; from < blocks; from += step) {
                     int to = Math.min(blocks, from + step);

@@ -29,8 +29,8 @@ final class BF16Dot extends SpanDot {
     @Override
     public void dotSpan(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         float[] xv = x.values;
-        FloatVector a0 = FloatVector.fromArray(F, state, at);
-        FloatVector a1 = FloatVector.fromArray(F, state, at + L);
+        FloatVector a0 = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
+        FloatVector a1 = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at + L);
         for (int b = from; b < to; b++) {
             int i = 2 * L * b;
             a0 = ((IntVector) ShortVector.fromMemorySegment(S, w, offset + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, xv, i), a0);

@@ -40,7 +40,7 @@ final class Q2_KDot extends SpanDot {
             return;
         }
         float[] xq = x.values;
-        float total = state[at];
+        float total = from == 0 ? 0 : state[at];
         for (int b = from; b < to; b++) {
             long p = offset + 84L * b;
             float dAll = x.d[b] * Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 80));
@@ -77,7 +77,7 @@ final class Q2_KDot extends SpanDot {
     /** {@link #dotSpan} with 16 float lanes; the same bits. */
     private static void span16(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         float[] xq = x.values;
-        float total = state[at];
+        float total = from == 0 ? 0 : state[at];
         for (int b = from; b < to; b++) {
             long p = offset + 84L * b;
             float dAll = x.d[b] * Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 80));

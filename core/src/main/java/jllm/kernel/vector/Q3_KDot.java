@@ -39,7 +39,7 @@ final class Q3_KDot extends SpanDot {
             return;
         }
         float[] xq = x.values;
-        FloatVector acc = FloatVector.fromArray(F, state, at);
+        FloatVector acc = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
         for (int b = from; b < to; b++) {
             long p = offset + 110L * b;
             float dAll = Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 108)) * x.d[b];
@@ -78,7 +78,7 @@ final class Q3_KDot extends SpanDot {
     /** {@link #dotSpan} with 16 float lanes. All in one method: vectors crossing a call C2 did not inline are boxed. */
     private static void span16(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         float[] xq = x.values;
-        FloatVector acc = FloatVector.fromArray(F, state, at);
+        FloatVector acc = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
         for (int b = from; b < to; b++) {
             long p = offset + 110L * b;
             float dAll = Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 108)) * x.d[b];

@@ -35,7 +35,7 @@ final class Q4_0Dot extends SpanDot implements ScaledBlocks {
     public void dotSpan(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         float[] xq = x.values;
         float[] xd = x.d;
-        FloatVector acc = FloatVector.fromArray(F, state, at);
+        FloatVector acc = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
         for (int b = from; b < to; b++) {
             long p = offset + 18L * b;
             int xi = 32 * b;

@@ -26,8 +26,8 @@ final class Q4_1Dot extends SpanDot {
     @Override
     public void dotSpan(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         float[] xq = x.values;
-        FloatVector acc = FloatVector.fromArray(F, state, at);
-        float minTerm = state[at + L];
+        FloatVector acc = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
+        float minTerm = from == 0 ? 0 : state[at + L];
         for (int b = from; b < to; b++) {
             long p = offset + 20L * b;
             int xi = 32 * b;

@@ -41,10 +41,10 @@ final class Q4_KDot extends SpanDot {
     public void dotSpan(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         float[] xq = x.values;
         int[] bsums = x.bsums;
-        FloatVector even = FloatVector.fromArray(F, state, at);
-        FloatVector odd = FloatVector.fromArray(F, state, at + L);
-        FloatVector minAcc = FloatVector.fromArray(F, state, at + 2 * L); // 16 float lanes: the mins' terms
-        float minTerm = state[at + 3 * L]; // fewer lanes: the mins' terms, in scalar code
+        FloatVector even = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
+        FloatVector odd = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at + L);
+        FloatVector minAcc = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at + 2 * L); // 16 float lanes: the mins' terms
+        float minTerm = from == 0 ? 0 : state[at + 3 * L]; // fewer lanes: the mins' terms, in scalar code
         for (int b = from; b < to; b++) {
             long p = offset + 144L * b;
             float yd = x.d[b];

@@ -29,7 +29,7 @@ final class Q5_0Dot extends SpanDot {
     @Override
     public void dotSpan(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         float[] xq = x.values;
-        FloatVector acc = FloatVector.fromArray(F, state, at);
+        FloatVector acc = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
         for (int b = from; b < to; b++) {
             long p = offset + 22L * b;
             int qh = w.get(Numbers.LE_INT, p + 2);

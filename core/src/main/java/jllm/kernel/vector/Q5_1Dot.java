@@ -29,8 +29,8 @@ final class Q5_1Dot extends SpanDot {
     @Override
     public void dotSpan(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         float[] xq = x.values;
-        FloatVector acc = FloatVector.fromArray(F, state, at);
-        float minTerm = state[at + L];
+        FloatVector acc = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
+        float minTerm = from == 0 ? 0 : state[at + L];
         for (int b = from; b < to; b++) {
             long p = offset + 24L * b;
             int qh = w.get(Numbers.LE_INT, p + 4);

@@ -37,8 +37,8 @@ final class Q5_KDot extends SpanDot {
             return;
         }
         float[] xq = x.values;
-        FloatVector acc = FloatVector.fromArray(F, state, at);
-        float minTerm = state[at + L];
+        FloatVector acc = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
+        float minTerm = from == 0 ? 0 : state[at + L];
         for (int b = from; b < to; b++) {
             long p = offset + 176L * b;
             float yd = x.d[b];
@@ -90,9 +90,9 @@ final class Q5_KDot extends SpanDot {
     private static void span16(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         float[] xq = x.values;
         int[] bsums = x.bsums;
-        FloatVector even = FloatVector.fromArray(F, state, at);
-        FloatVector odd = FloatVector.fromArray(F, state, at + L);
-        FloatVector minAcc = FloatVector.fromArray(F, state, at + 2 * L);
+        FloatVector even = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
+        FloatVector odd = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at + L);
+        FloatVector minAcc = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at + 2 * L);
         for (int b = from; b < to; b++) {
             long p = offset + 176L * b;
             float yd = x.d[b];

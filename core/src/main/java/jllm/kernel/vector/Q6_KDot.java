@@ -32,8 +32,8 @@ final class Q6_KDot extends SpanDot {
     @Override
     public void dotSpan(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         float[] xq = x.values;
-        FloatVector accLo = FloatVector.fromArray(F, state, at);
-        FloatVector accHi = FloatVector.fromArray(F, state, at + L);
+        FloatVector accLo = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
+        FloatVector accHi = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at + L);
         for (int b = from; b < to; b++) {
             long p = offset + 210L * b;
             float dAll = Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 208)) * x.d[b];

@@ -36,7 +36,7 @@ final class Q8_0Dot extends SpanDot implements ScaledBlocks {
     public void dotSpan(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         float[] xs = x.scaled;
         if (L != 16) {
-            FloatVector acc = FloatVector.fromArray(F, state, at);
+            FloatVector acc = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
             for (int b = from; b < to; b++) {
                 long p = offset + 34L * b;
                 FloatVector dw = FloatVector.broadcast(F, Float.float16ToFloat(w.get(Numbers.LE_SHORT, p)));
@@ -47,7 +47,11 @@ final class Q8_0Dot extends SpanDot implements ScaledBlocks {
             acc.intoArray(state, at);
             return;
         }
-        FloatVector sa = FloatVector.fromArray(F, state, at), sb = FloatVector.fromArray(F, state, at + L);
+        FloatVector sa = FloatVector.zero(F), sb = sa;
+        if (from > 0) {
+            sa = FloatVector.fromArray(F, state, at);
+            sb = FloatVector.fromArray(F, state, at + L);
+        }
         for (int b = from; b < to; b++) {
             long p = offset + 34L * b;
             FloatVector dw = FloatVector.broadcast(F, Float.float16ToFloat(w.get(Numbers.LE_SHORT, p)));

@@ -12,7 +12,7 @@ package jllm.kernel;
  * <p>The rule, from measurements (docs/performance.md, "Memory streams"), not from the CPU's vendor:
  * {@link #DEFAULT} reads four streams where the row dot reads four rows block by block (on AMD Zen 4 a 1B
  * Q8_0 model decodes ~10% faster so) and one stream for the types read span by span (on Zen 4 their
- * four streams read up to a quarter slower: Q4_0 7.4 -> 5.3 GB/s on one core). {@code
+ * four streams read 2-35% slower: Q4_0 7.7 -> 6.6 GB/s on one core, Q6_K 6.8 -> 4.5). {@code
  * -Djllm.streams=1|2|4|8} (or {@code jllm bench --memory-streams S}) forces S streams for every type;
  * {@code KernelBench -p streams=1,2,4,8} measures them per type on any CPU. (No start-up probe: on a
  * loaded machine it would pick at random, and the speed of a run would depend on it.)

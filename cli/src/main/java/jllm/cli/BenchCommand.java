@@ -50,8 +50,8 @@ final class BenchCommand implements Callable<Integer> {
     List<Integer> parallel = List.of(1);
 
     @Option(names = "--memory-streams", paramLabel = "S", description = "Memory streams per thread in decoding's matrix-vector "
-            + "products, for the weight types that read several side by side (Q8_0, F16): 1, 2, 4 or 8 (default: 4, or "
-            + "-Djllm.streams).")
+            + "products (far-apart bands of rows read side by side), forced for every weight type: 1, 2, 4 or 8 (default: "
+            + "4 for Q8_0 on 512-bit vectors and F16, 1 for the others; or -Djllm.streams).")
     String streams;
 
     @Option(names = "--json", description = "Print a JSON list of rows with llama-bench's field names.")

@@ -248,7 +248,7 @@ final class MatmulDriver implements Kernels {
      * Matrix-vector products of several weight tensors with their prepared activation row, in one
      * hand-off: the weight rows of all tensors go out in chunks (each tensor's in proportion to its rows)
      * that the threads claim from a shared counter. With S > 1 memory streams per thread (see
-     * {@link MemoryStreams}), a tensor whose row dot reads runs side by side is cut into S equal bands and
+     * {@link MemoryStreams}), a tensor whose row dot reads S runs side by side ({@link MemoryStreams#appliesTo}) is cut into S equal bands and
      * a chunk is the same rows of every band ({@link RowDot#dotRuns}); rows left over by the cut go out as
      * a chunk of their own.
      */
@@ -271,8 +271,7 @@ final class MatmulDriver implements Kernels {
         for (int i = 0; i < m; i++) {
             int rows = (int) ws[i].rows();
             // bands of at least MIN_RUN_ROWS rows, for row dots that read runs side by side; else one stream
-            int runs = s > 1 && s % dotOf[i].runsSideBySide() == 0 && dotOf[i].runsSideBySide() > 1
-                    && rows >= s * MIN_RUN_ROWS ? s : 1;
+            int runs = streams.appliesTo(dotOf[i]) && rows >= s * MIN_RUN_ROWS ? s : 1;
             int band = rows / runs;
             runRows[i] = band;
             int chunks = parts == 1 ? 1

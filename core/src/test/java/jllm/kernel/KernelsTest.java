@@ -165,19 +165,42 @@ class KernelsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 outputs for 6 weight tensors");
     }
 
-    /** Memory stream counts are 1, 2, 4 or 8; the system property forces one, and errors name the option. */
+    /**
+     * Memory stream counts are 1, 2, 4 or 8; the system property forces one (it reaches the kernels, whose
+     * name says a count other than the default), and errors name the option.
+     */
     @Test
     void memoryStreamCountsAreCheckedAndConfigurable() {
         assertThat(MemoryStreams.parse("8", "--memory-streams").runs()).isEqualTo(8);
-        assertThatThrownBy(() -> MemoryStreams.parse("3", "--memory-streams")).hasMessageContaining("1, 2, 4 or 8, not 3");
+        assertThatThrownBy(() -> MemoryStreams.parse("3", "--memory-streams")).hasMessageContaining("--memory-streams is 1, 2, 4 or 8, not \"3\"");
         assertThatThrownBy(() -> MemoryStreams.parse("four", "--memory-streams"))
                 .hasMessageContaining("--memory-streams is 1, 2, 4 or 8, not \"four\"");
         String before = System.getProperty(MemoryStreams.PROPERTY);
         try {
             System.clearProperty(MemoryStreams.PROPERTY);
             assertThat(MemoryStreams.configured()).isEqualTo(MemoryStreams.DEFAULT);
+            try (Kernels k = Kernels.vector(1)) {
+                assertThat(k.name()).as("the default count goes unnamed").doesNotContain("stream");
+            }
+            jllm.kernel.scalar.RowDot q4k = jllm.kernel.vector.VectorDots.forType(GgmlType.Q4_K);
+            jllm.kernel.scalar.RowDot f16 = jllm.kernel.vector.VectorDots.forType(GgmlType.F16);
+            if (q4k != null) {
+                assertThat(MemoryStreams.DEFAULT.appliesTo(q4k)).as("the default: one stream for span-read types").isFalse();
+                assertThat(MemoryStreams.DEFAULT.appliesTo(f16)).as("the default: four for four-row kernels").isTrue();
+            }
+            System.setProperty(MemoryStreams.PROPERTY, "4");
+            assertThat(MemoryStreams.configured()).as("a forced four").isNotEqualTo(MemoryStreams.DEFAULT);
+            if (q4k != null) {
+                assertThat(MemoryStreams.configured().appliesTo(q4k)).as("a forced count applies to every type").isTrue();
+            }
             System.setProperty(MemoryStreams.PROPERTY, "1");
             assertThat(MemoryStreams.configured()).isEqualTo(MemoryStreams.ONE);
+            System.setProperty(MemoryStreams.PROPERTY, "8");
+            try (Kernels k = Kernels.vector(2)) {
+                assertThat(k.name()).as("the switch reaches the kernels").contains("8 streams");
+            }
+            System.setProperty(MemoryStreams.PROPERTY, "5");
+            assertThatThrownBy(MemoryStreams::configured).hasMessageContaining("jllm.streams is 1, 2, 4 or 8, not \"5\"");
         } finally {
             if (before == null) {
                 System.clearProperty(MemoryStreams.PROPERTY);

@@ -12,14 +12,17 @@ import jdk.incubator.vector.VectorSpecies;
 import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.Numbers;
-import jllm.kernel.scalar.RowDot;
 
 /**
  * IQ4_NL rows with Q8_0 activations: the 16 nibbles of each half block index ggml's non-linear table
  * ({@code kvalues_iq4nl}) by a byte shuffle in one 128-bit vector, are widened to float lanes and
  * multiplied with the int8 activations; block sums are exact integers, scaled by {@code d_w * d_x}.
  */
-final class IQ4_NLDot implements RowDot {
+final class IQ4_NLDot extends SpanDot {
+
+    IQ4_NLDot() {
+        super(L, 32); // the accumulator
+    }
 
     /** Sixteen byte lanes: one block's 16 bytes of nibbles, and the 16 table entries. */
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
@@ -27,11 +30,10 @@ final class IQ4_NLDot implements RowDot {
             new byte[] {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113}, 0);
 
     @Override
-    public float dot(MemorySegment w, long offset, Activation x, int cols) {
+    public void dotSpan(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         float[] xq = x.values;
-        FloatVector acc = FloatVector.zero(F);
-        int blocks = cols / 32;
-        for (int b = 0; b < blocks; b++) {
+        FloatVector acc = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
+        for (int b = from; b < to; b++) {
             long p = offset + 18L * b;
             int xi = 32 * b;
             ByteVector q = ByteVector.fromMemorySegment(B16, w, p + 2, LE);
@@ -46,6 +48,12 @@ final class IQ4_NLDot implements RowDot {
             }
             acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(Numbers.LE_SHORT, p)) * x.d[b]), acc);
         }
+        acc.intoArray(state, at);
+    }
+
+    @Override
+    public float spanResult(MemorySegment w, long offset, Activation x, int cols, float[] state, int at) {
+        FloatVector acc = FloatVector.fromArray(F, state, at);
         for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
             acc = acc.add(acc.rearrange(fold));
         }

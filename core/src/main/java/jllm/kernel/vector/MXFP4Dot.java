@@ -12,7 +12,6 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.Numbers;
-import jllm.kernel.scalar.RowDot;
 
 /**
  * MXFP4 rows with Q8_0 activations, as {@link IQ4_NLDot} with ggml's doubled E2M1 table
@@ -20,7 +19,11 @@ import jllm.kernel.scalar.RowDot;
  * byte shuffle in one 128-bit vector, are widened to float lanes and multiplied with the int8
  * activations; block sums are exact integers, scaled by {@code d_x * 2^(e - 128)}.
  */
-final class MXFP4Dot implements RowDot {
+final class MXFP4Dot extends SpanDot {
+
+    MXFP4Dot() {
+        super(L, 32); // the accumulator
+    }
 
     /** Sixteen byte lanes: one block's 16 bytes of nibbles, and the 16 table entries. */
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
@@ -28,11 +31,10 @@ final class MXFP4Dot implements RowDot {
             new byte[] {0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12}, 0);
 
     @Override
-    public float dot(MemorySegment w, long offset, Activation x, int cols) {
+    public void dotSpan(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         float[] xq = x.values;
-        FloatVector acc = FloatVector.zero(F);
-        int blocks = cols / 32;
-        for (int b = 0; b < blocks; b++) {
+        FloatVector acc = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
+        for (int b = from; b < to; b++) {
             long p = offset + 17L * b;
             int xi = 32 * b;
             ByteVector q = ByteVector.fromMemorySegment(B16, w, p + 1, LE);
@@ -47,6 +49,12 @@ final class MXFP4Dot implements RowDot {
             }
             acc = s.fma(FloatVector.broadcast(F, x.d[b] * Numbers.e8m0Half(Numbers.u8(w, p))), acc);
         }
+        acc.intoArray(state, at);
+    }
+
+    @Override
+    public float spanResult(MemorySegment w, long offset, Activation x, int cols, float[] state, int at) {
+        FloatVector acc = FloatVector.fromArray(F, state, at);
         for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
             acc = acc.add(acc.rearrange(fold));
         }

@@ -13,7 +13,6 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.Numbers;
-import jllm.kernel.scalar.RowDot;
 
 /**
  * Q2_K rows with Q8_K activations: per group of 16 the 2-bit values ({@code qs} shifted by 2j) times the
@@ -28,17 +27,21 @@ import jllm.kernel.scalar.RowDot;
  * mask are single instructions (x86 has no shifts of byte lanes), each 16 bytes once for its four
  * groups, and the mins meet the 16-value sums in int lanes.
  */
-final class Q2_KDot implements RowDot {
+final class Q2_KDot extends SpanDot {
+
+    Q2_KDot() {
+        super(1, 256); // the sum of the finished blocks
+    }
 
     @Override
-    public float dot(MemorySegment w, long offset, Activation x, int cols) {
+    public void dotSpan(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         if (L == 16) {
-            return dot16(w, offset, x, cols);
+            span16(w, offset, x, from, to, state, at);
+            return;
         }
         float[] xq = x.values;
-        float total = 0;
-        int blocks = cols / 256;
-        for (int b = 0; b < blocks; b++) {
+        float total = from == 0 ? 0 : state[at];
+        for (int b = from; b < to; b++) {
             long p = offset + 84L * b;
             float dAll = x.d[b] * Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 80));
             int summs = 0;
@@ -63,15 +66,19 @@ final class Q2_KDot implements RowDot {
             float dMin = x.d[b] * Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 82));
             total += dAll * (int) isum.reduceLanes(VectorOperators.ADD) - dMin * summs;
         }
-        return total;
+        state[at] = total;
     }
 
-    /** {@link #dot} with 16 float lanes; the same bits. */
-    private static float dot16(MemorySegment w, long offset, Activation x, int cols) {
+    @Override
+    public float spanResult(MemorySegment w, long offset, Activation x, int cols, float[] state, int at) {
+        return state[at];
+    }
+
+    /** {@link #dotSpan} with 16 float lanes; the same bits. */
+    private static void span16(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         float[] xq = x.values;
-        float total = 0;
-        int blocks = cols / 256;
-        for (int b = 0; b < blocks; b++) {
+        float total = from == 0 ? 0 : state[at];
+        for (int b = from; b < to; b++) {
             long p = offset + 84L * b;
             float dAll = x.d[b] * Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 80));
             IntVector scales = (IntVector) ByteVector.fromMemorySegment(B, w, p, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
@@ -94,6 +101,6 @@ final class Q2_KDot implements RowDot {
             float dMin = x.d[b] * Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 82));
             total += dAll * (int) isum.reduceLanes(VectorOperators.ADD) - dMin * summs;
         }
-        return total;
+        state[at] = total;
     }
 }

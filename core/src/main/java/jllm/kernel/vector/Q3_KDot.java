@@ -15,7 +15,6 @@ import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.KScales;
 import jllm.kernel.scalar.Numbers;
-import jllm.kernel.scalar.RowDot;
 
 /**
  * Q3_K rows with Q8_K activations: each value {@code ((qs >> 2j) & 3) + 4 * hbit - 4} is built in byte
@@ -27,17 +26,21 @@ import jllm.kernel.scalar.RowDot;
  * four groups, the {@code hmask} bytes once per block, shifted left by two so that the high bit of
  * group j lands on bit 2 after a right shift by 4h + j.
  */
-final class Q3_KDot implements RowDot {
+final class Q3_KDot extends SpanDot {
+
+    Q3_KDot() {
+        super(L, 256); // the accumulator
+    }
 
     @Override
-    public float dot(MemorySegment w, long offset, Activation x, int cols) {
+    public void dotSpan(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         if (L == 16) {
-            return dot16(w, offset, x, cols);
+            span16(w, offset, x, from, to, state, at);
+            return;
         }
         float[] xq = x.values;
-        FloatVector acc = FloatVector.zero(F);
-        int blocks = cols / 256;
-        for (int b = 0; b < blocks; b++) {
+        FloatVector acc = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
+        for (int b = from; b < to; b++) {
             long p = offset + 110L * b;
             float dAll = Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 108)) * x.d[b];
             long scalesLo = w.get(Numbers.LE_LONG, p + 96); // low nibbles of groups 0..7 and 8..15
@@ -60,18 +63,23 @@ final class Q3_KDot implements RowDot {
                 acc = Lanes.scaleAdd(sum, scale, acc);
             }
         }
+        acc.intoArray(state, at);
+    }
+
+    @Override
+    public float spanResult(MemorySegment w, long offset, Activation x, int cols, float[] state, int at) {
+        FloatVector acc = FloatVector.fromArray(F, state, at);
         for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
             acc = acc.add(acc.rearrange(fold));
         }
         return acc.lane(0);
     }
 
-    /** {@link #dot} with 16 float lanes. All in one method: vectors crossing a call C2 did not inline are boxed. */
-    private static float dot16(MemorySegment w, long offset, Activation x, int cols) {
+    /** {@link #dotSpan} with 16 float lanes. All in one method: vectors crossing a call C2 did not inline are boxed. */
+    private static void span16(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         float[] xq = x.values;
-        FloatVector acc = FloatVector.zero(F);
-        int blocks = cols / 256;
-        for (int b = 0; b < blocks; b++) {
+        FloatVector acc = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
+        for (int b = from; b < to; b++) {
             long p = offset + 110L * b;
             float dAll = Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 108)) * x.d[b];
             long scalesLo = w.get(Numbers.LE_LONG, p + 96);
@@ -95,10 +103,7 @@ final class Q3_KDot implements RowDot {
                 }
             }
         }
-        for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
-            acc = acc.add(acc.rearrange(fold));
-        }
-        return acc.lane(0);
+        acc.intoArray(state, at);
     }
 
     /** {@link KScales#q3Scale} from the 12 scale bytes loaded as a long (bytes 0..7) and an int (8..11). */

@@ -14,14 +14,17 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.Numbers;
-import jllm.kernel.scalar.RowDot;
 import jllm.kernel.scalar.ScaledBlocks;
 
 /**
  * Q4_0 rows with Q8_0 activations: nibbles split and offset by 8 in int lanes, then as {@link Q8_0Dot}
  * (exact integer block sums in float lanes, scaled per block).
  */
-final class Q4_0Dot implements RowDot, ScaledBlocks {
+final class Q4_0Dot extends SpanDot implements ScaledBlocks {
+
+    Q4_0Dot() {
+        super(L, 32); // the accumulator
+    }
 
     /**
      * Nibble masks and shifts run on int lanes (the 16 bytes of a block widened once): on int lanes they
@@ -29,12 +32,11 @@ final class Q4_0Dot implements RowDot, ScaledBlocks {
      * runs out of inlining budget at a helper call, the vectors crossing that call are boxed.
      */
     @Override
-    public float dot(MemorySegment w, long offset, Activation x, int cols) {
+    public void dotSpan(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         float[] xq = x.values;
         float[] xd = x.d;
-        FloatVector acc = FloatVector.zero(F);
-        int blocks = cols / 32;
-        for (int b = 0; b < blocks; b++) {
+        FloatVector acc = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
+        for (int b = from; b < to; b++) {
             long p = offset + 18L * b;
             int xi = 32 * b;
             FloatVector s = FloatVector.zero(F);
@@ -47,6 +49,12 @@ final class Q4_0Dot implements RowDot, ScaledBlocks {
             }
             acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(Numbers.LE_SHORT, p)) * xd[b]), acc);
         }
+        acc.intoArray(state, at);
+    }
+
+    @Override
+    public float spanResult(MemorySegment w, long offset, Activation x, int cols, float[] state, int at) {
+        FloatVector acc = FloatVector.fromArray(F, state, at);
         for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out: see the class comment
             acc = acc.add(acc.rearrange(fold));
         }

@@ -12,21 +12,23 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.Numbers;
-import jllm.kernel.scalar.RowDot;
 
 /**
  * Q4_1 rows with Q8_1 activations: nibble x int8 sums exact in float lanes, scaled per block by
  * {@code d_w * d_x}; the min meets the activation's block sums {@code s} in a scalar sum, as in ggml.
  */
-final class Q4_1Dot implements RowDot {
+final class Q4_1Dot extends SpanDot {
+
+    Q4_1Dot() {
+        super(L + 1, 32); // the accumulator, then the min terms' sum
+    }
 
     @Override
-    public float dot(MemorySegment w, long offset, Activation x, int cols) {
+    public void dotSpan(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         float[] xq = x.values;
-        FloatVector acc = FloatVector.zero(F);
-        float minTerm = 0;
-        int blocks = cols / 32;
-        for (int b = 0; b < blocks; b++) {
+        FloatVector acc = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
+        float minTerm = from == 0 ? 0 : state[at + L];
+        for (int b = from; b < to; b++) {
             long p = offset + 20L * b;
             int xi = 32 * b;
             FloatVector s = FloatVector.zero(F);
@@ -40,9 +42,16 @@ final class Q4_1Dot implements RowDot {
             acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(Numbers.LE_SHORT, p)) * x.d[b]), acc);
             minTerm += Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 2)) * x.s[b];
         }
+        acc.intoArray(state, at);
+        state[at + L] = minTerm;
+    }
+
+    @Override
+    public float spanResult(MemorySegment w, long offset, Activation x, int cols, float[] state, int at) {
+        FloatVector acc = FloatVector.fromArray(F, state, at);
         for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
             acc = acc.add(acc.rearrange(fold));
         }
-        return acc.lane(0) + minTerm;
+        return acc.lane(0) + state[at + L];
     }
 }

@@ -16,7 +16,6 @@ import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.KScales;
 import jllm.kernel.scalar.Numbers;
-import jllm.kernel.scalar.RowDot;
 
 /**
  * Q4_K rows with Q8_K activations. Sub-blocks come in pairs sharing 32 bytes of nibbles (low nibbles
@@ -32,18 +31,21 @@ import jllm.kernel.scalar.RowDot;
  * writes it, they took about a third of the time. All in one method: vectors crossing a call C2 did
  * not inline are boxed.
  */
-final class Q4_KDot implements RowDot {
+final class Q4_KDot extends SpanDot {
+
+    Q4_KDot() {
+        super(3 * L + 1, 256); // even, odd and min accumulators, then the scalar min terms' sum
+    }
 
     @Override
-    public float dot(MemorySegment w, long offset, Activation x, int cols) {
+    public void dotSpan(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         float[] xq = x.values;
         int[] bsums = x.bsums;
-        FloatVector even = FloatVector.zero(F);
-        FloatVector odd = FloatVector.zero(F);
-        FloatVector minAcc = FloatVector.zero(F); // 16 float lanes: the mins' terms
-        float minTerm = 0; // fewer lanes: the mins' terms, in scalar code
-        int blocks = cols / 256;
-        for (int b = 0; b < blocks; b++) {
+        FloatVector even = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
+        FloatVector odd = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at + L);
+        FloatVector minAcc = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at + 2 * L); // 16 float lanes: the mins' terms
+        float minTerm = from == 0 ? 0 : state[at + 3 * L]; // fewer lanes: the mins' terms, in scalar code
+        for (int b = from; b < to; b++) {
             long p = offset + 144L * b;
             float yd = x.d[b];
             float dAll = Float.float16ToFloat(w.get(Numbers.LE_SHORT, p)) * yd;
@@ -100,10 +102,19 @@ final class Q4_KDot implements RowDot {
                 odd = hi.fma(FloatVector.broadcast(F, dAll * ((pair >>> 8) & 0xFF)), odd);
             }
         }
-        FloatVector total = even.add(odd).sub(minAcc);
+        even.intoArray(state, at);
+        odd.intoArray(state, at + L);
+        minAcc.intoArray(state, at + 2 * L);
+        state[at + 3 * L] = minTerm;
+    }
+
+    @Override
+    public float spanResult(MemorySegment w, long offset, Activation x, int cols, float[] state, int at) {
+        FloatVector total = FloatVector.fromArray(F, state, at).add(FloatVector.fromArray(F, state, at + L))
+                .sub(FloatVector.fromArray(F, state, at + 2 * L));
         for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
             total = total.add(total.rearrange(fold));
         }
-        return total.lane(0) - minTerm;
+        return total.lane(0) - state[at + 3 * L];
     }
 }

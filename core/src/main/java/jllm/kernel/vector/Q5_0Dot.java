@@ -14,21 +14,23 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.Numbers;
-import jllm.kernel.scalar.RowDot;
 
 /**
  * Q5_0 rows with Q8_0 activations: the 5-bit value {@code nibble + 16 * bit - 16} is built in int
  * lanes ({@link FifthBits}), converted and multiplied with the int8 activations; block sums are exact
  * integers, scaled per block by {@code d_w * d_x}.
  */
-final class Q5_0Dot implements RowDot {
+final class Q5_0Dot extends SpanDot {
+
+    Q5_0Dot() {
+        super(L, 32); // the accumulator
+    }
 
     @Override
-    public float dot(MemorySegment w, long offset, Activation x, int cols) {
+    public void dotSpan(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         float[] xq = x.values;
-        FloatVector acc = FloatVector.zero(F);
-        int blocks = cols / 32;
-        for (int b = 0; b < blocks; b++) {
+        FloatVector acc = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
+        for (int b = from; b < to; b++) {
             long p = offset + 22L * b;
             int qh = w.get(Numbers.LE_INT, p + 2);
             int xi = 32 * b;
@@ -47,6 +49,12 @@ final class Q5_0Dot implements RowDot {
             }
             acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(Numbers.LE_SHORT, p)) * x.d[b]), acc);
         }
+        acc.intoArray(state, at);
+    }
+
+    @Override
+    public float spanResult(MemorySegment w, long offset, Activation x, int cols, float[] state, int at) {
+        FloatVector acc = FloatVector.fromArray(F, state, at);
         for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
             acc = acc.add(acc.rearrange(fold));
         }

@@ -16,7 +16,6 @@ import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.KScales;
 import jllm.kernel.scalar.Numbers;
-import jllm.kernel.scalar.RowDot;
 
 /**
  * Q5_K rows with Q8_K activations: as {@link Q4_KDot}, with the fifth bit of sub-block s taken from bit
@@ -25,18 +24,22 @@ import jllm.kernel.scalar.RowDot;
  * bit s lands on bit 4 after a right shift by s; the mins meet the activation's 16-value sums in vector
  * lanes. Other widths take one loop over the eight sub-blocks in byte lanes.
  */
-final class Q5_KDot implements RowDot {
+final class Q5_KDot extends SpanDot {
+
+    Q5_KDot() {
+        super(3 * L, 256); // 16 lanes: even, odd and min accumulators; else the accumulator, then the min terms' sum
+    }
 
     @Override
-    public float dot(MemorySegment w, long offset, Activation x, int cols) {
+    public void dotSpan(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         if (L == 16) {
-            return dot16(w, offset, x, cols);
+            span16(w, offset, x, from, to, state, at);
+            return;
         }
         float[] xq = x.values;
-        FloatVector acc = FloatVector.zero(F);
-        float minTerm = 0;
-        int blocks = cols / 256;
-        for (int b = 0; b < blocks; b++) {
+        FloatVector acc = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
+        float minTerm = from == 0 ? 0 : state[at + L];
+        for (int b = from; b < to; b++) {
             long p = offset + 176L * b;
             float yd = x.d[b];
             float dAll = Float.float16ToFloat(w.get(Numbers.LE_SHORT, p)) * yd;
@@ -62,21 +65,35 @@ final class Q5_KDot implements RowDot {
                 acc = Lanes.scaleAdd(sum, dAll * (KScales.q4ScaleMin(scalesLo, scalesHi, s) & 0xFF), acc);
             }
         }
+        acc.intoArray(state, at);
+        state[at + L] = minTerm;
+    }
+
+    @Override
+    public float spanResult(MemorySegment w, long offset, Activation x, int cols, float[] state, int at) {
+        if (L == 16) {
+            FloatVector total = FloatVector.fromArray(F, state, at).add(FloatVector.fromArray(F, state, at + L))
+                    .sub(FloatVector.fromArray(F, state, at + 2 * L));
+            for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
+                total = total.add(total.rearrange(fold));
+            }
+            return total.lane(0);
+        }
+        FloatVector acc = FloatVector.fromArray(F, state, at);
         for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
             acc = acc.add(acc.rearrange(fold));
         }
-        return acc.lane(0) - minTerm;
+        return acc.lane(0) - state[at + L];
     }
 
-    /** {@link #dot} with 16 float lanes. All in one method: vectors crossing a call C2 did not inline are boxed. */
-    private static float dot16(MemorySegment w, long offset, Activation x, int cols) {
+    /** {@link #dotSpan} with 16 float lanes. All in one method: vectors crossing a call C2 did not inline are boxed. */
+    private static void span16(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         float[] xq = x.values;
         int[] bsums = x.bsums;
-        FloatVector even = FloatVector.zero(F);
-        FloatVector odd = even;
-        FloatVector minAcc = even;
-        int blocks = cols / 256;
-        for (int b = 0; b < blocks; b++) {
+        FloatVector even = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
+        FloatVector odd = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at + L);
+        FloatVector minAcc = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at + 2 * L);
+        for (int b = from; b < to; b++) {
             long p = offset + 176L * b;
             float yd = x.d[b];
             float dAll = Float.float16ToFloat(w.get(Numbers.LE_SHORT, p)) * yd;
@@ -112,10 +129,8 @@ final class Q5_KDot implements RowDot {
                 odd = hi.fma(FloatVector.broadcast(F, dAll * ((pair >>> 8) & 0xFF)), odd);
             }
         }
-        FloatVector total = even.add(odd).sub(minAcc);
-        for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
-            total = total.add(total.rearrange(fold));
-        }
-        return total.lane(0);
+        even.intoArray(state, at);
+        odd.intoArray(state, at + L);
+        minAcc.intoArray(state, at + 2 * L);
     }
 }

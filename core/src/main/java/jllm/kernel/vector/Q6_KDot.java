@@ -14,7 +14,6 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.Numbers;
-import jllm.kernel.scalar.RowDot;
 
 /**
  * Q6_K rows with Q8_K activations. Each 6-bit value q is assembled in int lanes: 16 bytes of {@code ql}
@@ -24,15 +23,18 @@ import jllm.kernel.scalar.RowDot;
  * {@code d_w * d_x * scale}; the quarters that take the low nibbles and those that take the high ones
  * go to two accumulators.
  */
-final class Q6_KDot implements RowDot {
+final class Q6_KDot extends SpanDot {
+
+    Q6_KDot() {
+        super(2 * L, 256); // the two accumulators
+    }
 
     @Override
-    public float dot(MemorySegment w, long offset, Activation x, int cols) {
+    public void dotSpan(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         float[] xq = x.values;
-        FloatVector accLo = FloatVector.zero(F);
-        FloatVector accHi = accLo;
-        int blocks = cols / 256;
-        for (int b = 0; b < blocks; b++) {
+        FloatVector accLo = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
+        FloatVector accHi = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at + L);
+        for (int b = from; b < to; b++) {
             long p = offset + 210L * b;
             float dAll = Float.float16ToFloat(w.get(Numbers.LE_SHORT, p + 208)) * x.d[b];
             for (int h = 0; h < 2; h++) {
@@ -58,7 +60,13 @@ final class Q6_KDot implements RowDot {
                 }
             }
         }
-        FloatVector acc = accLo.add(accHi);
+        accLo.intoArray(state, at);
+        accHi.intoArray(state, at + L);
+    }
+
+    @Override
+    public float spanResult(MemorySegment w, long offset, Activation x, int cols, float[] state, int at) {
+        FloatVector acc = FloatVector.fromArray(F, state, at).add(FloatVector.fromArray(F, state, at + L));
         for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
             acc = acc.add(acc.rearrange(fold));
         }

@@ -12,7 +12,6 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jllm.kernel.scalar.Activation;
 import jllm.kernel.scalar.Numbers;
-import jllm.kernel.scalar.RowDot;
 import jllm.kernel.scalar.ScaledBlocks;
 
 /**
@@ -27,28 +26,33 @@ import jllm.kernel.scalar.ScaledBlocks;
  * bit-identical to it, and a batched decode step costs far less than four single ones. (A row left
  * without a partner, rare with real matrix shapes, takes the plain dots.)
  */
-final class Q8_0Dot implements RowDot, ScaledBlocks {
+final class Q8_0Dot extends SpanDot implements ScaledBlocks {
+
+    Q8_0Dot() {
+        super(2 * L, 32); // the accumulators: two with 16 lanes, else one
+    }
 
     @Override
-    public float dot(MemorySegment w, long offset, Activation x, int cols) {
+    public void dotSpan(MemorySegment w, long offset, Activation x, int from, int to, float[] state, int at) {
         float[] xs = x.scaled;
-        int blocks = cols / 32;
         if (L != 16) {
-            FloatVector acc = FloatVector.zero(F);
-            for (int b = 0; b < blocks; b++) {
+            FloatVector acc = from == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, state, at);
+            for (int b = from; b < to; b++) {
                 long p = offset + 34L * b;
                 FloatVector dw = FloatVector.broadcast(F, Float.float16ToFloat(w.get(Numbers.LE_SHORT, p)));
                 for (int j = 0; j < 32; j += L) {
                     acc = Lanes.bytes(w, p + 2 + j).mul(dw).fma(FloatVector.fromArray(F, xs, 32 * b + j), acc);
                 }
             }
-            for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
-                acc = acc.add(acc.rearrange(fold));
-            }
-            return acc.lane(0);
+            acc.intoArray(state, at);
+            return;
         }
         FloatVector sa = FloatVector.zero(F), sb = sa;
-        for (int b = 0; b < blocks; b++) {
+        if (from > 0) {
+            sa = FloatVector.fromArray(F, state, at);
+            sb = FloatVector.fromArray(F, state, at + L);
+        }
+        for (int b = from; b < to; b++) {
             long p = offset + 34L * b;
             FloatVector dw = FloatVector.broadcast(F, Float.float16ToFloat(w.get(Numbers.LE_SHORT, p)));
             FloatVector wa = ((FloatVector) ByteVector.fromMemorySegment(B, w, p + 2, LE).convertShape(VectorOperators.B2F, F, 0)).mul(dw);
@@ -56,7 +60,16 @@ final class Q8_0Dot implements RowDot, ScaledBlocks {
             sa = wa.fma(FloatVector.fromArray(F, xs, 32 * b), sa);
             sb = wb.fma(FloatVector.fromArray(F, xs, 32 * b + 16), sb);
         }
-        FloatVector total = sa.add(sb);
+        sa.intoArray(state, at);
+        sb.intoArray(state, at + L);
+    }
+
+    @Override
+    public float spanResult(MemorySegment w, long offset, Activation x, int cols, float[] state, int at) {
+        FloatVector total = FloatVector.fromArray(F, state, at);
+        if (L == 16) {
+            total = total.add(FloatVector.fromArray(F, state, at + L));
+        }
         for (VectorShuffle<Float> fold : Lanes.FOLDS) { // Lanes.sum, written out (see Lanes.FOLDS)
             total = total.add(total.rearrange(fold));
         }
@@ -77,9 +90,7 @@ final class Q8_0Dot implements RowDot, ScaledBlocks {
         for (; k + 4 <= count && L == 16 && cols >= Lanes.LONG_ROW; k += 4) {
             dotSideBySide(w, offset + k * rowBytes, rowBytes, x, cols, out, outOffset + k, 1);
         }
-        for (; k < count; k++) {
-            out[outOffset + k] = dot(w, offset + k * rowBytes, x, cols);
-        }
+        super.dotRows(w, offset + k * rowBytes, rowBytes, count - k, x, cols, out, outOffset + k);
     }
 
     @Override
@@ -138,7 +149,7 @@ final class Q8_0Dot implements RowDot, ScaledBlocks {
     public void dotRows(MemorySegment w, long offset, long rowBytes, int count, Activation[] xs, int n, int cols,
                         float[] out, int outOffset, int outStride, float[] scratch) {
         if (L != 16 || n < 4) {
-            RowDot.super.dotRows(w, offset, rowBytes, count, xs, n, cols, out, outOffset, outStride, scratch);
+            super.dotRows(w, offset, rowBytes, count, xs, n, cols, out, outOffset, outStride, scratch);
             return;
         }
         float[] two = new float[8]; // the first row's four results, then the second's

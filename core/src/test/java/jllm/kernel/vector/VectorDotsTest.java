@@ -108,24 +108,36 @@ class VectorDotsTest {
      * {@link RowDot#dot}'s bits: long rows (past 4096 columns, with a scalar tail for F16), a count that
      * leaves rows outside any group, and for F16 an infinity in one row of a group.
      */
+    /** Every weight type a decoding step reads through the memory-stream path. */
+    private static final String[] STREAM_TYPES = {"F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K",
+            "Q4_K", "Q5_K", "Q6_K", "IQ4_NL", "MXFP4"};
+
     /**
-     * Runs far apart read side by side ({@link RowDot#dotRuns}: block by block, four at a time, for the
-     * types that can) give every row exactly {@link RowDot#dot}'s bits: 4 and 8 runs (and 3, which the
-     * side-by-side types take row by row), short and long rows, and for F16 an infinity in one run.
+     * Runs far apart read side by side ({@link RowDot#dotRuns}: block by block four at a time for the
+     * types with such a kernel, else span by span, {@link RowDot#dotSpan}) give every row exactly
+     * {@link RowDot#dot}'s bits: 2, 3, 4 and 8 runs, long and short rows, rows whose blocks do not divide
+     * into equal spans (7 and 1 blocks), and non-finite values: a block of all-ones bytes in one run (NaN
+     * scales or, for MXFP4, the largest exponent; NaN values for F16 and BF16) and for F16 and BF16 an infinity in another.
      */
     @ParameterizedTest
-    @EnumSource(names = {"F16", "Q8_0", "Q4_0", "Q4_K", "BF16", "MXFP4"})
+    @org.junit.jupiter.params.provider.MethodSource("streamTypes")
     void runsSideBySideEqualSingleRows(GgmlType type) {
         RowDot fast = VectorDots.forType(type);
         assumeTrue(fast != null, "no vector row dot on this machine (preferred species too narrow)");
         Random random = new Random(191 + type.ordinal());
-        for (int cols : new int[] {type.blockSize == 1 ? 4096 + 7 : 4096 + 3 * Math.max(32, type.blockSize), 2 * Math.max(32, type.blockSize)}) {
-            for (int runs : new int[] {3, 4, 8}) {
+        int block = Math.max(32, type.blockSize);
+        for (int cols : new int[] {type.blockSize == 1 ? 4096 + 7 : 4096 + 3 * block, 2 * block, 7 * block, block}) {
+            for (int runs : new int[] {2, 3, 4, 8}) {
                 int runRows = 5;
                 int count = 3; // rows read of each run, from its second row
                 Tensor w = RandomTensors.tensor(type, runs * runRows, cols, random, 1);
-                if (type == GgmlType.F16) {
-                    w.data().set(Numbers.LE_SHORT, (runRows + 2) * w.rowBytes() + 2L * (cols / 2), (short) 0x7C00);
+                long nanRow = (long) runRows + 2;  // run 1, row 1 of the three read
+                long infRow = 3L * runRows / 2 + 1; // in run 0 or 1, another row
+                long blockBytes = w.rowBytes() / (cols / block);
+                w.data().asSlice(nanRow * w.rowBytes() + cols / block / 2 * blockBytes, blockBytes).fill((byte) -1);
+                if (type == GgmlType.F16 || type == GgmlType.BF16) {
+                    short inf = type == GgmlType.F16 ? (short) 0x7C00 : (short) 0x7F80;
+                    w.data().set(Numbers.LE_SHORT, infRow * w.rowBytes() + 2L * (cols / 3), inf);
                 }
                 float[] x = RandomTensors.gaussian(cols, random);
                 Activation a = Codecs.forType(type).activationFormat().quantize(x, 0, cols);
@@ -135,20 +147,27 @@ class VectorDotsTest {
                     for (int k = 0; k < count; k++) {
                         int row = j * runRows + 1 + k;
                         float single = fast.dot(w.data(), row * w.rowBytes(), a, cols);
-                        assertThat(out[2 + j * runRows + k]).as("%s, %d columns, %d runs, row %d", type, cols, runs, row)
-                                .isEqualTo(single);
+                        assertThat(Float.floatToRawIntBits(out[2 + j * runRows + k])).as("%s, %d columns, %d runs, row %d: bits of %s",
+                                type, cols, runs, row, single).isEqualTo(Float.floatToRawIntBits(single));
                     }
                 }
-                if (type == GgmlType.F16) {
-                    assertThat(out[2 + runRows + 1]).as("the row holding an infinity").isInfinite();
+                assertThat(Float.isFinite(out[2 + runRows + 1])).as("%s: the row holding a block of all-ones bytes is finite", type)
+                        .isFalse();
+                if (type == GgmlType.F16 || type == GgmlType.BF16) {
+                    assertThat(out[2 + (int) infRow - 1]).as("%s: the row holding an infinity", type).isInfinite();
                 }
             }
         }
-        assertThat(VectorDots.forType(GgmlType.Q4_K).runsSideBySide()).as("a type read row by row").isEqualTo(1);
+        assertThat(VectorDots.forType(GgmlType.F32).readsSideBySide(4)).as("a type read row by row").isFalse();
+    }
+
+    static String[] streamTypes() {
+        return STREAM_TYPES;
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"F16", "Q8_0", "Q4_0", "Q6_K", "Q4_K", "BF16", "F32", "MXFP4"})
+    @EnumSource(names = {"F16", "BF16", "F32", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K",
+            "IQ4_NL", "MXFP4"})
     void rowGroupsEqualSingleRows(GgmlType type) {
         RowDot fast = VectorDots.forType(type);
         assumeTrue(fast != null, "no vector row dot on this machine (preferred species too narrow)");

@@ -14,6 +14,7 @@ import jllm.tensor.GgmlType;
 import jllm.train.guard.GuardData;
 import jllm.train.guard.GuardMetrics;
 import jllm.train.guard.GuardModel;
+import jllm.train.guard.GuardPooling;
 import jllm.train.guard.GuardTrainer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -40,11 +41,21 @@ final class GuardCommand {
         @Option(names = "--base", required = true, paramLabel = "MODEL", description = "The llama GGUF whose transformer the guard starts from (e.g. models/builtin.gguf).")
         Path base;
 
-        @Option(names = "--data", required = true, paramLabel = "DIR", description = "The prompt-injection folder (advbench/, bipia/, giskard/).")
+        @Option(names = "--data", required = true, paramLabel = "DIR", description = "The data folder (../shared/data) holding "
+                + "prompt-injection/, sft-demo/, dpo-demo/, tinystories-sample/, c4-sample/, pd-books/ and canterbury/.")
         Path data;
 
-        @Option(names = "--benign", paramLabel = "DIR", description = "The folder holding alpaca_en_demo.json (default: sft-demo beside --data).")
-        Path benign;
+        @Option(names = "--overrides", paramLabel = "N", description = "Training attacks that override earlier instructions, "
+                + "generated from templates and planted in benign text (default: ${DEFAULT-VALUE}; 0 for none).")
+        int overrides = GuardData.Generated.DEFAULT.overrides();
+
+        @Option(names = "--templated", paramLabel = "N", description = "Benign requests generated from templates over permissively "
+                + "licensed passages (default: ${DEFAULT-VALUE}; 0 for none).")
+        int templated = GuardData.Generated.DEFAULT.benign();
+
+        @Option(names = "--pooling", paramLabel = "P", description = "How the hidden states of all tokens become the head's input: "
+                + "mean, max or mean_max (both, concatenated) (default: ${DEFAULT-VALUE}).")
+        String pooling = GuardPooling.MEAN.key();
 
         @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "The guard GGUF to write.")
         Path out;
@@ -82,15 +93,15 @@ final class GuardCommand {
         @Override
         public Integer call() throws Exception {
             InputFiles.check(base, "a llama GGUF");
-            Path benignDir = benign != null ? benign : data.toAbsolutePath().normalize().resolveSibling("sft-demo");
-            GuardData.Split split = GuardData.load(data, benignDir, seed);
+            GuardPooling pool = GuardPooling.of(pooling);
+            GuardData.Split split = GuardData.load(data, new GuardData.Generated(overrides, templated), seed);
             PrintStream out = Console.out();
             out.println("data (part, source, label: texts):");
             for (Map.Entry<String, Integer> e : split.counts().entrySet()) {
                 out.println("  " + e.getKey() + ": " + e.getValue());
             }
             long start = System.nanoTime();
-            try (GuardModel guard = GuardModel.fromBase(base, seed, Dense.vector(threads))) {
+            try (GuardModel guard = GuardModel.fromBase(base, pool, seed, Dense.vector(threads))) {
                 GuardTrainer.Result r = GuardTrainer.train(guard, split.train(), new GuardTrainer.Settings(epochs, lr, batch, fineTune, seed),
                         (epoch, loss) -> System.err.printf(Locale.ROOT, "epoch %d: loss %.4f (%.0f s)%n", epoch, loss,
                                 (System.nanoTime() - start) / 1e9));

@@ -20,17 +20,25 @@ public final class GradCheck {
 
     /** Checks every entry of x (or {@code maxEntries} random ones) against {@code analytic}. */
     public static void check(String what, float[] x, float[] analytic, DoubleSupplier loss, int maxEntries, Random rnd) {
+        check(what, x, analytic, loss, maxEntries, rnd, EPS);
+    }
+
+    /**
+     * As {@link #check(String, float[], float[], DoubleSupplier, int, Random)} with step {@code eps}: a smaller
+     * one for losses with kinks (a maximum), which a step must not cross.
+     */
+    public static void check(String what, float[] x, float[] analytic, DoubleSupplier loss, int maxEntries, Random rnd, float eps) {
         int count = Math.min(x.length, maxEntries);
         double diff = 0, na = 0, nn = 0;
         for (int s = 0; s < count; s++) {
             int i = count == x.length ? s : rnd.nextInt(x.length);
             float old = x[i];
-            x[i] = old + EPS;
+            x[i] = old + eps;
             double plus = loss.getAsDouble();
-            x[i] = old - EPS;
+            x[i] = old - eps;
             double minus = loss.getAsDouble();
             x[i] = old;
-            double numeric = (plus - minus) / (2 * EPS);
+            double numeric = (plus - minus) / (2 * eps);
             diff += (numeric - analytic[i]) * (numeric - analytic[i]);
             na += (double) analytic[i] * analytic[i];
             nn += numeric * numeric;

@@ -3,20 +3,20 @@ package jllm.train.guard;
 import jllm.train.Param;
 
 /**
- * The guard's classification head: the mean of a text's normed hidden states, then a 2-way linear layer
- * with bias and a softmax; class 0 is benign, class 1 attack. Forward and backward are written out so
- * a test can check the gradient against finite differences.
+ * The guard's classification head: a 2-way linear layer with bias over a text's pooled hidden states
+ * ({@link GuardPooling}), then a softmax; class 0 is benign, class 1 attack. Forward and backward are
+ * written out so a test can check the gradient against finite differences.
  */
 public final class GuardHead {
-    /** GGUF name of the head's weight, (2, dim). */
+    /** GGUF name of the head's weight, (2, width of the pooled vector). */
     public static final String WEIGHT = "guard.cls.weight";
     /** GGUF name of the head's bias, (2). */
     public static final String BIAS = "guard.cls.bias";
 
-    private final Param weight; // (2, dim)
+    private final Param weight; // (2, width)
     private final Param bias;   // (2)
 
-    /** A head over {@code dim}-wide hidden states, with the given parameters. */
+    /** A head over pooled vectors as wide as {@code weight} has columns, with the given parameters. */
     public GuardHead(Param weight, Param bias) {
         if (weight.rows() != 2 || bias.size() != 2) {
             throw new IllegalArgumentException("the guard head is 2-way: weight " + weight.rows() + " rows, bias " + bias.size());
@@ -25,9 +25,9 @@ public final class GuardHead {
         this.bias = bias;
     }
 
-    /** A zero head over {@code dim}-wide hidden states. */
-    public static GuardHead zeros(int dim) {
-        return new GuardHead(Param.of(WEIGHT, 2, dim, true), Param.of(BIAS, 1, 2, false));
+    /** A zero head over {@code width}-wide pooled vectors. */
+    public static GuardHead zeros(int width) {
+        return new GuardHead(Param.of(WEIGHT, 2, width, true), Param.of(BIAS, 1, 2, false));
     }
 
     public Param weight() {
@@ -38,19 +38,9 @@ public final class GuardHead {
         return bias;
     }
 
-    /** Width of the hidden states. */
-    public int dim() {
+    /** Width of the pooled vectors it reads. */
+    public int width() {
         return weight.cols();
-    }
-
-    /** {@code pooled (dim)} += the mean of the {@code n} rows of {@code hidden (n, dim)} scaled by {@code n / total}. */
-    public static void poolInto(float[] pooled, float[] hidden, int n, int total) {
-        int dim = pooled.length;
-        for (int t = 0; t < n; t++) {
-            for (int i = 0; i < dim; i++) {
-                pooled[i] += hidden[t * dim + i] / total;
-            }
-        }
     }
 
     /** P(attack) of a pooled hidden state. */
@@ -63,7 +53,7 @@ public final class GuardHead {
     public float[] logits(float[] pooled) {
         float[] z = new float[2];
         float[] w = weight.value();
-        int dim = dim();
+        int dim = width();
         for (int c = 0; c < 2; c++) {
             double s = bias.value()[c];
             for (int i = 0; i < dim; i++) {
@@ -84,13 +74,13 @@ public final class GuardHead {
 
     /**
      * Adds {@code scale} times the gradient of {@link #loss} into the head's parameters and returns
-     * dLoss/dPooled (dim), also scaled (null when {@code wantInput} is false).
+     * dLoss/dPooled (width), also scaled (null when {@code wantInput} is false).
      */
     public float[] backward(float[] pooled, boolean attack, float scale, boolean wantInput) {
         float p1 = score(pooled);
         // softmax minus one-hot: d/dz0 = p0 - y0, d/dz1 = p1 - y1
         float[] dz = {((1f - p1) - (attack ? 0f : 1f)) * scale, (p1 - (attack ? 1f : 0f)) * scale};
-        int dim = dim();
+        int dim = width();
         float[] w = weight.value();
         float[] dw = weight.grad();
         float[] dPooled = wantInput ? new float[dim] : null;

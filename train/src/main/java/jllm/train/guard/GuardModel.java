@@ -20,13 +20,15 @@ import jllm.train.Param;
 import jllm.train.TrainableLlama;
 
 /**
- * An injection and jailbreak classifier: a llama model's transformer, the mean of its normed hidden
- * states over the text, and a 2-way {@link GuardHead}; {@link #score} is P(attack) and {@link #check}
- * compares it with the threshold stored in the model. Texts longer than the context are cut into
- * context-long windows, each run on its own, and the hidden states of all windows averaged.
+ * An injection and jailbreak classifier: a llama model's transformer, its final-normed hidden states
+ * pooled over the text ({@link GuardPooling}: mean, max or both), and a 2-way {@link GuardHead};
+ * {@link #score} is P(attack) and {@link #check} compares it with the threshold stored in the model.
+ * Texts longer than the context are cut into context-long windows, each run on its own, and the hidden
+ * states of all tokens of all windows pooled together.
  *
  * <p>Saved as a llama GGUF with two more tensors ({@link GuardHead#WEIGHT}, {@link GuardHead#BIAS}) and
- * the keys {@code jllm.guard.threshold} and {@code jllm.guard.labels} ({@code benign, attack}).
+ * the keys {@code jllm.guard.threshold}, {@code jllm.guard.labels} ({@code benign, attack}) and
+ * {@code jllm.guard.pooling} (absent = mean).
  *
  * <pre>{@code
  * try (GuardModel guard = GuardModel.load(Path.of("models/guard.gguf"))) {
@@ -45,6 +47,7 @@ public final class GuardModel implements AutoCloseable {
     private final GgufTokenizer ggufTokenizer;
     private final Tokenizer tokenizer;
     private final GuardHead head;
+    private final GuardPooling pooling;
     private final Dense dense;
     private final TrainableLlama llama;
     private float threshold;
@@ -58,10 +61,12 @@ public final class GuardModel implements AutoCloseable {
     }
 
     /** A guard over the given weights; {@code dense} is owned (closed) by it. */
-    public GuardModel(LlamaParams params, GgufTokenizer tokenizer, GuardHead head, float threshold, Dense dense) {
-        if (head.dim() != params.config.dim()) {
-            throw new IllegalArgumentException("the head reads " + head.dim() + "-wide states, the model's are " + params.config.dim());
+    public GuardModel(LlamaParams params, GgufTokenizer tokenizer, GuardHead head, GuardPooling pooling, float threshold, Dense dense) {
+        if (head.width() != pooling.width(params.config.dim())) {
+            throw new IllegalArgumentException("the head reads " + head.width() + "-wide vectors, " + pooling + " pooling of the model's "
+                    + params.config.dim() + "-wide states gives " + pooling.width(params.config.dim()));
         }
+        this.pooling = pooling;
         this.params = params;
         this.ggufTokenizer = tokenizer;
         this.tokenizer = tokenizer.toTokenizer();
@@ -73,35 +78,42 @@ public final class GuardModel implements AutoCloseable {
 
     /**
      * A new guard on the transformer of the llama GGUF {@code base} (its vocabulary classifier unused),
-     * with a head of small random weights (seeded) and threshold 0.5.
+     * pooling its states as {@code pooling}, with a head of small random weights (seeded) and threshold 0.5.
      */
-    public static GuardModel fromBase(Path base, long seed, Dense dense) {
+    public static GuardModel fromBase(Path base, GuardPooling pooling, long seed, Dense dense) {
         GgufImport.Loaded loaded = GgufImport.load(base);
-        return fromParams(loaded.params(), loaded.tokenizer(), seed, dense);
+        return fromParams(loaded.params(), loaded.tokenizer(), pooling, seed, dense);
     }
 
     /** A new guard over {@code params}, with a head of small random weights (seeded) and threshold 0.5. */
-    public static GuardModel fromParams(LlamaParams params, GgufTokenizer tokenizer, long seed, Dense dense) {
-        GuardHead head = GuardHead.zeros(params.config.dim());
+    public static GuardModel fromParams(LlamaParams params, GgufTokenizer tokenizer, GuardPooling pooling, long seed, Dense dense) {
+        GuardHead head = GuardHead.zeros(pooling.width(params.config.dim()));
         Random rnd = new Random(seed);
         float[] w = head.weight().value();
         for (int i = 0; i < w.length; i++) {
             w[i] = (float) (rnd.nextGaussian() * 0.02);
         }
-        return new GuardModel(params, tokenizer, head, 0.5f, dense);
+        return new GuardModel(params, tokenizer, head, pooling, 0.5f, dense);
     }
 
     /** Loads a guard GGUF written by {@link #save}. */
     public static GuardModel load(Path path, Dense dense) {
         GgufImport.Loaded loaded = GgufImport.load(path);
-        GuardHead head = GuardHead.zeros(loaded.params().config.dim());
         float threshold;
+        GuardPooling pooling;
+        GuardHead head;
         try (ModelSource s = ModelSources.gguf(path); Kernels k = Kernels.scalar()) {
             GgufMetadata m = s.metadata();
             if (!m.has(THRESHOLD_KEY) || s.optionalTensor(GuardHead.WEIGHT).isEmpty()) {
                 throw m.error(THRESHOLD_KEY, "is missing: " + path + " is a language model, not a guard classifier "
                         + "(train one with `jllm guard train`)");
             }
+            try {
+                pooling = GuardPooling.of(m.string(GuardPooling.KEY).orElse(GuardPooling.MEAN.key()));
+            } catch (IllegalArgumentException e) {
+                throw m.error(GuardPooling.KEY, "names " + e.getMessage());
+            }
+            head = GuardHead.zeros(pooling.width(loaded.params().config.dim()));
             threshold = (float) m.number(THRESHOLD_KEY).orElseThrow();
             if (!(threshold >= 0f && threshold <= 1f)) {
                 throw m.error(THRESHOLD_KEY, "is " + threshold + ", not a probability in [0, 1]");
@@ -116,7 +128,7 @@ public final class GuardModel implements AutoCloseable {
                 }
             }
         }
-        return new GuardModel(loaded.params(), loaded.tokenizer(), head, threshold, dense);
+        return new GuardModel(loaded.params(), loaded.tokenizer(), head, pooling, threshold, dense);
     }
 
     /** Writes the transformer, the head, the threshold and the labels as a GGUF (matrices as {@code type}). */
@@ -124,7 +136,8 @@ public final class GuardModel implements AutoCloseable {
         params.writeGguf(path, ggufTokenizer, name, type, b -> b
                 .putString("general.type", "classifier")
                 .putFloat32(THRESHOLD_KEY, threshold)
-                .putStringArray(LABELS_KEY, List.of("benign", "attack")), List.of(head.weight(), head.bias()));
+                .putStringArray(LABELS_KEY, List.of("benign", "attack"))
+                .putString(GuardPooling.KEY, pooling.key()), List.of(head.weight(), head.bias()));
     }
 
     /** P(attack) of {@code text}. */
@@ -138,16 +151,52 @@ public final class GuardModel implements AutoCloseable {
         return new Verdict(s > threshold, s);
     }
 
-    /** The mean normed hidden state (dim) of {@code text} over all its windows. */
+    /** The pooled normed hidden states of {@code text} over all its windows: what the head reads. */
     public float[] features(String text) {
-        int[] tokens = tokens(text);
-        float[] pooled = new float[params.config.dim()];
-        for (int from = 0; from < tokens.length; from += window()) {
+        return pool(tokens(text)).features();
+    }
+
+    /**
+     * A text's pooled features, and for the max part which window ({@code maxWindow[i]}) and token in it
+     * ({@code maxToken[i]}) holds the maximum of dimension i (the first such, on ties); the backward pass
+     * sends the max part's gradient there.
+     */
+    record Pooled(float[] features, int[] maxWindow, int[] maxToken) {
+    }
+
+    /** Runs every window of {@code tokens} and pools the normed hidden states of all their tokens. */
+    Pooled pool(int[] tokens) {
+        int dim = params.config.dim();
+        float[] mean = new float[dim];
+        float[] max = new float[dim];
+        Arrays.fill(max, Float.NEGATIVE_INFINITY);
+        int[] maxWindow = new int[dim];
+        int[] maxToken = new int[dim];
+        for (int w = 0, from = 0; from < tokens.length; w++, from += window()) {
             int to = Math.min(tokens.length, from + window());
             float[] hidden = llama.forwardHidden(Arrays.copyOfRange(tokens, from, to), 1, to - from);
-            GuardHead.poolInto(pooled, hidden, to - from, tokens.length);
+            for (int t = 0; t < to - from; t++) {
+                for (int i = 0; i < dim; i++) {
+                    float h = hidden[t * dim + i];
+                    mean[i] += h / tokens.length;
+                    if (h > max[i]) {
+                        max[i] = h;
+                        maxWindow[i] = w;
+                        maxToken[i] = t;
+                    }
+                }
+            }
         }
-        return pooled;
+        float[] features = switch (pooling) {
+            case MEAN -> mean;
+            case MAX -> max;
+            case MEAN_MAX -> {
+                float[] both = Arrays.copyOf(mean, 2 * dim);
+                System.arraycopy(max, 0, both, dim, dim);
+                yield both;
+            }
+        };
+        return new Pooled(features, maxWindow, maxToken);
     }
 
     /** The token ids the model reads for {@code text} (at least one). */
@@ -182,6 +231,10 @@ public final class GuardModel implements AutoCloseable {
 
     public GuardHead head() {
         return head;
+    }
+
+    public GuardPooling pooling() {
+        return pooling;
     }
 
     /** The transformer (its activations are those of the last {@link #features} window). */

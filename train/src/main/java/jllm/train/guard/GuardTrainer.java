@@ -117,23 +117,41 @@ public final class GuardTrainer {
 
     /** Forward and backward of one text through head and transformer; returns its loss. */
     static float fineTuneStep(GuardModel guard, GuardExample e, float scale) {
-        float[] pooled = guard.features(e.text());
-        float loss = guard.head().loss(pooled, e.attack());
-        float[] dPooled = guard.head().backward(pooled, e.attack(), scale, true);
         int[] tokens = guard.tokens(e.text());
-        int dim = dPooled.length;
+        GuardModel.Pooled pooled = guard.pool(tokens);
+        float loss = guard.head().loss(pooled.features(), e.attack());
+        float[] dPooled = guard.head().backward(pooled.features(), e.attack(), scale, true);
+        int dim = guard.params().config.dim();
+        float[] dMean = switch (guard.pooling()) {
+            case MEAN -> dPooled;
+            case MAX -> null;
+            case MEAN_MAX -> Arrays.copyOfRange(dPooled, 0, dim);
+        };
+        float[] dMax = switch (guard.pooling()) {
+            case MEAN -> null;
+            case MAX -> dPooled;
+            case MEAN_MAX -> Arrays.copyOfRange(dPooled, dim, 2 * dim);
+        };
         int window = guard.window();
-        for (int from = 0; from < tokens.length; from += window) {
+        for (int w = 0, from = 0; from < tokens.length; w++, from += window) {
             int to = Math.min(tokens.length, from + window);
             int n = to - from;
             if (tokens.length > window) { // the kept activations are the last window's: run this one again
                 guard.llama().forwardHidden(Arrays.copyOfRange(tokens, from, to), 1, n);
             }
-            // the mean spreads dPooled evenly over every token of every window
             float[] dHidden = new float[n * dim];
-            for (int t = 0; t < n; t++) {
+            if (dMean != null) { // the mean spreads its gradient evenly over every token of every window
+                for (int t = 0; t < n; t++) {
+                    for (int i = 0; i < dim; i++) {
+                        dHidden[t * dim + i] = dMean[i] / tokens.length;
+                    }
+                }
+            }
+            if (dMax != null) { // the max sends each dimension's gradient to the one token that holds it
                 for (int i = 0; i < dim; i++) {
-                    dHidden[t * dim + i] = dPooled[i] / tokens.length;
+                    if (pooled.maxWindow()[i] == w) {
+                        dHidden[pooled.maxToken()[i] * dim + i] += dMax[i];
+                    }
                 }
             }
             guard.llama().backwardHidden(dHidden);

@@ -17,6 +17,7 @@ import jllm.tokenizer.Tokenizer;
 import jllm.train.ChatTokenizer;
 import jllm.train.guard.GuardExample;
 import jllm.train.guard.GuardModel;
+import jllm.train.guard.GuardPooling;
 import jllm.train.guard.GuardTrainer;
 
 /**
@@ -52,7 +53,7 @@ public final class OutcomeScorer implements AutoCloseable {
 
     /** A new scorer on the transformer of the llama GGUF {@code base} (e.g. the SFT model), its head seeded. */
     public static OutcomeScorer fromBase(Path base, long seed, Dense dense) {
-        return new OutcomeScorer(GuardModel.fromBase(base, seed, dense));
+        return new OutcomeScorer(GuardModel.fromBase(base, GuardPooling.MEAN, seed, dense));
     }
 
     /** A scorer over a classifier (class 1 = right). */

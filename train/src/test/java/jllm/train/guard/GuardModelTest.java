@@ -21,6 +21,8 @@ import jllm.train.Param;
 import jllm.train.TinyModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The guard classifier: its gradients against finite differences (head alone, and through the
@@ -31,8 +33,12 @@ class GuardModelTest {
     private static final String CHARS = "abcdefghij ";
 
     private static GuardModel tiny(int dim, long seed) {
+        return tiny(dim, GuardPooling.MEAN, seed);
+    }
+
+    private static GuardModel tiny(int dim, GuardPooling pooling, long seed) {
         LlamaParams params = new LlamaParams(TinyModels.config(dim, dim * 3 / 2, 2, 2, 1, CHARS.length(), 8), true).initialize(seed);
-        return GuardModel.fromParams(params, GgufTokenizer.ofChars(new CharVocabulary(CHARS.toCharArray())), seed, Dense.vector(1));
+        return GuardModel.fromParams(params, GgufTokenizer.ofChars(new CharVocabulary(CHARS.toCharArray())), pooling, seed, Dense.vector(1));
     }
 
     @Test
@@ -52,23 +58,26 @@ class GuardModelTest {
         }
     }
 
-    @Test
-    void gradientThroughTheTransformerMatchesFiniteDifferencesOverSeveralWindows() {
-        try (GuardModel guard = tiny(8, 2)) {
+    @ParameterizedTest
+    @EnumSource(GuardPooling.class)
+    void gradientThroughTheTransformerMatchesFiniteDifferencesOverSeveralWindows(GuardPooling pooling) {
+        try (GuardModel guard = tiny(8, pooling, 2)) {
             Random rnd = new Random(3);
             for (Param p : guard.params().all()) { // larger weights than the init, so every path carries gradient
                 for (int i = 0; i < p.size(); i++) {
                     p.value()[i] = p.decay() ? (float) (rnd.nextGaussian() * 0.5) : 1f + (float) (rnd.nextGaussian() * 0.1);
                 }
             }
-            System.arraycopy(GradCheck.random(rnd, 16, 1.0), 0, guard.head().weight().value(), 0, 16);
+            int width = guard.head().weight().size();
+            System.arraycopy(GradCheck.random(rnd, width, 1.0), 0, guard.head().weight().value(), 0, width);
             GuardExample e = new GuardExample("abc defg hij aabb cc", true, "test"); // 20 tokens: windows of 8, 8, 4
             assertThat(guard.tokens(e.text()).length).isGreaterThan(2 * guard.window());
             guard.params().zeroGrad();
             GuardTrainer.fineTuneStep(guard, e, 1f);
+            float eps = pooling == GuardPooling.MEAN ? 1e-2f : 1e-3f; // a step across the max's kink would not measure its slope
             for (Param p : guard.params().all()) {
                 GradCheck.check(p.name(), p.value(), p.grad().clone(),
-                        () -> guard.head().loss(guard.features(e.text()), true), 16, rnd);
+                        () -> guard.head().loss(guard.features(e.text()), true), 16, rnd, eps);
             }
         }
     }
@@ -118,16 +127,53 @@ class GuardModelTest {
     }
 
     @Test
-    void savedGuardLoadsWithTheSameScoresAndThreshold(@TempDir Path dir) {
+    void poolingsReadTheMeanTheMaximumOrBoth() {
+        try (GuardModel mean = tiny(8, GuardPooling.MEAN, 3); GuardModel max = tiny(8, GuardPooling.MAX, 3);
+             GuardModel both = tiny(8, GuardPooling.MEAN_MAX, 3)) {
+            String text = "abc defg hij aabb cc"; // three windows: the max and the mean span all of them
+            int[] tokens = mean.tokens(text);
+            float[] m = mean.features(text);
+            float[] x = max.features(text);
+            float[] expectedMean = new float[8];
+            float[] expectedMax = new float[8];
+            Arrays.fill(expectedMax, Float.NEGATIVE_INFINITY);
+            for (int t = 0; t < tokens.length; t++) { // token t's state comes from its own window, run alone
+                int from = t / mean.window() * mean.window();
+                int to = Math.min(tokens.length, from + mean.window());
+                float[] hidden = mean.llama().forwardHidden(Arrays.copyOfRange(tokens, from, to), 1, to - from);
+                for (int i = 0; i < 8; i++) {
+                    float h = hidden[(t - from) * 8 + i];
+                    expectedMean[i] += h / tokens.length;
+                    expectedMax[i] = Math.max(expectedMax[i], h);
+                }
+            }
+            for (int i = 0; i < 8; i++) {
+                assertThat(m[i]).isCloseTo(expectedMean[i], within(1e-5f));
+                assertThat(x[i]).isEqualTo(expectedMax[i]);
+            }
+            float[] b = both.features(text);
+            assertThat(b).hasSize(16);
+            assertThat(Arrays.copyOfRange(b, 0, 8)).containsExactly(m);
+            assertThat(Arrays.copyOfRange(b, 8, 16)).containsExactly(x);
+            assertThat(both.head().width()).isEqualTo(16);
+        }
+        assertThat(GuardPooling.of("mean_max")).isEqualTo(GuardPooling.MEAN_MAX);
+        assertThatThrownBy(() -> GuardPooling.of("attention")).hasMessageContaining("attention").hasMessageContaining("mean, max, mean_max");
+    }
+
+    @ParameterizedTest
+    @EnumSource(GuardPooling.class)
+    void savedGuardLoadsWithTheSameScoresThresholdAndPooling(GuardPooling pooling, @TempDir Path dir) {
         Path file = dir.resolve("guard.gguf");
         float before;
-        try (GuardModel guard = tiny(8, 7)) {
+        try (GuardModel guard = tiny(8, pooling, 7)) {
             guard.head().bias().value()[1] = 0.25f;
             guard.threshold(0.375f);
             before = guard.score("abc def");
             guard.save(file, "tiny-guard", GgmlType.F32);
         }
         try (GuardModel loaded = GuardModel.load(file, Dense.vector(1))) {
+            assertThat(loaded.pooling()).isEqualTo(pooling);
             assertThat(loaded.threshold()).isEqualTo(0.375f);
             assertThat(loaded.score("abc def")).isCloseTo(before, within(1e-6f));
             assertThat(loaded.check("abc def").label()).isEqualTo(before > 0.375f ? "attack" : "benign");

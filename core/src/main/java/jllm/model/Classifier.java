@@ -56,7 +56,7 @@ public final class Classifier implements AutoCloseable {
             return this == MEAN_MAX ? 2 * dim : dim;
         }
 
-        /** The name in {@value #POOLING_KEY}: {@code mean}, {@code max}, {@code mean_max}. */
+        /** The name in {@value Classifier#POOLING_KEY}: {@code mean}, {@code max}, {@code mean_max}. */
         public String key() {
             return name().toLowerCase(Locale.ROOT);
         }

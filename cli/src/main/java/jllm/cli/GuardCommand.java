@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import jllm.kernel.Dense;
+import jllm.model.Classifier;
 import jllm.tensor.GgmlType;
 import jllm.train.guard.GuardData;
 import jllm.train.guard.GuardMetrics;
@@ -161,12 +162,13 @@ final class GuardCommand {
                 texts.addAll(input.texts);
             }
             PrintStream out = Console.out();
-            try (GuardModel guard = GuardModel.load(m, Dense.vector(threads))) {
+            // the engine's forward pass (jllm.model.Classifier), not the trainer's: same scores, faster
+            try (Classifier guard = Classifier.open(m, threads)) {
                 for (String text : texts) {
                     if (text.isBlank()) {
                         throw new IllegalArgumentException("an input is empty: give text to check");
                     }
-                    GuardModel.Verdict v = guard.check(text);
+                    Classifier.Verdict v = guard.check(text);
                     out.printf(Locale.ROOT, "%s\t%.4f%n", v.label(), v.score());
                 }
             }

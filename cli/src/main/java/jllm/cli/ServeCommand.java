@@ -11,11 +11,14 @@ import java.util.logging.Logger;
 
 import jllm.eval.arena.ArenaStore;
 import jllm.generate.WarmUp;
+import jllm.model.Classifier;
 import jllm.model.LoadedModel;
 import jllm.server.ArenaRoutes;
 import jllm.server.OpenAiServer;
+import jllm.server.Screening;
 import jllm.server.ServedModel;
 import jllm.server.ServerOptions;
+import jllm.server.Spotlight;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,6 +62,16 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--db", paramLabel = "FILE", description = "The arena's database, created if missing (default: ${DEFAULT-VALUE}).")
     Path db = Path.of(ArenaCommand.DEFAULT_DB);
 
+    @Option(names = "--guard", paramLabel = "MODEL", description = "Screen user messages, tool results and prompts with this guard "
+            + "classifier (a GGUF from `jllm guard train`) before generation; a flagged request gets HTTP 400 content_filter "
+            + "and never reaches the model (docs/guard.md).")
+    Path guard;
+
+    @Option(names = "--spotlight", paramLabel = "MODE", description = "Mark tool results as data before templating: off, delimit "
+            + "(random per-request delimiters), datamark (a random symbol between words) or base64; a system note says so "
+            + "(default: ${DEFAULT-VALUE}; docs/guard.md).")
+    String spotlight = "off";
+
     @Mixin
     ModelOptions modelOptions;
 
@@ -83,8 +96,17 @@ final class ServeCommand implements Callable<Integer> {
         ServerOptions options = new ServerOptions(host, port, java.util.Optional.ofNullable(apiKey), parallel, ctx, queue,
                 ServerOptions.DEFAULTS.maxBodyBytes(), ServerOptions.DEFAULTS.maxHeaderBytes(), Duration.ofSeconds(readTimeout));
         List<Path> paths = models.isEmpty() ? List.of(BuiltinModel.path(BuiltinModel.AS_ARGUMENT)) : models;
+        Spotlight.Mode spot = Spotlight.Mode.of(spotlight);
+        if (guard != null) {
+            InputFiles.check(guard, "a guard GGUF");
+        }
         List<LoadedModel> loaded = new ArrayList<>();
+        Classifier classifier = null;
         try {
+            if (guard != null) {
+                classifier = Classifier.open(guard, 1); // one thread: a guard is small, and the models keep the cores
+            }
+            Screening screening = new Screening(java.util.Optional.ofNullable(classifier), spot);
             List<ServedModel> served = new ArrayList<>();
             for (Path p : paths) {
                 LoadedModel m = modelOptions.load(p);
@@ -100,7 +122,7 @@ final class ServeCommand implements Callable<Integer> {
             }
             try (ArenaStore store = arena ? ArenaStore.open(db) : null;
                  OpenAiServer server = OpenAiServer.start(served, options,
-                         arena ? List.of(new ArenaRoutes(store, names, System.nanoTime())) : List.of())) {
+                         arena ? List.of(new ArenaRoutes(store, names, System.nanoTime())) : List.of(), screening)) {
                 System.err.println("jllm serve: " + names + " at " + server.baseUri() + "; the chat page is at "
                         + server.baseUri().resolve("/") + (arena ? ", the arena at " + server.baseUri().resolve("/arena.html")
                         + " (votes in " + db + ")" : "") + " (Ctrl-C stops)");
@@ -110,6 +132,9 @@ final class ServeCommand implements Callable<Integer> {
             }
         } finally {
             loaded.forEach(LoadedModel::close);
+            if (classifier != null) {
+                classifier.close();
+            }
         }
         return 0;
     }

@@ -105,6 +105,7 @@ public final class ArenaRoutes implements OpenAiServer.Extension {
             throw ApiException.invalid("prompt", "the prompt has " + p.asText().length() + " characters; at most "
                     + MAX_PROMPT_CHARS + " are accepted");
         }
+        server.screen(List.of(ChatMessage.user(p.asText()))); // a flagged prompt starts no battle
         List<String> pair;
         long seed;
         synchronized (random) {

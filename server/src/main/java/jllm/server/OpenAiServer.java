@@ -72,6 +72,7 @@ public final class OpenAiServer implements AutoCloseable {
             Thread.ofPlatform().name("jllm-server-timer").daemon().factory());
     private final byte[] keyHash;
     private final List<Extension> extensions;
+    private final Screening screening;
     private Javalin app;
 
     /** More routes served beside the API, behind the same origin check; a route that must require the API key calls {@link #requireKey}. */
@@ -80,8 +81,9 @@ public final class OpenAiServer implements AutoCloseable {
         void register(io.javalin.config.RoutesConfig routes, OpenAiServer server);
     }
 
-    private OpenAiServer(List<ServedModel> served, ServerOptions options, List<Extension> extensions) {
+    private OpenAiServer(List<ServedModel> served, ServerOptions options, List<Extension> extensions, Screening screening) {
         this.extensions = List.copyOf(extensions);
+        this.screening = screening;
         if (served.isEmpty()) {
             throw new IllegalArgumentException("the server needs at least one model");
         }
@@ -104,7 +106,16 @@ public final class OpenAiServer implements AutoCloseable {
 
     /** Starts serving {@code models} as {@code options} say, with the routes of {@code extensions} too. */
     public static OpenAiServer start(List<ServedModel> models, ServerOptions options, List<Extension> extensions) {
-        OpenAiServer s = new OpenAiServer(models, options, extensions);
+        return start(models, options, extensions, Screening.NONE);
+    }
+
+    /**
+     * Starts serving {@code models} as {@code options} say, with the routes of {@code extensions}, and
+     * requests screened and spotlit as {@code screening} says (the caller keeps owning its classifier).
+     */
+    public static OpenAiServer start(List<ServedModel> models, ServerOptions options, List<Extension> extensions,
+                                     Screening screening) {
+        OpenAiServer s = new OpenAiServer(models, options, extensions, screening);
         try {
             s.app = s.create().start(options.host(), options.port());
             for (Connector c : s.app.jettyServer().server().getConnectors()) {
@@ -117,7 +128,8 @@ public final class OpenAiServer implements AutoCloseable {
             s.close();
             throw e;
         }
-        LOG.log(Level.INFO, "serving " + String.join(", ", s.models.keySet()) + " at " + s.baseUri() + " (" + options + ")");
+        LOG.log(Level.INFO, "serving " + String.join(", ", s.models.keySet()) + " at " + s.baseUri() + " (" + options
+                + ", guard " + (screening.guard().isPresent() ? "on" : "off") + ", spotlight " + screening.spotlight() + ")");
         return s;
     }
 
@@ -237,6 +249,11 @@ public final class OpenAiServer implements AutoCloseable {
         }
     }
 
+    /** Screens messages with the guard, if one is set (extensions' routes call it); throws the refusal when one is flagged. */
+    void screen(List<jllm.chat.ChatMessage> messages) {
+        screening.chat(messages, metrics);
+    }
+
     private void listModels(Context ctx) {
         ArrayNode data = Requests.JSON.createArrayNode();
         models.values().forEach(m -> data.add(modelObject(m)));
@@ -284,8 +301,11 @@ public final class OpenAiServer implements AutoCloseable {
     // ---- chat and text completions -------------------------------------------------------------
 
     private void chatCompletions(Context ctx) throws IOException {
-        Requests.Chat req = Requests.chat(Requests.parse(body(ctx)));
-        ServedModel m = model(req.generation().model());
+        Requests.Chat parsed = Requests.chat(Requests.parse(body(ctx)));
+        ServedModel m = model(parsed.generation().model());
+        // the guard reads the messages as sent; the template reads them with tool results spotlit
+        screening.chat(parsed.messages(), metrics);
+        Requests.Chat req = parsed.withMessages(screening.spotlit(parsed.messages()));
         Engine engine = engines.get(m.name());
         Reply reply = new Reply(m, true, req.topLogprobs());
         int[] tokens = null;
@@ -318,6 +338,9 @@ public final class OpenAiServer implements AutoCloseable {
             }
         } else {
             tokens = m.tokenizer().encode(req.text().orElseThrow(), true, false);
+        }
+        if (screening.guard().isPresent()) { // token-id prompts are screened as the text they spell
+            screening.prompt(req.text().orElseGet(() -> m.tokenizer().decode(tokens, false)), metrics);
         }
         if (tokens.length == 0) {
             throw ApiException.invalid("prompt", "the prompt has no tokens");

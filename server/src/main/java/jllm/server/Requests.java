@@ -71,6 +71,10 @@ final class Requests {
      *                json_schema: the schema's grammar), or null for free text
      */
     record Chat(Generation generation, List<ChatMessage> messages, int topLogprobs, Grammar grammar, Tools tools) {
+        /** This request with {@code m} as its messages. */
+        Chat withMessages(List<ChatMessage> m) {
+            return new Chat(generation, m, topLogprobs, grammar, tools);
+        }
     }
 
     /**

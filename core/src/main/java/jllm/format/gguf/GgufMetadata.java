@@ -37,7 +37,7 @@ public final class GgufMetadata {
     /**
      * A CRC-32C of the file's header and key/value section as stored (every key, the vocabulary and
      * merges among them), for caches of what is derived from them; empty for metadata not read from a
-     * GGUF file. Computed on first use, while the file is open (about 2 ms for a 128k-token vocabulary).
+     * GGUF file. Computed on first use, while the file is open: one pass over those bytes (llama3-1b: 7.8 MB).
      */
     public synchronized OptionalLong contentHash() {
         if (stored == null) {

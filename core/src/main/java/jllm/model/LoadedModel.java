@@ -15,6 +15,7 @@ import jllm.hub.HfCache;
 import jllm.kernel.Kernels;
 import jllm.model.hf.HfChatTemplate;
 import jllm.tokenizer.Tokenizer;
+import jllm.tokenizer.TokenizerCache;
 import jllm.tokenizer.Tokenizers;
 
 /**
@@ -165,7 +166,7 @@ public final class LoadedModel implements AutoCloseable {
 
     private static Tokenizer defaultTokenizer(ModelSource source) {
         return switch (source.format()) {
-            case "gguf" -> Tokenizers.fromGguf(source.metadata());
+            case "gguf" -> Tokenizers.fromGguf(source.metadata(), TokenizerCache.inUserCacheFolder());
             case "safetensors" -> {
                 Path dir = Files.isDirectory(source.path()) ? source.path() : source.path().getParent();
                 Path json = dir.resolve("tokenizer.json");

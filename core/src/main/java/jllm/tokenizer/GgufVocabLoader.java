@@ -15,7 +15,7 @@ final class GgufVocabLoader {
     private GgufVocabLoader() {
     }
 
-    static Tokenizer load(GgufMetadata m) {
+    static Tokenizer load(GgufMetadata m, TokenizerCache cache) {
         String model = m.string("tokenizer.ggml.model")
                 .orElseThrow(() -> m.error("tokenizer.ggml.model", "missing: the file has no tokenizer"));
         List<String> tokens = m.stringArray("tokenizer.ggml.tokens")
@@ -70,13 +70,33 @@ final class GgufVocabLoader {
         List<String> merges = m.stringArray("tokenizer.ggml.merges")
                 .orElseThrow(() -> m.error("tokenizer.ggml.merges", "missing (required for model gpt2)"));
         MergeTable table = new MergeTable(merges.size());
-        for (int rank = 0; rank < merges.size(); rank++) {
-            String line = merges.get(rank);
-            int sp = line.indexOf(' ', 1);
-            if (sp < 0) {
-                throw m.error("tokenizer.ggml.merges", "entry " + rank + " has no space: '" + line + "'");
+        int[] cached = cache.readMerges(m, n, merges.size()).orElse(null);
+        if (cached != null) {
+            for (int i = 0; i < cached.length; i += 4) {
+                table.put(cached[i], cached[i + 1], cached[i + 2], cached[i + 3]);
             }
-            addMerge(table, vocab, line, sp, rank);
+        } else {
+            int[] record = new int[4 * merges.size()]; // left, right, rank, result per merge that was put
+            int length = 0;
+            for (int rank = 0; rank < merges.size(); rank++) {
+                String line = merges.get(rank);
+                int sp = line.indexOf(' ', 1);
+                if (sp < 0) {
+                    throw m.error("tokenizer.ggml.merges", "entry " + rank + " has no space: '" + line + "'");
+                }
+                int l = vocab.idOrMinus1(line, 0, sp);
+                int r = vocab.idOrMinus1(line, sp + 1, line.length());
+                int res = vocab.idOrMinus1(line, 0, sp, sp + 1, line.length());
+                // A merge whose parts or result are not tokens can never produce a token: skip it.
+                if (l >= 0 && r >= 0 && res >= 0) {
+                    table.put(l, r, rank, res);
+                    record[length++] = l;
+                    record[length++] = r;
+                    record[length++] = rank;
+                    record[length++] = res;
+                }
+            }
+            cache.writeMerges(m, n, merges.size(), record, length);
         }
         BpeTokenizer.Pipeline pipeline = new BpeTokenizer.Pipeline(null, bpePre.preTokenizer(), null, true);
         return new BpeTokenizer(vocab, table, pipeline, false, false, bpePre.ignoreMerges, false);

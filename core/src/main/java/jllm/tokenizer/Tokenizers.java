@@ -26,7 +26,15 @@ public final class Tokenizers {
      *                                          special ids outside the vocabulary
      */
     public static Tokenizer fromGguf(GgufMetadata metadata) {
-        return GgufVocabLoader.load(metadata);
+        return GgufVocabLoader.load(metadata, TokenizerCache.none());
+    }
+
+    /**
+     * From GGUF metadata, as {@link #fromGguf(GgufMetadata)}, with the tables derived from the vocabulary
+     * read from {@code cache} when it holds them for this file, and written there when not.
+     */
+    public static Tokenizer fromGguf(GgufMetadata metadata, TokenizerCache cache) {
+        return GgufVocabLoader.load(metadata, cache);
     }
 
     /**

@@ -96,7 +96,7 @@ public final class GgufFile implements AutoCloseable {
                 throw new ModelFormatException(path, key, "duplicate metadata key");
             }
         }
-        this.metadata = new GgufMetadata(path.toString(), kv);
+        this.metadata = new GgufMetadata(path.toString(), kv, segment.asSlice(0, c.pos));
         long align = DEFAULT_ALIGNMENT;
         if (metadata.has("general.alignment")) {
             align = metadata.integer("general.alignment").orElseThrow();

@@ -1,5 +1,6 @@
 package jllm.format.gguf;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.zip.CRC32C;
 
 import jllm.format.ModelFormatException;
 
@@ -18,10 +20,42 @@ import jllm.format.ModelFormatException;
 public final class GgufMetadata {
     private final String file;
     private final Map<String, GgufValue> values;
+    /** The bytes the values were read from (header and key/value section), or null when not read from a file. */
+    private final MemorySegment stored;
+    private long contentHash = -1;
 
     public GgufMetadata(String file, Map<String, GgufValue> values) {
+        this(file, values, null);
+    }
+
+    GgufMetadata(String file, Map<String, GgufValue> values, MemorySegment stored) {
         this.file = file;
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        this.stored = stored;
+    }
+
+    /**
+     * A CRC-32C of the file's header and key/value section as stored (every key, the vocabulary and
+     * merges among them), for caches of what is derived from them; empty for metadata not read from a
+     * GGUF file. Computed on first use, while the file is open: one pass over those bytes (llama3-1b: 7.8 MB).
+     */
+    public synchronized OptionalLong contentHash() {
+        if (stored == null) {
+            return OptionalLong.empty();
+        }
+        if (contentHash < 0) {
+            CRC32C crc = new CRC32C();
+            for (long at = 0; at < stored.byteSize(); at += 1 << 30) { // a ByteBuffer holds at most 2 GB
+                crc.update(stored.asSlice(at, Math.min(1 << 30, stored.byteSize() - at)).asByteBuffer());
+            }
+            contentHash = crc.getValue();
+        }
+        return OptionalLong.of(contentHash);
+    }
+
+    /** The size in bytes of the header and key/value section (0 when not read from a file). */
+    public long storedBytes() {
+        return stored == null ? 0 : stored.byteSize();
     }
 
     /** Every key, in file order. */

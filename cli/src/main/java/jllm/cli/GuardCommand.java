@@ -15,7 +15,6 @@ import jllm.tensor.GgmlType;
 import jllm.train.guard.GuardData;
 import jllm.train.guard.GuardMetrics;
 import jllm.train.guard.GuardModel;
-import jllm.train.guard.GuardPooling;
 import jllm.train.guard.GuardTrainer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -56,7 +55,7 @@ final class GuardCommand {
 
         @Option(names = "--pooling", paramLabel = "P", description = "How the hidden states of all tokens become the head's input: "
                 + "mean, max or mean_max (both, concatenated) (default: ${DEFAULT-VALUE}).")
-        String pooling = GuardPooling.MEAN.key();
+        String pooling = Classifier.Pooling.MEAN.key();
 
         @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "The guard GGUF to write.")
         Path out;
@@ -94,7 +93,7 @@ final class GuardCommand {
         @Override
         public Integer call() throws Exception {
             InputFiles.check(base, "a llama GGUF");
-            GuardPooling pool = GuardPooling.of(pooling);
+            Classifier.Pooling pool = Classifier.Pooling.parse(pooling);
             GuardData.Split split = GuardData.load(data, new GuardData.Generated(overrides, templated), seed);
             PrintStream out = Console.out();
             out.println("data (part, source, label: texts):");

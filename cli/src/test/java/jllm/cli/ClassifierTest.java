@@ -62,7 +62,7 @@ class ClassifierTest {
     void meanPoolingScoresEqualTheTrainersOverOneAndSeveralWindows(@TempDir Path tmp) {
         Path file = tmp.resolve("guard.gguf");
         float[] expected = new float[TEXTS.size()];
-        try (GuardModel trainer = GuardModel.fromParams(params(1), tokenizer(), 2, Dense.vector(1))) {
+        try (GuardModel trainer = GuardModel.fromParams(params(1), tokenizer(), Classifier.Pooling.MEAN, 2, Dense.vector(1))) {
             Random rnd = new Random(5);
             float[] w = trainer.head().weight().value();
             for (int i = 0; i < w.length; i++) {

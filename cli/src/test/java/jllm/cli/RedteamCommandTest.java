@@ -13,6 +13,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import jllm.model.Classifier;
 import jllm.kernel.Dense;
 import jllm.model.LoadedModel;
 import jllm.server.OpenAiServer;
@@ -21,7 +22,6 @@ import jllm.server.ServerOptions;
 import jllm.testing.SharedData;
 import jllm.train.guard.GuardExample;
 import jllm.train.guard.GuardModel;
-import jllm.train.guard.GuardPooling;
 import jllm.train.guard.GuardTrainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,7 +94,7 @@ class RedteamCommandTest {
             examples.add(new GuardExample(b, false, "test"));
         }
         Path guardFile = tmp.resolve("guard.gguf");
-        try (GuardModel g = GuardModel.fromBase(BUILTIN, GuardPooling.MEAN, 1, Dense.vector(1))) {
+        try (GuardModel g = GuardModel.fromBase(BUILTIN, Classifier.Pooling.MEAN, 1, Dense.vector(1))) {
             GuardTrainer.train(g, examples, new GuardTrainer.Settings(60, 1e-2f, 12, false, 1), (epoch, loss) -> { });
             g.save(guardFile, "tiny-guard", jllm.tensor.GgmlType.F32);
         }

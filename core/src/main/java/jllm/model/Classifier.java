@@ -65,6 +65,17 @@ public final class Classifier implements AutoCloseable {
         public static Optional<Pooling> of(String key) {
             return Arrays.stream(values()).filter(p -> p.key().equals(key)).findFirst();
         }
+
+        /** The pooling named {@code key} (GGUF or command line); a clear message for any other name. */
+        public static Pooling parse(String key) {
+            return of(key).orElseThrow(() -> new IllegalArgumentException("unknown guard pooling '" + key + "': expected one of "
+                    + String.join(", ", Arrays.stream(values()).map(Pooling::key).toList())));
+        }
+
+        @Override
+        public String toString() {
+            return key();
+        }
     }
 
     /** A verdict on one text: {@code attack} when {@code score} (P(attack)) is above the threshold. */

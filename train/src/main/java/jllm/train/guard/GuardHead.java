@@ -1,10 +1,11 @@
 package jllm.train.guard;
 
+import jllm.model.Classifier;
 import jllm.train.Param;
 
 /**
  * The guard's classification head: a 2-way linear layer with bias over a text's pooled hidden states
- * ({@link GuardPooling}), then a softmax; class 0 is benign, class 1 attack. Forward and backward are
+ * ({@link Classifier.Pooling}), then a softmax; class 0 is benign, class 1 attack. Forward and backward are
  * written out so a test can check the gradient against finite differences.
  */
 public final class GuardHead {

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import jllm.model.Classifier;
 import jllm.format.gguf.GgufMetadata;
 import jllm.kernel.Dense;
 import jllm.kernel.Kernels;
@@ -21,7 +22,7 @@ import jllm.train.TrainableLlama;
 
 /**
  * An injection and jailbreak classifier: a llama model's transformer, its final-normed hidden states
- * pooled over the text ({@link GuardPooling}: mean, max or both), and a 2-way {@link GuardHead};
+ * pooled over the text ({@link Classifier.Pooling}: mean, max or both), and a 2-way {@link GuardHead};
  * {@link #score} is P(attack) and {@link #check} compares it with the threshold stored in the model.
  * Texts longer than the context are cut into context-long windows, each run on its own, and the hidden
  * states of all tokens of all windows pooled together.
@@ -47,7 +48,7 @@ public final class GuardModel implements AutoCloseable {
     private final GgufTokenizer ggufTokenizer;
     private final Tokenizer tokenizer;
     private final GuardHead head;
-    private final GuardPooling pooling;
+    private final Classifier.Pooling pooling;
     private final Dense dense;
     private final TrainableLlama llama;
     private float threshold;
@@ -61,7 +62,7 @@ public final class GuardModel implements AutoCloseable {
     }
 
     /** A guard over the given weights; {@code dense} is owned (closed) by it. */
-    public GuardModel(LlamaParams params, GgufTokenizer tokenizer, GuardHead head, GuardPooling pooling, float threshold, Dense dense) {
+    public GuardModel(LlamaParams params, GgufTokenizer tokenizer, GuardHead head, Classifier.Pooling pooling, float threshold, Dense dense) {
         if (head.width() != pooling.width(params.config.dim())) {
             throw new IllegalArgumentException("the head reads " + head.width() + "-wide vectors, " + pooling + " pooling of the model's "
                     + params.config.dim() + "-wide states gives " + pooling.width(params.config.dim()));
@@ -80,13 +81,13 @@ public final class GuardModel implements AutoCloseable {
      * A new guard on the transformer of the llama GGUF {@code base} (its vocabulary classifier unused),
      * pooling its states as {@code pooling}, with a head of small random weights (seeded) and threshold 0.5.
      */
-    public static GuardModel fromBase(Path base, GuardPooling pooling, long seed, Dense dense) {
+    public static GuardModel fromBase(Path base, Classifier.Pooling pooling, long seed, Dense dense) {
         GgufImport.Loaded loaded = GgufImport.load(base);
         return fromParams(loaded.params(), loaded.tokenizer(), pooling, seed, dense);
     }
 
     /** A new guard over {@code params}, with a head of small random weights (seeded) and threshold 0.5. */
-    public static GuardModel fromParams(LlamaParams params, GgufTokenizer tokenizer, GuardPooling pooling, long seed, Dense dense) {
+    public static GuardModel fromParams(LlamaParams params, GgufTokenizer tokenizer, Classifier.Pooling pooling, long seed, Dense dense) {
         GuardHead head = GuardHead.zeros(pooling.width(params.config.dim()));
         Random rnd = new Random(seed);
         float[] w = head.weight().value();
@@ -100,7 +101,7 @@ public final class GuardModel implements AutoCloseable {
     public static GuardModel load(Path path, Dense dense) {
         GgufImport.Loaded loaded = GgufImport.load(path);
         float threshold;
-        GuardPooling pooling;
+        Classifier.Pooling pooling;
         GuardHead head;
         try (ModelSource s = ModelSources.gguf(path); Kernels k = Kernels.scalar()) {
             GgufMetadata m = s.metadata();
@@ -109,9 +110,9 @@ public final class GuardModel implements AutoCloseable {
                         + "(train one with `jllm guard train`)");
             }
             try {
-                pooling = GuardPooling.of(m.string(GuardPooling.KEY).orElse(GuardPooling.MEAN.key()));
+                pooling = Classifier.Pooling.parse(m.string(Classifier.POOLING_KEY).orElse(Classifier.Pooling.MEAN.key()));
             } catch (IllegalArgumentException e) {
-                throw m.error(GuardPooling.KEY, "names " + e.getMessage());
+                throw m.error(Classifier.POOLING_KEY, "names " + e.getMessage());
             }
             head = GuardHead.zeros(pooling.width(loaded.params().config.dim()));
             threshold = (float) m.number(THRESHOLD_KEY).orElseThrow();
@@ -137,7 +138,7 @@ public final class GuardModel implements AutoCloseable {
                 .putString("general.type", "classifier")
                 .putFloat32(THRESHOLD_KEY, threshold)
                 .putStringArray(LABELS_KEY, List.of("benign", "attack"))
-                .putString(GuardPooling.KEY, pooling.key()), List.of(head.weight(), head.bias()));
+                .putString(Classifier.POOLING_KEY, pooling.key()), List.of(head.weight(), head.bias()));
     }
 
     /** P(attack) of {@code text}. */
@@ -233,7 +234,7 @@ public final class GuardModel implements AutoCloseable {
         return head;
     }
 
-    public GuardPooling pooling() {
+    public Classifier.Pooling pooling() {
         return pooling;
     }
 

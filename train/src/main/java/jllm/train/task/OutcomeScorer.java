@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import jllm.model.Classifier;
 import jllm.generate.SamplerSettings;
 import jllm.generate.Session;
 import jllm.generate.search.ModelSampler;
@@ -17,7 +18,6 @@ import jllm.tokenizer.Tokenizer;
 import jllm.train.ChatTokenizer;
 import jllm.train.guard.GuardExample;
 import jllm.train.guard.GuardModel;
-import jllm.train.guard.GuardPooling;
 import jllm.train.guard.GuardTrainer;
 
 /**
@@ -53,7 +53,7 @@ public final class OutcomeScorer implements AutoCloseable {
 
     /** A new scorer on the transformer of the llama GGUF {@code base} (e.g. the SFT model), its head seeded. */
     public static OutcomeScorer fromBase(Path base, long seed, Dense dense) {
-        return new OutcomeScorer(GuardModel.fromBase(base, GuardPooling.MEAN, seed, dense));
+        return new OutcomeScorer(GuardModel.fromBase(base, Classifier.Pooling.MEAN, seed, dense));
     }
 
     /** A scorer over a classifier (class 1 = right). */

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import jllm.model.Classifier;
 import jllm.format.ModelFormatException;
 import jllm.kernel.Dense;
 import jllm.tensor.GgmlType;
@@ -33,10 +34,10 @@ class GuardModelTest {
     private static final String CHARS = "abcdefghij ";
 
     private static GuardModel tiny(int dim, long seed) {
-        return tiny(dim, GuardPooling.MEAN, seed);
+        return tiny(dim, Classifier.Pooling.MEAN, seed);
     }
 
-    private static GuardModel tiny(int dim, GuardPooling pooling, long seed) {
+    private static GuardModel tiny(int dim, Classifier.Pooling pooling, long seed) {
         LlamaParams params = new LlamaParams(TinyModels.config(dim, dim * 3 / 2, 2, 2, 1, CHARS.length(), 8), true).initialize(seed);
         return GuardModel.fromParams(params, GgufTokenizer.ofChars(new CharVocabulary(CHARS.toCharArray())), pooling, seed, Dense.vector(1));
     }
@@ -59,8 +60,8 @@ class GuardModelTest {
     }
 
     @ParameterizedTest
-    @EnumSource(GuardPooling.class)
-    void gradientThroughTheTransformerMatchesFiniteDifferencesOverSeveralWindows(GuardPooling pooling) {
+    @EnumSource(Classifier.Pooling.class)
+    void gradientThroughTheTransformerMatchesFiniteDifferencesOverSeveralWindows(Classifier.Pooling pooling) {
         try (GuardModel guard = tiny(8, pooling, 2)) {
             Random rnd = new Random(3);
             for (Param p : guard.params().all()) { // larger weights than the init, so every path carries gradient
@@ -74,7 +75,7 @@ class GuardModelTest {
             assertThat(guard.tokens(e.text()).length).isGreaterThan(2 * guard.window());
             guard.params().zeroGrad();
             GuardTrainer.fineTuneStep(guard, e, 1f);
-            float eps = pooling == GuardPooling.MEAN ? 1e-2f : 1e-3f; // a step across the max's kink would not measure its slope
+            float eps = pooling == Classifier.Pooling.MEAN ? 1e-2f : 1e-3f; // a step across the max's kink would not measure its slope
             for (Param p : guard.params().all()) {
                 GradCheck.check(p.name(), p.value(), p.grad().clone(),
                         () -> guard.head().loss(guard.features(e.text()), true), 16, rnd, eps);
@@ -128,8 +129,8 @@ class GuardModelTest {
 
     @Test
     void poolingsReadTheMeanTheMaximumOrBoth() {
-        try (GuardModel mean = tiny(8, GuardPooling.MEAN, 3); GuardModel max = tiny(8, GuardPooling.MAX, 3);
-             GuardModel both = tiny(8, GuardPooling.MEAN_MAX, 3)) {
+        try (GuardModel mean = tiny(8, Classifier.Pooling.MEAN, 3); GuardModel max = tiny(8, Classifier.Pooling.MAX, 3);
+             GuardModel both = tiny(8, Classifier.Pooling.MEAN_MAX, 3)) {
             String text = "abc defg hij aabb cc"; // three windows: the max and the mean span all of them
             int[] tokens = mean.tokens(text);
             float[] m = mean.features(text);
@@ -157,13 +158,13 @@ class GuardModelTest {
             assertThat(Arrays.copyOfRange(b, 8, 16)).containsExactly(x);
             assertThat(both.head().width()).isEqualTo(16);
         }
-        assertThat(GuardPooling.of("mean_max")).isEqualTo(GuardPooling.MEAN_MAX);
-        assertThatThrownBy(() -> GuardPooling.of("attention")).hasMessageContaining("attention").hasMessageContaining("mean, max, mean_max");
+        assertThat(Classifier.Pooling.parse("mean_max")).isEqualTo(Classifier.Pooling.MEAN_MAX);
+        assertThatThrownBy(() -> Classifier.Pooling.parse("attention")).hasMessageContaining("attention").hasMessageContaining("mean, max, mean_max");
     }
 
     @ParameterizedTest
-    @EnumSource(GuardPooling.class)
-    void savedGuardLoadsWithTheSameScoresThresholdAndPooling(GuardPooling pooling, @TempDir Path dir) {
+    @EnumSource(Classifier.Pooling.class)
+    void savedGuardLoadsWithTheSameScoresThresholdAndPooling(Classifier.Pooling pooling, @TempDir Path dir) {
         Path file = dir.resolve("guard.gguf");
         float before;
         try (GuardModel guard = tiny(8, pooling, 7)) {

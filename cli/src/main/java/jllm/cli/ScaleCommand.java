@@ -53,7 +53,7 @@ final class ScaleCommand implements Callable<Integer> {
     boolean planOnly;
 
     @Option(names = "--predict", paramLabel = "N,D", description = "Print the loss the fit of DIR's runs predicts for N "
-            + "non-embedding parameters and D tokens, with its 95% interval, and stop.")
+            + "non-embedding parameters and D tokens, with its 95%% interval, and stop.")
     String predict;
 
     @Option(names = "--vocab", paramLabel = "N", description = "BPE vocabulary size (default: ${DEFAULT-VALUE}).")

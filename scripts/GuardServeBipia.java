@@ -46,7 +46,7 @@ public class GuardServeBipia {
         Path guardFile = Path.of(args[1]);
         Path shared = Path.of(args[2]);
         Spotlight.Mode spotlight = args.length > 3 ? Spotlight.Mode.of(args[3]) : Spotlight.Mode.DELIMIT;
-        GuardData.Split split = GuardData.load(shared.resolve("prompt-injection"), shared.resolve("sft-demo"), 1);
+        GuardData.Split split = GuardData.load(shared, GuardData.Generated.DEFAULT, 1);
         List<GuardExample> planted = split.test().stream().filter(e -> e.attack() && e.source().startsWith("bipia")).toList();
         List<GuardExample> clean = Stream.concat(split.validation().stream(), split.test().stream())
                 .filter(e -> e.source().equals("bipia-email")).toList();

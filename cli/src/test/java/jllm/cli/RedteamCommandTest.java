@@ -17,8 +17,10 @@ import jllm.model.Classifier;
 import jllm.kernel.Dense;
 import jllm.model.LoadedModel;
 import jllm.server.OpenAiServer;
+import jllm.server.Screening;
 import jllm.server.ServedModel;
 import jllm.server.ServerOptions;
+import jllm.server.Spotlight;
 import jllm.testing.SharedData;
 import jllm.train.guard.GuardExample;
 import jllm.train.guard.GuardModel;
@@ -121,6 +123,28 @@ class RedteamCommandTest {
             String[] all = r.out().lines().filter(l -> l.startsWith("all ")).findFirst().orElseThrow().trim().split(" +");
             assertThat(Long.parseLong(all[8])).isEqualTo(judgedFlagged);
             assertThat(flagged).isGreaterThanOrEqualTo((int) judgedFlagged);
+        }
+
+        // the same guard in a real `serve --guard`: the prompts it flags come back blocked (400 content_filter)
+        try (LoadedModel m = LoadedModel.open(BUILTIN, new LoadedModel.Options(Optional.empty(), 1));
+             Classifier guard = Classifier.open(guardFile, 1);
+             OpenAiServer server = OpenAiServer.start(List.of(ServedModel.of("builtin", m)), ServerOptions.DEFAULTS.withPort(0).withParallel(1),
+                     List.of(), new Screening(Optional.of(guard), Spotlight.Mode.OFF))) {
+            Path remote = tmp.resolve("served.jsonl");
+            CliRunner.Result h = CliRunner.run("redteam", server.baseUri().toString(), "--attacks", "giskard-hijacking,advbench", "--limit", "4",
+                    "--data", data, "--max-tokens", "8", "-o", remote.toString());
+            assertThat(h.exit()).as(h.err()).isZero();
+            List<JsonNode> served = lines(remote);
+            assertThat(served).hasSize(8);
+            for (int i = 0; i < served.size(); i++) {
+                assertThat(served.get(i).path("id")).isEqualTo(lines.get(i).path("id"));
+                boolean flaggedHere = lines.get(i).path("guard_flagged").asBoolean();
+                assertThat(served.get(i).path("status").asText()).as(served.get(i).path("id").asText())
+                        .isEqualTo(flaggedHere ? "blocked" : "answered");
+                if (flaggedHere) {
+                    assertThat(served.get(i).path("success").asBoolean()).isFalse();
+                }
+            }
         }
     }
 

@@ -16,10 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import jllm.chat.ChatMessage;
-import jllm.model.KvCache;
 import jllm.model.LanguageModel;
 import jllm.model.LoadedModel;
-import jllm.model.ModelInfo;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -87,36 +85,12 @@ class SpotlightTest {
         assertThat(Spotlight.Mode.DELIMIT.apply(CONVERSATION, new Random(2)).get(2).content()).isNotEqualTo(a);
     }
 
-    /** The real model, recording every token it is fed. */
-    private static LanguageModel recording(LanguageModel m, List<Integer> fed) {
-        return new LanguageModel() {
-            @Override
-            public ModelInfo info() {
-                return m.info();
-            }
-
-            @Override
-            public KvCache newCache(int maxContext, KvCache.Type type) {
-                return m.newCache(maxContext, type);
-            }
-
-            @Override
-            public float[] forward(KvCache cache, int[] tokens, Logits which) {
-                synchronized (fed) {
-                    for (int t : tokens) {
-                        fed.add(t);
-                    }
-                }
-                return m.forward(cache, tokens, which);
-            }
-        };
-    }
 
     @Test
     void theTemplateSeesTheMarkedToolResultUnderAFreshMarkerPerRequest() {
         List<Integer> fed = new ArrayList<>();
         try (LoadedModel loaded = TestServers.randQwen2()) {
-            ServedModel served = new ServedModel("qwen", recording(loaded.model(), fed), loaded.tokenizer(),
+            ServedModel served = new ServedModel("qwen", TestModels.recording(loaded.model(), fed), loaded.tokenizer(),
                     ServedModel.of("qwen", loaded).template(), 0);
             try (OpenAiServer server = OpenAiServer.start(List.of(served), ServerOptions.DEFAULTS.withPort(0).withParallel(1),
                     List.of(), new Screening(Optional.empty(), Spotlight.Mode.DELIMIT))) {

@@ -1,6 +1,7 @@
 package jllm.server;
 
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 import jllm.model.KvCache;
@@ -84,6 +85,31 @@ final class TestModels {
                     }
                 }
                 return true;
+            }
+        };
+    }
+
+    /** The real model, recording every token it is fed. */
+    static LanguageModel recording(LanguageModel m, List<Integer> fed) {
+        return new LanguageModel() {
+            @Override
+            public ModelInfo info() {
+                return m.info();
+            }
+
+            @Override
+            public KvCache newCache(int maxContext, KvCache.Type type) {
+                return m.newCache(maxContext, type);
+            }
+
+            @Override
+            public float[] forward(KvCache cache, int[] tokens, Logits which) {
+                synchronized (fed) {
+                    for (int t : tokens) {
+                        fed.add(t);
+                    }
+                }
+                return m.forward(cache, tokens, which);
             }
         };
     }

@@ -13,7 +13,6 @@ import jllm.generate.SamplerSettings;
 import jllm.generate.search.Verifier;
 import jllm.kernel.Dense;
 import jllm.model.LoadedModel;
-import jllm.tokenizer.Vocabulary;
 import jllm.train.ChatTokenizer;
 import jllm.train.task.AccuracyCurve;
 import jllm.train.task.Arithmetic;
@@ -116,9 +115,7 @@ final class ReasonCommand implements Callable<Integer> {
         int threads = modelOptions.threads > 0 ? modelOptions.threads : Runtime.getRuntime().availableProcessors();
         try (LoadedModel lm = modelOptions.load(model, false);
              OutcomeScorer sc = scorer == null ? null : OutcomeScorer.load(scorer, Dense.vector(threads))) {
-            String template = lm.chatTemplate().orElseThrow(() -> new IllegalArgumentException(model + " has no chat template"));
-            Vocabulary v = lm.tokenizer().vocabulary();
-            ChatTokenizer chat = new ChatTokenizer(template, lm.tokenizer(), endOfTurn, v.addBos() ? v.bos() : -1);
+            ChatTokenizer chat = ChatTokenizer.of(lm, model, endOfTurn);
             int context = lm.model().info().contextLength();
             Optional<Function<Arithmetic.Problem, Verifier>> scoring = sc == null ? Optional.empty() : Optional.of(sc::verifier);
             if (method.compare) {

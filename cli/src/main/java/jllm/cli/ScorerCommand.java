@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import jllm.generate.SamplerSettings;
 import jllm.kernel.Dense;
 import jllm.model.LoadedModel;
-import jllm.tokenizer.Vocabulary;
 import jllm.train.ChatTokenizer;
 import jllm.train.guard.GuardTrainer;
 import jllm.train.task.Arithmetic;
@@ -84,9 +83,7 @@ final class ScorerCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         List<OutcomeScorer.Labelled> train, val;
         try (LoadedModel lm = modelOptions.load(model, false)) {
-            String template = lm.chatTemplate().orElseThrow(() -> new IllegalArgumentException(model + " has no chat template"));
-            Vocabulary v = lm.tokenizer().vocabulary();
-            ChatTokenizer chat = new ChatTokenizer(template, lm.tokenizer(), endOfTurn, v.addBos() ? v.bos() : -1);
+            ChatTokenizer chat = ChatTokenizer.of(lm, model, endOfTurn);
             int context = lm.model().info().contextLength();
             SamplerSettings settings = SamplerSettings.DEFAULTS.withTemperature(temperature).withSeed(seed);
             // training problems only (never held out); validation problems from another seed

@@ -5,8 +5,10 @@ import java.util.List;
 
 import jllm.chat.ChatMessage;
 import jllm.chat.ChatTemplate;
+import jllm.model.LoadedModel;
 import jllm.tokenizer.TokenType;
 import jllm.tokenizer.Tokenizer;
+import jllm.tokenizer.Vocabulary;
 
 /**
  * Turns a conversation into token ids with the model's chat template, marking which tokens the loss
@@ -69,6 +71,16 @@ public final class ChatTokenizer {
                 new IllegalArgumentException(file + " has no chat template"));
         int bos = model.tokenizer().addBos() ? model.tokenizer().bos() : -1;
         return new ChatTokenizer(template, model.tokenizer().toTokenizer(), endOfTurn, bos);
+    }
+
+    /**
+     * The chat tokenizer of a model loaded for inference: its own template (required: {@code file} names the
+     * model in the error), its tokenizer, BOS as its vocabulary adds it.
+     */
+    public static ChatTokenizer of(LoadedModel model, java.nio.file.Path file, String endOfTurn) {
+        String template = model.chatTemplate().orElseThrow(() -> new IllegalArgumentException(file + " has no chat template"));
+        Vocabulary v = model.tokenizer().vocabulary();
+        return new ChatTokenizer(template, model.tokenizer(), endOfTurn, v.addBos() ? v.bos() : -1);
     }
 
     /** The Jinja source of the template conversations are rendered with. */

@@ -3,6 +3,7 @@ package jllm.server;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import jllm.model.KvCache;
 import jllm.model.LanguageModel;
@@ -15,27 +16,13 @@ final class TestModels {
 
     /** The model, taking at least {@code millis} per forward call (to hold slots busy in scheduling tests). */
     static LanguageModel slow(LanguageModel m, long millis) {
-        return new LanguageModel() {
-            @Override
-            public ModelInfo info() {
-                return m.info();
+        return beforeEachForward(m, tokens -> {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-
-            @Override
-            public KvCache newCache(int maxContext, KvCache.Type type) {
-                return m.newCache(maxContext, type);
-            }
-
-            @Override
-            public float[] forward(KvCache cache, int[] tokens, Logits which) {
-                try {
-                    Thread.sleep(millis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return m.forward(cache, tokens, which);
-            }
-        };
+        });
     }
 
     /**
@@ -91,6 +78,17 @@ final class TestModels {
 
     /** The real model, recording every token it is fed. */
     static LanguageModel recording(LanguageModel m, List<Integer> fed) {
+        return beforeEachForward(m, tokens -> {
+            synchronized (fed) {
+                for (int t : tokens) {
+                    fed.add(t);
+                }
+            }
+        });
+    }
+
+    /** The model unchanged, with {@code hook} run on the tokens of every forward call before it. */
+    private static LanguageModel beforeEachForward(LanguageModel m, Consumer<int[]> hook) {
         return new LanguageModel() {
             @Override
             public ModelInfo info() {
@@ -104,11 +102,7 @@ final class TestModels {
 
             @Override
             public float[] forward(KvCache cache, int[] tokens, Logits which) {
-                synchronized (fed) {
-                    for (int t : tokens) {
-                        fed.add(t);
-                    }
-                }
+                hook.accept(tokens);
                 return m.forward(cache, tokens, which);
             }
         };

@@ -112,14 +112,7 @@ final class ClaimingPool implements AutoCloseable {
             j.work();
             awaitDone(j);
             job = null; // lets the job's arrays go; a late worker already holding j finds nothing to claim
-            Throwable t = j.failure.get();
-            if (t instanceof RuntimeException e) {
-                throw e;
-            } else if (t instanceof Error e) {
-                throw e;
-            } else if (t != null) {
-                throw new IllegalStateException(t);
-            }
+            WorkerPool.rethrow(j.failure.get());
         } finally {
             lock.unlock();
         }

@@ -100,14 +100,7 @@ final class WorkerPool implements AutoCloseable {
             }
             awaitWorkers();
             job = null;
-            Throwable t = failure.getAndSet(null);
-            if (t instanceof RuntimeException e) {
-                throw e;
-            } else if (t instanceof Error e) {
-                throw e;
-            } else if (t != null) {
-                throw new IllegalStateException(t);
-            }
+            rethrow(failure.getAndSet(null));
         } finally {
             lock.unlock();
         }
@@ -206,6 +199,17 @@ final class WorkerPool implements AutoCloseable {
                     LockSupport.unpark(caller);
                 }
             }
+        }
+    }
+
+    /** Throws {@code t}, a job's first failure, as it was (a checked one wrapped); nothing when null. */
+    static void rethrow(Throwable t) {
+        if (t instanceof RuntimeException e) {
+            throw e;
+        } else if (t instanceof Error e) {
+            throw e;
+        } else if (t != null) {
+            throw new IllegalStateException(t);
         }
     }
 }

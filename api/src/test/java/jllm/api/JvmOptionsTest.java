@@ -46,9 +46,16 @@ class JvmOptionsTest {
         Matcher m = Pattern.compile("<jvm.flags>(.*)</jvm.flags>").matcher(pom);
         assertThat(m.find()).as("the root pom's jvm.flags").isTrue();
         assertThat(m.group(1)).contains(JvmOptions.line());
-        String javaLine = launcher.lines().filter(l -> l.contains("--add-modules")).findFirst().orElseThrow();
-        int at = launcher.indexOf(javaLine);
-        String command = launcher.substring(at, launcher.indexOf('\n', launcher.indexOf('\n', at) + 1));
+        // the java command: the line with --add-modules and the lines it continues onto (ending in '\')
+        List<String> lines = launcher.lines().toList();
+        int at = 0;
+        while (!lines.get(at).contains("--add-modules")) {
+            at++;
+        }
+        StringBuilder command = new StringBuilder(lines.get(at));
+        while (lines.get(at).endsWith("\\")) {
+            command.append('\n').append(lines.get(++at));
+        }
         for (String flag : JvmOptions.FLAGS) {
             assertThat(command).as("the launcher's java command").contains(flag);
         }

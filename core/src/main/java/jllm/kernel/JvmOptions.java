@@ -15,6 +15,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       native library without the JVM's warning (jllm itself calls no native code).</li>
  *   <li>{@code -XX:InlineSmallCode=16000 -XX:MaxInlineSize=200}: let the JIT inline the Vector API kernels
  *       into their callers; without them a recompiled caller can box vectors and run about 5x slower.</li>
+ *   <li>{@code -XX:CompileCommand=CompileThresholdScaling,jllm.kernel.vector.*::*,0.01} and
+ *       {@code -XX:CompileCommand=BackgroundCompilation,jllm.kernel.vector.*::*,false}: the first prompt.
+ *       Vector API code that has not reached C2 runs through the API's Java fallbacks, about a hundred times
+ *       slower, and those fallbacks, called from it, become the hottest methods and fill C2's queue ahead of
+ *       the kernels (on two cores about 0.7 s of compiling before the first kernel). With these the vector
+ *       kernels reach C2 after a few calls, and the thread that needs one waits for it instead of running
+ *       it interpreted: the first token of {@code jllm run} on a 1B model comes 0.4-0.6 s sooner; decoding
+ *       speed afterwards is unchanged (docs/performance.md).</li>
+ *   <li>{@code -XX:CompileCommand=quiet}: keeps those two from printing a line each on standard output.</li>
  * </ul>
  *
  * <pre>{@code
@@ -25,7 +34,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class JvmOptions {
     /** The options, one command-line argument per element. */
     public static final List<String> FLAGS = List.of("--add-modules", "jdk.incubator.vector",
-            "--enable-native-access=ALL-UNNAMED", "-XX:InlineSmallCode=16000", "-XX:MaxInlineSize=200");
+            "--enable-native-access=ALL-UNNAMED", "-XX:InlineSmallCode=16000", "-XX:MaxInlineSize=200",
+            "-XX:CompileCommand=quiet", "-XX:CompileCommand=CompileThresholdScaling,jllm.kernel.vector.*::*,0.01",
+            "-XX:CompileCommand=BackgroundCompilation,jllm.kernel.vector.*::*,false");
 
     private static final System.Logger LOG = System.getLogger(JvmOptions.class.getName());
     private static final AtomicBoolean WARNED = new AtomicBoolean();

@@ -17,12 +17,12 @@ final class DenseDriver implements Dense {
 
     private final String name;
     private final DenseOps ops;
-    private final ClaimingPool pool;
+    private final WorkerPool pool;
 
     private DenseDriver(String name, DenseOps ops, int threads) {
         this.name = name;
         this.ops = ops;
-        this.pool = new ClaimingPool(threads);
+        this.pool = new WorkerPool(threads);
     }
 
     static Dense scalar() {
@@ -155,20 +155,7 @@ final class DenseDriver implements Dense {
 
     @Override
     public void parallelFor(int count, IntConsumer body) {
-        // contiguous ranges, about four per thread, claimed by whichever thread is free
-        int ranges = (int) Math.min(count, 4L * pool.threads());
-        if (ranges <= 1) {
-            for (int i = 0; i < count; i++) {
-                body.accept(i);
-            }
-            return;
-        }
-        pool.forEach(ranges, r -> {
-            int to = (int) ((long) count * (r + 1) / ranges);
-            for (int i = (int) ((long) count * r / ranges); i < to; i++) {
-                body.accept(i);
-            }
-        });
+        pool.forEachInRanges(count, body);
     }
 
     @Override

@@ -18,7 +18,7 @@ import jllm.tensor.Tensor;
 
 /**
  * The one matmul driver: checks shapes, prepares the activation rows in the format the weight type
- * expects, splits weight rows into contiguous chunks (one per thread) and runs one {@link RowDot} per
+ * expects, splits weight rows into chunks that the threads claim (see {@link WorkerPool}) and runs one {@link RowDot} per
  * output value. Backends differ only in the row dots they plug in.
  */
 final class MatmulDriver implements Kernels {
@@ -205,7 +205,7 @@ final class MatmulDriver implements Kernels {
                 Activation[] xs = new Activation[n];
                 IntConsumer prepare = r -> xs[r] = quantizer.quantize(format, x, r * cols, cols);
                 if (n >= GEMM_MIN_ROWS && (long) n * cols >= MIN_PARALLEL_VALUES) {
-                    pool.forEach(n, prepare);
+                    pool.forEachInRanges(n, prepare);
                 } else {
                     for (int r = 0; r < n; r++) {
                         prepare.accept(r);
@@ -232,7 +232,7 @@ final class MatmulDriver implements Kernels {
         // thread computes a row never changes its value.
         int chunks = parts == 1 ? 1 : Math.min(rows, parts * CHUNKS_PER_THREAD);
         AtomicInteger next = new AtomicInteger();
-        pool.run(parts, part -> {
+        pool.forEach(parts, part -> {
             // Row-outer: a weight row is read once from memory and reused for every batch row,
             // decoded once for all of them where the type has a fast path for that.
             float[] scratch = new float[RowDot.SCRATCH_ROWS * cols];
@@ -293,7 +293,7 @@ final class MatmulDriver implements Kernels {
         }
         int chunkCount = count;
         AtomicInteger next = new AtomicInteger();
-        pool.run(parts, part -> {
+        pool.forEach(parts, part -> {
             for (int c = next.getAndIncrement(); c < chunkCount; c = next.getAndIncrement()) {
                 int i = chunkTensor[c];
                 int from = chunkFrom[c];
@@ -389,7 +389,7 @@ final class MatmulDriver implements Kernels {
         int nw = np / blocks;
         float[][] xt = new float[blocks][cols * nw];
         float[][] xd = scaled ? new float[blocks][cols / 32 * nw] : null;
-        pool.forEach(n, i -> {
+        pool.forEachInRanges(n, i -> {
             Activation a = xs[i];
             float[] t = xt[i / nw];
             int col = i % nw;
@@ -417,7 +417,7 @@ final class MatmulDriver implements Kernels {
         if (scaled && block != chunk) {
             throw new IllegalStateException(type + ": scaled blocks of " + block + " values, packed chunks of " + chunk);
         }
-        pool.run(parts, part -> {
+        pool.forEach(parts, part -> {
             float[] panel = new float[PANEL_ROWS * kc];
             float[] row = scaled ? null : new float[kc];
             float[] scales = scaled ? new float[PANEL_ROWS * (kc / 32)] : null;
@@ -512,7 +512,7 @@ final class MatmulDriver implements Kernels {
 
     @Override
     public void parallelFor(int count, IntConsumer body) {
-        pool.forEach(count, body);
+        pool.forEachInRanges(count, body);
     }
 
     @Override

@@ -60,6 +60,10 @@ final class ScorerCommand implements Callable<Integer> {
     @Option(names = "--prefixes", description = "Also train on each reply's line prefixes, labelled by the reply's outcome (for beam search).")
     boolean prefixes;
 
+    @Option(names = "--contrasting", description = "Train only on problems with both a right and a wrong reply, so that the "
+            + "scorer learns to rank replies to one question (what best-of-n asks) rather than to tell easy questions from hard ones.")
+    boolean contrasting;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of problems, samples and shuffling (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
@@ -97,6 +101,16 @@ final class ScorerCommand implements Callable<Integer> {
         long right = train.stream().filter(OutcomeScorer.Labelled::right).count();
         Console.out().printf(Locale.ROOT, "sampled %d replies to %d problems: %d right (%.3f); %.1f s%n", train.size(), problems, right,
                 (double) right / train.size(), (System.nanoTime() - t0) / 1e9);
+        if (contrasting) {
+            List<OutcomeScorer.Labelled> kept = OutcomeScorer.contrasting(train);
+            Console.out().printf(Locale.ROOT, "contrasting: %d of %d replies (the problems with both right and wrong ones)%n",
+                    kept.size(), train.size());
+            if (kept.isEmpty()) {
+                throw new IllegalArgumentException("no problem got both a right and a wrong reply: sample more (--samples, "
+                        + "--problems) or train without --contrasting");
+            }
+            train = kept;
+        }
         t0 = System.nanoTime();
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null) {
@@ -113,8 +127,9 @@ final class ScorerCommand implements Callable<Integer> {
                 OutcomeScorer.Agreement after = scorer.agreement(val);
                 long vr = val.stream().filter(OutcomeScorer.Labelled::right).count();
                 Console.out().printf(Locale.ROOT, "validation (%d replies, %d right): agreement %.3f -> %.3f; mean P(right) of right "
-                                + "replies %.3f, of wrong ones %.3f%n", val.size(), vr, before.accuracy(), after.accuracy(),
-                        after.meanRightScore(), after.meanWrongScore());
+                                + "replies %.3f, of wrong ones %.3f; right-wrong pairs of one problem in order %.3f -> %.3f%n", val.size(), vr,
+                        before.accuracy(), after.accuracy(), after.meanRightScore(), after.meanWrongScore(), before.pairwise(),
+                        after.pairwise());
             }
             scorer.save(out, "arithmetic-scorer");
         }

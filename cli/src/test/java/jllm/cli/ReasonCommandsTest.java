@@ -66,8 +66,18 @@ class ReasonCommandsTest {
         assertThat(scorer.exit()).as(scorer.err()).isZero();
         assertThat(scorer.out()).containsPattern("sampled 8 replies to 4 problems: [0-8] right")
                 .containsPattern("trained on \\d+ texts: loss [0-9.]+ -> [0-9.]+")
-                .containsPattern("validation \\(4 replies, [0-4] right\\): agreement [0-9.]+ -> [0-9.]+").contains("wrote " + scorerFile);
+                .containsPattern("validation \\(4 replies, [0-4] right\\): agreement [0-9.]+ -> [0-9.]+; .*"
+                        + "right-wrong pairs of one problem in order (NaN|[0-9.]+) -> (NaN|[0-9.]+)").contains("wrote " + scorerFile);
         assertThat(scorerFile).exists();
+        // --contrasting keeps the problems with both outcomes; the toy model gets every sampled reply wrong
+        // (0 right above, seeded), so none is left, and it says so
+        assertThat(scorer.out()).contains("sampled 8 replies to 4 problems: 0 right");
+        CliRunner.Result contrasting = CliRunner.run("scorer", model, "-o", tmp.resolve("c.gguf").toString(), "--ops", "add",
+                "--digits", "2", "--problems", "4", "--validation", "0", "--samples", "2", "--max-tokens", "24", "--epochs", "1",
+                "--contrasting", "-t", "1");
+        assertThat(contrasting.exit()).isEqualTo(1);
+        assertThat(contrasting.out()).contains("contrasting: 0 of 8 replies");
+        assertThat(contrasting.err()).contains("no problem got both a right and a wrong reply").doesNotContain("Exception");
         CliRunner.Result scored = CliRunner.run("reason", model, "--ops", "add", "--digits", "2", "--per-cell", "2", "--samples", "2",
                 "--best-of", "--scorer", scorerFile.toString(), "--max-tokens", "24", "-t", "1");
         assertThat(scored.exit()).as(scored.err()).isZero();

@@ -3,8 +3,10 @@ package jllm.train.task;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 import jllm.model.Classifier;
 import jllm.generate.SamplerSettings;
@@ -111,6 +113,52 @@ public final class OutcomeScorer implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The replies of the problems that have both a right and a wrong reply in {@code data}, in their order.
+     * Best-of-n asks a scorer to rank replies to one question; trained on every problem, a scorer learns
+     * which questions are easy (their replies are all right) rather than which reply is, and then prefers
+     * wrong replies that look like easy ones.
+     */
+    public static List<Labelled> contrasting(List<Labelled> data) {
+        Map<Arithmetic.Problem, int[]> counts = new HashMap<>(); // problem -> {right, wrong}
+        for (Labelled l : data) {
+            counts.computeIfAbsent(l.problem(), k -> new int[2])[l.right() ? 0 : 1]++;
+        }
+        List<Labelled> out = new ArrayList<>();
+        for (Labelled l : data) {
+            int[] c = counts.get(l.problem());
+            if (c[0] > 0 && c[1] > 0) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Over the (right, wrong) pairs of replies to the same problem, the fraction that {@code score} puts in
+     * the right order (a tie counts half): how well best-of-n under that score can pick. NaN when no problem
+     * has both.
+     */
+    public static double pairwiseAccuracy(List<Labelled> data, ToDoubleFunction<Labelled> score) {
+        Map<Arithmetic.Problem, List<double[]>> byProblem = new HashMap<>(); // problem -> {score, right ? 1 : 0}
+        for (Labelled l : data) {
+            byProblem.computeIfAbsent(l.problem(), k -> new ArrayList<>()).add(new double[] {score.applyAsDouble(l), l.right() ? 1 : 0});
+        }
+        double ordered = 0;
+        long pairs = 0;
+        for (List<double[]> replies : byProblem.values()) {
+            for (double[] r : replies) {
+                for (double[] w : replies) {
+                    if (r[1] == 1 && w[1] == 0) {
+                        pairs++;
+                        ordered += r[0] > w[0] ? 1 : r[0] == w[0] ? 0.5 : 0;
+                    }
+                }
+            }
+        }
+        return pairs == 0 ? Double.NaN : ordered / pairs;
+    }
+
     /** Trains the classifier on the labelled replies (see {@link #examples}). */
     public GuardTrainer.Result train(List<Labelled> data, boolean prefixes, GuardTrainer.Settings settings, GuardTrainer.Listener listener) {
         if (data.isEmpty()) {
@@ -130,12 +178,17 @@ public final class OutcomeScorer implements AutoCloseable {
         return reply -> seen.computeIfAbsent(reply, r -> score(p, r));
     }
 
-    /** The fraction of {@code data} on which P(right) > 0.5 agrees with the label, and the mean score of right and wrong replies. */
+    /**
+     * The fraction of {@code data} on which P(right) > 0.5 agrees with the label, the mean score of right and
+     * wrong replies, and the {@link #pairwiseAccuracy} of the scores.
+     */
     public Agreement agreement(List<Labelled> data) {
         int agree = 0, right = 0;
         double sumRight = 0, sumWrong = 0;
+        Map<Labelled, Double> scores = new IdentityHashMap<>();
         for (Labelled l : data) {
             double s = score(l.problem(), l.reply());
+            scores.put(l, s);
             agree += (s > 0.5) == l.right() ? 1 : 0;
             if (l.right()) {
                 right++;
@@ -146,7 +199,8 @@ public final class OutcomeScorer implements AutoCloseable {
         }
         int wrong = data.size() - right;
         return new Agreement(data.size(), (double) agree / Math.max(1, data.size()),
-                right == 0 ? Double.NaN : sumRight / right, wrong == 0 ? Double.NaN : sumWrong / wrong);
+                right == 0 ? Double.NaN : sumRight / right, wrong == 0 ? Double.NaN : sumWrong / wrong,
+                pairwiseAccuracy(data, scores::get));
     }
 
     /**
@@ -156,8 +210,10 @@ public final class OutcomeScorer implements AutoCloseable {
      * @param accuracy       fraction where P(right) > 0.5 matches the label
      * @param meanRightScore mean P(right) of the right replies (NaN when none)
      * @param meanWrongScore mean P(right) of the wrong replies (NaN when none)
+     * @param pairwise       fraction of (right, wrong) pairs of replies to one problem scored in the right
+     *                       order, ties half (NaN when no problem has both): what best-of-n needs
      */
-    public record Agreement(int replies, double accuracy, double meanRightScore, double meanWrongScore) {
+    public record Agreement(int replies, double accuracy, double meanRightScore, double meanWrongScore, double pairwise) {
     }
 
     /** Writes the scorer as a GGUF (the classifier's format; its class names read benign/attack, class 1 being "right"). */

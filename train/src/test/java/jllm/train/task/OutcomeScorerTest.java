@@ -70,6 +70,25 @@ class OutcomeScorerTest {
     }
 
     @Test
+    void contrastingKeepsTheProblemsWithBothOutcomesAndPairsAreCountedPerProblem() {
+        Problem easy = new Problem(12, Op.ADD, 34, 2), mixed = new Problem(47, Op.MUL, 36, 2), hard = new Problem(98, Op.MUL, 76, 2);
+        OutcomeScorer.Labelled e1 = new OutcomeScorer.Labelled(easy, "a", true), e2 = new OutcomeScorer.Labelled(easy, "b", true);
+        OutcomeScorer.Labelled m1 = new OutcomeScorer.Labelled(mixed, "c", false), m2 = new OutcomeScorer.Labelled(mixed, "d", true);
+        OutcomeScorer.Labelled m3 = new OutcomeScorer.Labelled(mixed, "e", false), h1 = new OutcomeScorer.Labelled(hard, "f", false);
+        List<OutcomeScorer.Labelled> data = List.of(e1, m1, h1, m2, e2, m3);
+        assertThat(OutcomeScorer.contrasting(data)).containsExactly(m1, m2, m3);
+        assertThat(OutcomeScorer.contrasting(List.of(e1, e2, h1))).isEmpty();
+        // a score that ranks the easy problem's replies above the hard one's says nothing within a problem:
+        // only mixed's pairs (d, c) and (d, e) count; here d 0.5 beats c 0.2 and ties e 0.5 -> (1 + 0.5) / 2
+        Map<String, Double> score = Map.of("a", 0.9, "b", 0.9, "c", 0.2, "d", 0.5, "e", 0.5, "f", 0.0);
+        assertThat(OutcomeScorer.pairwiseAccuracy(data, l -> score.get(l.reply()))).isEqualTo(0.75);
+        // the reverse order within the problem, whatever the other problems' scores
+        Map<String, Double> reversed = Map.of("a", 0.0, "b", 0.0, "c", 0.9, "d", 0.1, "e", 0.8, "f", 1.0);
+        assertThat(OutcomeScorer.pairwiseAccuracy(data, l -> reversed.get(l.reply()))).isEqualTo(0.0);
+        assertThat(OutcomeScorer.pairwiseAccuracy(List.of(e1, e2, h1), l -> 0.5)).isNaN();
+    }
+
+    @Test
     void learnsToTellRightRepliesFromWrongOnesAndPicksTheRightOne() {
         // right replies are the worked solutions; wrong ones stop before the answer line (no answer: wrong), a
         // difference a random transformer's mean hidden state shows; learning arithmetic takes the real run

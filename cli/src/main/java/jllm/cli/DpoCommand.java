@@ -52,8 +52,8 @@ final class DpoCommand implements Callable<Integer> {
     @Option(names = "--val-fraction", paramLabel = "F", description = "Held-out pairs (default: ${DEFAULT-VALUE}; 0 = no validation).")
     double valFraction = 0.1;
 
-    @Option(names = "--end-of-turn", paramLabel = "TEXT", description = "The token ending a reply (default: ${DEFAULT-VALUE}).")
-    String endOfTurn = "<|im_end|>";
+    @Mixin
+    EndOfTurnOption turn;
 
     @Option(names = "--type", paramLabel = "TYPE", description = "Matrices in the GGUF: F32, F16 or Q8_0 (default: ${DEFAULT-VALUE}).")
     GgmlType type = GgmlType.F32;
@@ -68,7 +68,7 @@ final class DpoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         InputFiles.checkAll(data, "a preference file (JSON or JSONL)");
         DpoConfig c = new DpoConfig(HfCache.pulledOrSame(model), Optional.ofNullable(ref).map(HfCache::pulledOrSame), data, out, beta, epochs, batch, maxLen, maxPairs,
-                opt.scheduleShape(), opt.adamW(), opt.clip, valFraction, opt.seed, opt.threads, endOfTurn, type, name);
+                opt.scheduleShape(), opt.adamW(), opt.clip, valFraction, opt.seed, opt.threads, turn.endOfTurn, type, name);
         DpoResult r = Dpo.run(c, new ConsoleProgress(System.err));
         String skipped = (r.tooLong() > 0 ? String.format(Locale.ROOT, ", %d longer than %d tokens skipped", r.tooLong(), r.maxLen()) : "")
                 + (r.emptyReply() > 0 ? ", " + r.emptyReply() + " with an empty reply skipped" : "");

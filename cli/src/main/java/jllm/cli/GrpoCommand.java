@@ -65,8 +65,8 @@ final class GrpoCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from DIR/checkpoint.bin when it exists.")
     boolean resume;
 
-    @Option(names = "--end-of-turn", paramLabel = "TEXT", description = "The token ending a reply (default: ${DEFAULT-VALUE}).")
-    String endOfTurn = "<|im_end|>";
+    @Mixin
+    EndOfTurnOption turn;
 
     @Option(names = "--type", paramLabel = "TYPE", description = "Matrices in the GGUF: F32, F16 or Q8_0 (default: ${DEFAULT-VALUE}).")
     GgmlType type = GgmlType.F32;
@@ -85,7 +85,7 @@ final class GrpoCommand implements Callable<Integer> {
         InputFiles.checkAll(List.of(model), "a GGUF model");
         GrpoConfig c = new GrpoConfig(HfCache.pulledOrSame(model), out, task.ops(), task.minDigits(), task.maxDigits(), steps,
                 prompts, group, updates, epsilon, beta, temperature, maxTokens, opt.scheduleShape(), opt.adamW(), opt.clip,
-                evalEvery, perCell, checkpointEvery, resume, opt.seed, opt.threads, endOfTurn, type, name);
+                evalEvery, perCell, checkpointEvery, resume, opt.seed, opt.threads, turn.endOfTurn, type, name);
         GrpoResult r = Grpo.run(c, new ProgressListener() {
             private ConsoleProgress bar = new ConsoleProgress(System.err);
 

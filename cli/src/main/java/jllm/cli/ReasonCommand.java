@@ -77,8 +77,8 @@ final class ReasonCommand implements Callable<Integer> {
             + "the step scorer of --beam, in place of the exact checker and the process verifier.")
     Path scorer;
 
-    @Option(names = "--end-of-turn", paramLabel = "TEXT", description = "The token ending a reply (default: ${DEFAULT-VALUE}).")
-    String endOfTurn = "<|im_end|>";
+    @Mixin
+    EndOfTurnOption turn;
 
     @Mixin
     ArithmeticOptions task;
@@ -115,7 +115,7 @@ final class ReasonCommand implements Callable<Integer> {
         int threads = modelOptions.threads > 0 ? modelOptions.threads : Runtime.getRuntime().availableProcessors();
         try (LoadedModel lm = modelOptions.load(model, false);
              OutcomeScorer sc = scorer == null ? null : OutcomeScorer.load(scorer, Dense.vector(threads))) {
-            ChatTokenizer chat = ChatTokenizer.of(lm, model, endOfTurn);
+            ChatTokenizer chat = ChatTokenizer.of(lm, model, turn.endOfTurn);
             int context = lm.model().info().contextLength();
             Optional<Function<Arithmetic.Problem, Verifier>> scoring = sc == null ? Optional.empty() : Optional.of(sc::verifier);
             if (method.compare) {

@@ -67,8 +67,8 @@ final class ScorerCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of problems, samples and shuffling (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
-    @Option(names = "--end-of-turn", paramLabel = "TEXT", description = "The token ending a reply (default: ${DEFAULT-VALUE}).")
-    String endOfTurn = "<|im_end|>";
+    @Mixin
+    EndOfTurnOption turn;
 
     @Mixin
     ArithmeticOptions task;
@@ -87,7 +87,7 @@ final class ScorerCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         List<OutcomeScorer.Labelled> train, val;
         try (LoadedModel lm = modelOptions.load(model, false)) {
-            ChatTokenizer chat = ChatTokenizer.of(lm, model, endOfTurn);
+            ChatTokenizer chat = ChatTokenizer.of(lm, model, turn.endOfTurn);
             int context = lm.model().info().contextLength();
             SamplerSettings settings = SamplerSettings.DEFAULTS.withTemperature(temperature).withSeed(seed);
             // training problems only (never held out); validation problems from another seed

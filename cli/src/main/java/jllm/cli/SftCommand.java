@@ -59,8 +59,8 @@ final class SftCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Replace {{KEY}} in the data (repeatable).")
     Map<String, String> placeholders = new LinkedHashMap<>();
 
-    @Option(names = "--end-of-turn", paramLabel = "TEXT", description = "The token ending a reply (default: ${DEFAULT-VALUE}).")
-    String endOfTurn = "<|im_end|>";
+    @Mixin
+    EndOfTurnOption turn;
 
     @Option(names = "--type", paramLabel = "TYPE", description = "Matrices in the GGUF: F32, F16 or Q8_0 (default: ${DEFAULT-VALUE}).")
     GgmlType type = GgmlType.F32;
@@ -79,7 +79,7 @@ final class SftCommand implements Callable<Integer> {
                         loraTargets != null ? new HashSet<>(loraTargets) : Lora.ALL_MATRICES))
                 : Optional.empty();
         SftConfig c = new SftConfig(HfCache.pulledOrSame(model), data, placeholders, out, epochs, batch, maxLen, opt.scheduleShape(), opt.adamW(),
-                opt.clip, valFraction, opt.seed, opt.threads, endOfTurn, Optional.empty(), lora, type, name);
+                opt.clip, valFraction, opt.seed, opt.threads, turn.endOfTurn, Optional.empty(), lora, type, name);
         SftResult r = Sft.run(c, new ConsoleProgress(System.err));
         String skipped = r.skipped() == 0 ? "" : " (" + r.skipped() + " skipped: " + r.skippedWhy() + ")";
         String held = r.valExamples() == 0 ? "no held-out conversations (--val-fraction 0)"

@@ -54,7 +54,7 @@ final class GuardCommand {
         int templated = GuardData.Generated.DEFAULT.benign();
 
         @Option(names = "--pooling", paramLabel = "P", description = "How the hidden states of all tokens become the head's input: "
-                + "mean, max or mean_max (both, concatenated) (default: ${DEFAULT-VALUE}).")
+                + "mean, max, mean_max (both, concatenated) or last (the last token's) (default: ${DEFAULT-VALUE}).")
         String pooling = Classifier.Pooling.MEAN.key();
 
         @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "The guard GGUF to write.")

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 
 import jllm.generate.SamplerSettings;
 import jllm.kernel.Dense;
+import jllm.model.Classifier;
 import jllm.model.LoadedModel;
 import jllm.train.ChatTokenizer;
 import jllm.train.guard.GuardTrainer;
@@ -60,6 +61,10 @@ final class ScorerCommand implements Callable<Integer> {
     @Option(names = "--prefixes", description = "Also train on each reply's line prefixes, labelled by the reply's outcome (for beam search).")
     boolean prefixes;
 
+    @Option(names = "--pooling", paramLabel = "P", description = "What the head reads of the hidden states: mean, max, "
+            + "mean_max or last (the last token's, as reward models read) (default: ${DEFAULT-VALUE}).")
+    String pooling = Classifier.Pooling.MEAN.key();
+
     @Option(names = "--contrasting", description = "Train only on problems with both a right and a wrong reply, so that the "
             + "scorer learns to rank replies to one question (what best-of-n asks) rather than to tell easy questions from hard ones.")
     boolean contrasting;
@@ -83,6 +88,7 @@ final class ScorerCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--problems and --samples must be at least 1 and --validation at least 0, got "
                     + problems + ", " + samples + " and " + validation);
         }
+        Classifier.Pooling pool = Classifier.Pooling.parse(pooling); // before the sampling, which takes a while
         int threads = modelOptions.threads > 0 ? modelOptions.threads : Runtime.getRuntime().availableProcessors();
         long t0 = System.nanoTime();
         List<OutcomeScorer.Labelled> train, val;
@@ -116,7 +122,7 @@ final class ScorerCommand implements Callable<Integer> {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        try (OutcomeScorer scorer = OutcomeScorer.fromBase(model, seed, Dense.vector(threads))) {
+        try (OutcomeScorer scorer = OutcomeScorer.fromBase(model, pool, seed, Dense.vector(threads))) {
             OutcomeScorer.Agreement before = val.isEmpty() ? null : scorer.agreement(val);
             GuardTrainer.Result r = scorer.train(train, prefixes, new GuardTrainer.Settings(epochs, lr, batch, !headOnly, seed),
                     (epoch, loss) -> System.err.printf(Locale.ROOT, "epoch %d: loss %.4f%n", epoch, loss));

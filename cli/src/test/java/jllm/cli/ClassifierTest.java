@@ -89,13 +89,13 @@ class ClassifierTest {
     }
 
     @Test
-    void maxAndMeanMaxPoolingEqualThePoolingOfTheTrainersHiddenStates(@TempDir Path tmp) {
+    void maxMeanMaxAndLastPoolingEqualThePoolingOfTheTrainersHiddenStates(@TempDir Path tmp) {
         LlamaParams params = params(3);
         int dim = params.config.dim();
         Dense dense = Dense.vector(1);
         TrainableLlama llama = new TrainableLlama(params, dense);
         var tok = tokenizer().toTokenizer();
-        for (Classifier.Pooling pooling : List.of(Classifier.Pooling.MAX, Classifier.Pooling.MEAN_MAX)) {
+        for (Classifier.Pooling pooling : List.of(Classifier.Pooling.MAX, Classifier.Pooling.MEAN_MAX, Classifier.Pooling.LAST)) {
             int width = pooling.width(dim);
             Param weight = Param.of(Classifier.WEIGHT, 2, width, true);
             Param bias = Param.of(Classifier.BIAS, 1, 2, false);
@@ -115,6 +115,7 @@ class ClassifierTest {
                     // reference: every window's hidden states from the trainer, pooled here
                     double[] sum = new double[dim];
                     float[] max = new float[dim];
+                    float[] last = new float[dim];
                     Arrays.fill(max, Float.NEGATIVE_INFINITY);
                     for (int from = 0; from < ids.length; from += CONTEXT) {
                         int n = Math.min(ids.length, from + CONTEXT) - from;
@@ -125,10 +126,13 @@ class ClassifierTest {
                                 max[i] = Math.max(max[i], h[t * dim + i]);
                             }
                         }
+                        System.arraycopy(h, (n - 1) * dim, last, 0, dim);
                     }
                     float[] x = new float[width];
                     if (pooling == Classifier.Pooling.MAX) {
                         System.arraycopy(max, 0, x, 0, dim);
+                    } else if (pooling == Classifier.Pooling.LAST) {
+                        System.arraycopy(last, 0, x, 0, dim);
                     } else {
                         for (int i = 0; i < dim; i++) {
                             x[i] = (float) (sum[i] / ids.length);

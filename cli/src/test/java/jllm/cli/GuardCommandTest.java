@@ -63,7 +63,7 @@ class GuardCommandTest {
         CliRunner.Result pooling = CliRunner.run("guard", "train", "--base", base.toString(), "--data", data.toString(), "-o",
                 tmp.resolve("x.gguf").toString(), "--pooling", "attention");
         assertThat(pooling.exit()).isNotZero();
-        assertThat(pooling.err()).contains("unknown guard pooling 'attention'").doesNotContain("Exception");
+        assertThat(pooling.err()).contains("unknown pooling 'attention'").doesNotContain("Exception");
     }
 
     @Test

@@ -49,7 +49,12 @@ public final class Classifier implements AutoCloseable {
         /** The per-dimension maximum over all tokens: (dim). */
         MAX,
         /** The mean and the maximum, concatenated: (2 * dim). */
-        MEAN_MAX;
+        MEAN_MAX,
+        /**
+         * The last token's state: (dim). What a reward model reads: in a causal model the last token has
+         * attended to the whole text (of its window).
+         */
+        LAST;
 
         /** The head's input width over {@code dim}-wide hidden states. */
         public int width(int dim) {
@@ -68,7 +73,7 @@ public final class Classifier implements AutoCloseable {
 
         /** The pooling named {@code key} (GGUF or command line); a clear message for any other name. */
         public static Pooling parse(String key) {
-            return of(key).orElseThrow(() -> new IllegalArgumentException("unknown guard pooling '" + key + "': expected one of "
+            return of(key).orElseThrow(() -> new IllegalArgumentException("unknown pooling '" + key + "': expected one of "
                     + String.join(", ", Arrays.stream(values()).map(Pooling::key).toList())));
         }
 
@@ -206,6 +211,7 @@ public final class Classifier implements AutoCloseable {
         int window = window();
         double[] sum = new double[dim];
         float[] max = new float[dim];
+        float[] last = new float[dim];
         Arrays.fill(max, Float.NEGATIVE_INFINITY);
         for (int from = 0; from < tokens.length; from += window) {
             int n = Math.min(tokens.length, from + window) - from;
@@ -219,6 +225,10 @@ public final class Classifier implements AutoCloseable {
                     max[i] = Math.max(max[i], h);
                 }
             }
+            System.arraycopy(hidden, (n - 1) * dim, last, 0, dim);
+        }
+        if (pooling == Pooling.LAST) {
+            return last;
         }
         float[] out = new float[pooling.width(dim)];
         if (pooling != Pooling.MAX) {

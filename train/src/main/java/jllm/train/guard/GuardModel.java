@@ -22,7 +22,7 @@ import jllm.train.TrainableLlama;
 
 /**
  * An injection and jailbreak classifier: a llama model's transformer, its final-normed hidden states
- * pooled over the text ({@link Classifier.Pooling}: mean, max or both), and a 2-way {@link GuardHead};
+ * pooled over the text ({@link Classifier.Pooling}: mean, max, both, or the last token's), and a 2-way {@link GuardHead};
  * {@link #score} is P(attack) and {@link #check} compares it with the threshold stored in the model.
  * Texts longer than the context are cut into context-long windows, each run on its own, and the hidden
  * states of all tokens of all windows pooled together.
@@ -173,9 +173,11 @@ public final class GuardModel implements AutoCloseable {
         Arrays.fill(max, Float.NEGATIVE_INFINITY);
         int[] maxWindow = new int[dim];
         int[] maxToken = new int[dim];
+        float[] last = new float[dim];
         for (int w = 0, from = 0; from < tokens.length; w++, from += window()) {
             int to = Math.min(tokens.length, from + window());
             float[] hidden = llama.forwardHidden(Arrays.copyOfRange(tokens, from, to), 1, to - from);
+            System.arraycopy(hidden, (to - from - 1) * dim, last, 0, dim);
             for (int t = 0; t < to - from; t++) {
                 for (int i = 0; i < dim; i++) {
                     float h = hidden[t * dim + i];
@@ -196,6 +198,7 @@ public final class GuardModel implements AutoCloseable {
                 System.arraycopy(max, 0, both, dim, dim);
                 yield both;
             }
+            case LAST -> last;
         };
         return new Pooled(features, maxWindow, maxToken);
     }

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
+import jllm.model.Classifier;
 import jllm.train.AdamW;
 import jllm.train.Param;
 
@@ -124,14 +125,15 @@ public final class GuardTrainer {
         int dim = guard.params().config.dim();
         float[] dMean = switch (guard.pooling()) {
             case MEAN -> dPooled;
-            case MAX -> null;
+            case MAX, LAST -> null;
             case MEAN_MAX -> Arrays.copyOfRange(dPooled, 0, dim);
         };
         float[] dMax = switch (guard.pooling()) {
-            case MEAN -> null;
+            case MEAN, LAST -> null;
             case MAX -> dPooled;
             case MEAN_MAX -> Arrays.copyOfRange(dPooled, dim, 2 * dim);
         };
+        float[] dLast = guard.pooling() == Classifier.Pooling.LAST ? dPooled : null;
         int window = guard.window();
         for (int w = 0, from = 0; from < tokens.length; w++, from += window) {
             int to = Math.min(tokens.length, from + window);
@@ -152,6 +154,11 @@ public final class GuardTrainer {
                     if (pooled.maxWindow()[i] == w) {
                         dHidden[pooled.maxToken()[i] * dim + i] += dMax[i];
                     }
+                }
+            }
+            if (dLast != null && to == tokens.length) { // the last token of the last window takes it all
+                for (int i = 0; i < dim; i++) {
+                    dHidden[(n - 1) * dim + i] += dLast[i];
                 }
             }
             guard.llama().backwardHidden(dHidden);

@@ -55,7 +55,12 @@ public final class OutcomeScorer implements AutoCloseable {
 
     /** A new scorer on the transformer of the llama GGUF {@code base} (e.g. the SFT model), its head seeded. */
     public static OutcomeScorer fromBase(Path base, long seed, Dense dense) {
-        return new OutcomeScorer(GuardModel.fromBase(base, Classifier.Pooling.MEAN, seed, dense));
+        return fromBase(base, Classifier.Pooling.MEAN, seed, dense);
+    }
+
+    /** {@link #fromBase(Path, long, Dense)} with the head reading {@code pooling} of the hidden states. */
+    public static OutcomeScorer fromBase(Path base, Classifier.Pooling pooling, long seed, Dense dense) {
+        return new OutcomeScorer(GuardModel.fromBase(base, pooling, seed, dense));
     }
 
     /** A scorer over a classifier (class 1 = right). */

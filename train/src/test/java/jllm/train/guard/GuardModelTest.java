@@ -128,15 +128,16 @@ class GuardModelTest {
     }
 
     @Test
-    void poolingsReadTheMeanTheMaximumOrBoth() {
+    void poolingsReadTheMeanTheMaximumBothOrTheLastToken() {
         try (GuardModel mean = tiny(8, Classifier.Pooling.MEAN, 3); GuardModel max = tiny(8, Classifier.Pooling.MAX, 3);
-             GuardModel both = tiny(8, Classifier.Pooling.MEAN_MAX, 3)) {
+             GuardModel both = tiny(8, Classifier.Pooling.MEAN_MAX, 3); GuardModel last = tiny(8, Classifier.Pooling.LAST, 3)) {
             String text = "abc defg hij aabb cc"; // three windows: the max and the mean span all of them
             int[] tokens = mean.tokens(text);
             float[] m = mean.features(text);
             float[] x = max.features(text);
             float[] expectedMean = new float[8];
             float[] expectedMax = new float[8];
+            float[] expectedLast = new float[8];
             Arrays.fill(expectedMax, Float.NEGATIVE_INFINITY);
             for (int t = 0; t < tokens.length; t++) { // token t's state comes from its own window, run alone
                 int from = t / mean.window() * mean.window();
@@ -146,6 +147,9 @@ class GuardModelTest {
                     float h = hidden[(t - from) * 8 + i];
                     expectedMean[i] += h / tokens.length;
                     expectedMax[i] = Math.max(expectedMax[i], h);
+                    if (t == tokens.length - 1) {
+                        expectedLast[i] = h;
+                    }
                 }
             }
             for (int i = 0; i < 8; i++) {
@@ -157,9 +161,12 @@ class GuardModelTest {
             assertThat(Arrays.copyOfRange(b, 0, 8)).containsExactly(m);
             assertThat(Arrays.copyOfRange(b, 8, 16)).containsExactly(x);
             assertThat(both.head().width()).isEqualTo(16);
+            // the last token's state, from the last window alone (3 windows: not the first window's last)
+            assertThat(last.features(text)).containsExactly(expectedLast);
+            assertThat(last.head().width()).isEqualTo(8);
         }
         assertThat(Classifier.Pooling.parse("mean_max")).isEqualTo(Classifier.Pooling.MEAN_MAX);
-        assertThatThrownBy(() -> Classifier.Pooling.parse("attention")).hasMessageContaining("attention").hasMessageContaining("mean, max, mean_max");
+        assertThatThrownBy(() -> Classifier.Pooling.parse("attention")).hasMessageContaining("attention").hasMessageContaining("mean, max, mean_max, last");
     }
 
     @ParameterizedTest

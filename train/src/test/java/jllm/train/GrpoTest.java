@@ -7,13 +7,10 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 
 import jllm.kernel.Dense;
 import jllm.tensor.GgmlType;
-import jllm.train.bpe.BpeTrainer;
-import jllm.train.bpe.BpeVocabulary;
 import jllm.train.task.Arithmetic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -131,19 +128,6 @@ class GrpoTest {
         }
     }
 
-    /** A random-weight chat model whose BPE knows arithmetic text, with ChatML. */
-    static Path arithmeticBase(Path dir, int context) throws Exception {
-        BpeTrainer bpe = new BpeTrainer(PretrainConfig.CHATML_SPECIALS);
-        for (Arithmetic.Problem p : Arithmetic.trainingSet(1, List.of(Arithmetic.Op.values()), 2, 2, 50)) {
-            bpe.add("user\n" + p.question() + "\nassistant\n" + p.solution() + "\n");
-        }
-        BpeVocabulary v = bpe.train(300);
-        LlamaParams p = new LlamaParams(new ModelShape(32, 64, 2, 4, 2, context, 10000f, true).config(v.size()), true).initialize(1);
-        Path f = dir.resolve("base.gguf");
-        p.writeGguf(f, v.toGguf(0, 0, true, Optional.of(PretrainConfig.CHATML_TEMPLATE)), "base", GgmlType.F32);
-        return f;
-    }
-
     static GrpoConfig config(Path model, Path out, int steps) {
         return new GrpoConfig(model, out, List.of(Arithmetic.Op.ADD), 2, 2, steps, 2, 4, 2, 0.2, 0.04, 1.0f, 12,
                 new LrSchedule(1e-3f, 1e-4f, 0, 0), new AdamW.Settings(0.9f, 0.99f, 1e-8f, 0f), 1.0f, 0, 3, 1, false, 7, 1,
@@ -152,7 +136,7 @@ class GrpoTest {
 
     @Test
     void aShortRunWritesTheModelCheckpointAndCurves() throws Exception {
-        Path base = arithmeticBase(dir, 64);
+        Path base = TinyModels.arithmeticChatModel(dir, 64);
         GrpoResult r = Grpo.run(config(base, dir.resolve("grpo"), 2), ProgressListener.NONE);
         assertThat(r.steps()).isEqualTo(2);
         assertThat(r.meanRewards()).hasSize(2).allMatch(x -> x >= 0 && x <= 1);
@@ -179,7 +163,7 @@ class GrpoTest {
 
     @Test
     void aResumedRunContinuesTheCurves() throws Exception {
-        Path base = arithmeticBase(dir, 64);
+        Path base = TinyModels.arithmeticChatModel(dir, 64);
         GrpoConfig one = config(base, dir.resolve("r"), 1);
         Grpo.run(one, ProgressListener.NONE);
         List<String> firstLoss = Files.readAllLines(dir.resolve("r/loss.csv"));

@@ -14,13 +14,8 @@ import jllm.generate.SamplerSettings;
 import jllm.generate.search.BestOfN;
 import jllm.kernel.Dense;
 import jllm.model.LoadedModel;
-import jllm.tensor.GgmlType;
 import jllm.train.ChatTokenizer;
-import jllm.train.LlamaParams;
-import jllm.train.ModelShape;
-import jllm.train.PretrainConfig;
-import jllm.train.bpe.BpeTrainer;
-import jllm.train.bpe.BpeVocabulary;
+import jllm.train.TinyModels;
 import jllm.train.guard.GuardExample;
 import jllm.train.guard.GuardTrainer;
 import jllm.train.task.Arithmetic.Op;
@@ -39,17 +34,9 @@ class OutcomeScorerTest {
     @TempDir
     Path dir;
 
-    /** A random-weight chat model whose BPE knows arithmetic text, with ChatML. */
+    /** The tests' arithmetic chat model (see {@link TinyModels#arithmeticChatModel}). */
     private Path base(int context) {
-        BpeTrainer bpe = new BpeTrainer(PretrainConfig.CHATML_SPECIALS);
-        for (Problem p : Arithmetic.trainingSet(1, List.of(Op.values()), 2, 2, 50)) {
-            bpe.add("user\n" + p.question() + "\nassistant\n" + p.solution() + "\n");
-        }
-        BpeVocabulary v = bpe.train(300);
-        LlamaParams p = new LlamaParams(new ModelShape(32, 64, 2, 4, 2, context, 10000f, true).config(v.size()), true).initialize(1);
-        Path f = dir.resolve("base.gguf");
-        p.writeGguf(f, v.toGguf(0, 0, true, Optional.of(PretrainConfig.CHATML_TEMPLATE)), "base", GgmlType.F32);
-        return f;
+        return TinyModels.arithmeticChatModel(dir, context);
     }
 
     @Test

@@ -233,10 +233,14 @@ final class MatmulDriver implements Kernels {
         int chunks = parts == 1 ? 1 : Math.min(rows, parts * CHUNKS_PER_THREAD);
         AtomicInteger next = new AtomicInteger();
         pool.forEach(parts, part -> {
+            int c = next.getAndIncrement();
+            if (c >= chunks) {
+                return; // a part taken after the work ran out (its thread was late): no scratch for it
+            }
             // Row-outer: a weight row is read once from memory and reused for every batch row,
             // decoded once for all of them where the type has a fast path for that.
             float[] scratch = new float[RowDot.SCRATCH_ROWS * cols];
-            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+            for (; c < chunks; c = next.getAndIncrement()) {
                 int from = chunkStart(rows, c, chunks);
                 int to = chunkStart(rows, c + 1, chunks);
                 dot.dotRows(data, from * rowBytes, rowBytes, to - from, xs, n, cols, out, from, rows, scratch);
@@ -418,11 +422,15 @@ final class MatmulDriver implements Kernels {
             throw new IllegalStateException(type + ": scaled blocks of " + block + " values, packed chunks of " + chunk);
         }
         pool.forEach(parts, part -> {
+            int u = next.getAndIncrement();
+            if (u >= units) {
+                return; // a part taken after the work ran out (its thread was late): no panels for it
+            }
             float[] panel = new float[PANEL_ROWS * kc];
             float[] row = scaled ? null : new float[kc];
             float[] scales = scaled ? new float[PANEL_ROWS * (kc / 32)] : null;
             float[] tile = new float[PANEL_ROWS * nw];
-            for (int u = next.getAndIncrement(); u < units; u = next.getAndIncrement()) {
+            for (; u < units; u = next.getAndIncrement()) {
                 int p = u / blocks;
                 int blk = u % blocks;
                 int t = 0;

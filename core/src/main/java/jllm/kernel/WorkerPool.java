@@ -20,8 +20,9 @@ import java.util.function.IntConsumer;
  *
  * <p>Two ways to use it: items as the units of work ({@link #forEach}, {@link #forEachInRanges}), or
  * items as the threads' loops, each claiming units from the job's own counter until none is left
- * ({@code forEach(threads(), part -> { scratch; for (u = next.getAndIncrement(); u < units; ...) })}),
- * which keeps per-thread scratch; a part no worker got to finds nothing left and returns at once.
+ * ({@code forEach(threads(), part -> { u = next.getAndIncrement(); if (u >= units) return; scratch; ... })}),
+ * which keeps per-thread scratch; a part taken after the work ran out (its worker was late) claims nothing
+ * and allocates nothing.
  *
  * <p>Hand-off: the caller publishes the job in a volatile field and unparks only workers that announced
  * they park; waiting threads spin (about 50 us), then yield, then park. A worker that wakes after its job

@@ -9,12 +9,15 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.RandomAccess;
 
 import jllm.format.FileHead;
 import jllm.format.ModelFormatException;
@@ -279,6 +282,40 @@ public final class GgufFile implements AutoCloseable {
         }
     }
 
+    /**
+     * A GGUF string array as stored (each string an 8-byte length, then UTF-8 bytes), decoded element by
+     * element when first read; malformed UTF-8 reads as U+FFFD, as {@link String#String(byte[], int, int,
+     * java.nio.charset.Charset)} decodes it. Unmodifiable; safe to read from several threads.
+     */
+    private static final class StoredStrings extends AbstractList<String> implements RandomAccess {
+        private final byte[] bytes;
+        /** Where string i's bytes end in {@code bytes}; they start 8 bytes after string i - 1's end. */
+        private final int[] ends;
+        private final String[] decoded;
+
+        StoredStrings(byte[] bytes, int[] ends) {
+            this.bytes = bytes;
+            this.ends = ends;
+            this.decoded = new String[ends.length];
+        }
+
+        @Override
+        public String get(int i) {
+            String s = decoded[Objects.checkIndex(i, ends.length)];
+            if (s == null) {
+                int from = (i == 0 ? 0 : ends[i - 1]) + 8;
+                s = new String(bytes, from, ends[i] - from, StandardCharsets.UTF_8);
+                decoded[i] = s; // a racing reader decodes the same string: no harm
+            }
+            return s;
+        }
+
+        @Override
+        public int size() {
+            return ends.length;
+        }
+    }
+
     /** A bounds-checked little-endian reader over the mapped file. */
     private static final class Cursor {
         private final Path path;
@@ -349,6 +386,41 @@ public final class GgufFile implements AutoCloseable {
             MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, buf, 0, n);
             pos += n;
             return new String(buf, 0, n, StandardCharsets.UTF_8);
+        }
+
+        /**
+         * An array of {@code count} strings, checked here and decoded when read: a vocabulary's merges
+         * (280k strings in llama3's file) are not needed when the tokenizer cache has them, and decoding
+         * them all took a tenth of a second of every load. The array's bytes are copied to the heap, so
+         * the list outlives the mapping.
+         */
+        private List<String> strings(String key, int count) {
+            long start = pos;
+            int[] ends = new int[count];
+            long max = Math.min(limits.maxStringBytes(), Integer.MAX_VALUE - 8);
+            for (int i = 0; i < count; i++) {
+                if (8 > remaining()) {
+                    need(8, name(key, i) + " length");
+                }
+                long len = seg.get(U64, pos);
+                pos += 8;
+                if (len < 0 || len > remaining()) {
+                    throw new ModelFormatException(path, name(key, i), "string length "
+                            + Long.toUnsignedString(len) + " exceeds the " + remaining() + " bytes left in the file");
+                }
+                if (len > max) {
+                    throw new ModelFormatException(path, name(key, i), "string length " + len
+                            + " exceeds the limit of " + max + " bytes");
+                }
+                pos += len;
+                if (pos - start > Integer.MAX_VALUE - 8) {
+                    throw new ModelFormatException(path, key, "array of strings takes more than "
+                            + (Integer.MAX_VALUE - 8) + " bytes");
+                }
+                ends[i] = (int) (pos - start);
+            }
+            byte[] bytes = seg.asSlice(start, pos - start).toArray(ValueLayout.JAVA_BYTE);
+            return new StoredStrings(bytes, ends);
         }
 
         private static String name(String field, long index) {
@@ -422,13 +494,7 @@ public final class GgufFile implements AutoCloseable {
             }
             int count = (int) n;
             return switch (et) {
-                case STRING -> {
-                    List<String> s = new ArrayList<>(count);
-                    for (int i = 0; i < count; i++) {
-                        s.add(string(key, i));
-                    }
-                    yield new GgufValue.GgufArray(et, null, null, null, Collections.unmodifiableList(s), null);
-                }
+                case STRING -> new GgufValue.GgufArray(et, null, null, null, strings(key, count), null);
                 case ARRAY -> {
                     List<GgufValue.GgufArray> a = new ArrayList<>(count);
                     for (int i = 0; i < count; i++) {

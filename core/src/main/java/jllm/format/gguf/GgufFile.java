@@ -365,6 +365,17 @@ public final class GgufFile implements AutoCloseable {
          * is only built for an error message: a vocabulary has hundreds of thousands of strings.
          */
         String string(String field, long index) {
+            int n = stringLength(field, index);
+            if (n > buf.length) {
+                buf = new byte[Math.max(n, buf.length * 2)];
+            }
+            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, buf, 0, n);
+            pos += n;
+            return new String(buf, 0, n, StandardCharsets.UTF_8);
+        }
+
+        /** Reads a string's length and checks it against the bytes left and the limit; pos is then at its bytes. */
+        private int stringLength(String field, long index) {
             if (8 > remaining()) {
                 need(8, name(field, index) + " length");
             }
@@ -379,13 +390,7 @@ public final class GgufFile implements AutoCloseable {
                 throw new ModelFormatException(path, name(field, index), "string length " + len
                         + " exceeds the limit of " + max + " bytes");
             }
-            int n = (int) len;
-            if (n > buf.length) {
-                buf = new byte[Math.max(n, buf.length * 2)];
-            }
-            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, buf, 0, n);
-            pos += n;
-            return new String(buf, 0, n, StandardCharsets.UTF_8);
+            return (int) len;
         }
 
         /**
@@ -397,21 +402,8 @@ public final class GgufFile implements AutoCloseable {
         private List<String> strings(String key, int count) {
             long start = pos;
             int[] ends = new int[count];
-            long max = Math.min(limits.maxStringBytes(), Integer.MAX_VALUE - 8);
             for (int i = 0; i < count; i++) {
-                if (8 > remaining()) {
-                    need(8, name(key, i) + " length");
-                }
-                long len = seg.get(U64, pos);
-                pos += 8;
-                if (len < 0 || len > remaining()) {
-                    throw new ModelFormatException(path, name(key, i), "string length "
-                            + Long.toUnsignedString(len) + " exceeds the " + remaining() + " bytes left in the file");
-                }
-                if (len > max) {
-                    throw new ModelFormatException(path, name(key, i), "string length " + len
-                            + " exceeds the limit of " + max + " bytes");
-                }
+                int len = stringLength(key, i);
                 pos += len;
                 if (pos - start > Integer.MAX_VALUE - 8) {
                     throw new ModelFormatException(path, key, "array of strings takes more than "

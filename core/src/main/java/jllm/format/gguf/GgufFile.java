@@ -396,7 +396,7 @@ public final class GgufFile implements AutoCloseable {
         /**
          * An array of {@code count} strings, checked here and decoded when read: a vocabulary's merges
          * (280k strings in llama3's file) are not needed when the tokenizer cache has them, and decoding
-         * them all took a tenth of a second of every load. The array's bytes are copied to the heap, so
+         * them took 30-60 ms of every load. The array's bytes are copied to the heap, so
          * the list outlives the mapping.
          */
         private List<String> strings(String key, int count) {

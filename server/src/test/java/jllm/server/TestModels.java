@@ -30,21 +30,9 @@ final class TestModels {
      * and then {@code end}: the server's whole pipeline (slots, sampling, decoding, streaming) still runs.
      */
     static LanguageModel scripted(LanguageModel m, int[] script, int end) {
-        return new LanguageModel() {
-            private final Map<KvCache, int[]> fed = new IdentityHashMap<>();
-
-            @Override
-            public ModelInfo info() {
-                return m.info();
-            }
-
-            @Override
-            public KvCache newCache(int maxContext, KvCache.Type type) {
-                return m.newCache(maxContext, type);
-            }
-
-            @Override
-            public synchronized float[] forward(KvCache cache, int[] tokens, Logits which) {
+        Map<KvCache, int[]> fed = new IdentityHashMap<>();
+        return withForward(m, (cache, tokens, which) -> {
+            synchronized (fed) {
                 int[] before = fed.getOrDefault(cache, new int[0]);
                 int[] all = java.util.Arrays.copyOf(before, cache.length() + tokens.length);
                 System.arraycopy(tokens, 0, all, cache.length(), tokens.length);
@@ -61,19 +49,19 @@ final class TestModels {
                 logits[row + next] = 100f;
                 return logits;
             }
+        });
+    }
 
-            private static boolean endsWith(int[] all, int[] script, int k) {
-                if (k > all.length) {
-                    return false;
-                }
-                for (int i = 0; i < k; i++) {
-                    if (all[all.length - k + i] != script[i]) {
-                        return false;
-                    }
-                }
-                return true;
+    private static boolean endsWith(int[] all, int[] script, int k) {
+        if (k > all.length) {
+            return false;
+        }
+        for (int i = 0; i < k; i++) {
+            if (all[all.length - k + i] != script[i]) {
+                return false;
             }
-        };
+        }
+        return true;
     }
 
     /** The real model, recording every token it is fed. */
@@ -89,6 +77,20 @@ final class TestModels {
 
     /** The model unchanged, with {@code hook} run on the tokens of every forward call before it. */
     private static LanguageModel beforeEachForward(LanguageModel m, Consumer<int[]> hook) {
+        return withForward(m, (cache, tokens, which) -> {
+            hook.accept(tokens);
+            return m.forward(cache, tokens, which);
+        });
+    }
+
+    /** A model's forward call, replaced. */
+    @FunctionalInterface
+    private interface Forward {
+        float[] forward(KvCache cache, int[] tokens, LanguageModel.Logits which);
+    }
+
+    /** The model with its forward calls going through {@code forward}; everything else is m's. */
+    private static LanguageModel withForward(LanguageModel m, Forward forward) {
         return new LanguageModel() {
             @Override
             public ModelInfo info() {
@@ -102,8 +104,7 @@ final class TestModels {
 
             @Override
             public float[] forward(KvCache cache, int[] tokens, Logits which) {
-                hook.accept(tokens);
-                return m.forward(cache, tokens, which);
+                return forward.forward(cache, tokens, which);
             }
         };
     }
